@@ -1,0 +1,1 @@
+//! The pure simulation core (placeholder module tree; filled in by the simulation issue).
