@@ -1,0 +1,68 @@
+//! The clock's event queue: pending wake-ups ordered by time, then by the order they were
+//! scheduled, so that ties always resolve the same way.
+
+use super::time::Micros;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Something scheduled to happen. Versioned wake-ups are ignored when the version is stale,
+/// which is how a preempted or interrupted action cancels its old completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Wake {
+    /// A thread's computation may have finished.
+    WorkDone { thread: usize, ver: u64 },
+    /// A thread's sleep or I/O wait ends.
+    SleepDone { thread: usize, ver: u64 },
+    /// A core's time slice ends.
+    Quantum { core: usize, ver: u64 },
+    /// The first GIL waiter of a process has waited a full switch interval.
+    GilTimer { proc: usize, ver: u64 },
+    /// A thread handed the GIL has woken up and takes it.
+    Handoff { thread: usize },
+    /// A parked thread is told to look for work again.
+    Unpark { thread: usize },
+    /// A model's own timer, such as an asyncio sleep.
+    Timer { token: usize },
+}
+
+/// A min-queue of wake-ups keyed by (time, sequence number).
+#[derive(Default)]
+pub(crate) struct Queue {
+    heap: BinaryHeap<Reverse<(Micros, u64, Wake)>>,
+    seq: u64,
+}
+
+impl Queue {
+    /// Schedules `wake` at time `at`, after everything already scheduled for `at`.
+    pub fn push(&mut self, at: Micros, wake: Wake) {
+        self.seq += 1;
+        self.heap.push(Reverse((at, self.seq, wake)));
+    }
+
+    /// Takes the earliest wake-up.
+    pub fn pop(&mut self) -> Option<(Micros, Wake)> {
+        self.heap.pop().map(|Reverse((at, _, wake))| (at, wake))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_pop_in_schedule_order() {
+        let mut q = Queue::default();
+        q.push(Micros(5), Wake::Timer { token: 2 });
+        q.push(Micros(5), Wake::Timer { token: 1 });
+        q.push(Micros(1), Wake::Timer { token: 3 });
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, w)| w).collect();
+        assert_eq!(
+            order,
+            vec![
+                Wake::Timer { token: 3 },
+                Wake::Timer { token: 2 },
+                Wake::Timer { token: 1 }
+            ]
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! Lessons about waiting: overlapping waits (1, 2), the blocking call in `async def` (3),
+//! I/O-bound threads (6) and 10,000 concurrent waits (10).
+
+use super::{ms, question, Lesson, ModelCode};
+use crate::sim::{Micros, ModelConfig, ModelId, Scenario, Step, Task};
+
+fn abc(step: Step) -> Vec<Task> {
+    ["A", "B", "C"]
+        .iter()
+        .map(|n| Task::new(n, vec![step]))
+        .collect()
+}
+
+const SYNC_WAITS: &str = r#"import time
+
+def task(name):
+    print(f"{name} waiting")
+    time.sleep(2)                 # blocks: nothing else happens
+    print(f"{name} done")
+
+start = time.perf_counter()
+for name in ["A", "B", "C"]:      # A, then B, then C
+    task(name)
+print(f"took {time.perf_counter() - start:.1f} s")   # ~6 s
+"#;
+
+const THREAD_WAITS: &str = r#"import time
+from concurrent.futures import ThreadPoolExecutor
+
+def task(name):
+    print(f"{name} waiting")
+    time.sleep(2)                 # waiting releases the GIL
+    print(f"{name} done")
+
+start = time.perf_counter()
+with ThreadPoolExecutor(3) as pool:   # three OS threads: the waits overlap
+    pool.map(task, ["A", "B", "C"])
+print(f"took {time.perf_counter() - start:.1f} s")   # ~2 s
+"#;
+
+const ASYNC_WAITS: &str = r#"import asyncio
+import time
+
+async def task(name):
+    print(f"{name} waiting")
+    await asyncio.sleep(2)        # "I am waiting, run someone else"
+    print(f"{name} done")
+
+async def main():
+    await asyncio.gather(task("A"), task("B"), task("C"))
+
+start = time.perf_counter()
+asyncio.run(main())               # one thread, three overlapping awaits
+print(f"took {time.perf_counter() - start:.1f} s")   # ~2 s
+"#;
+
+/// Lesson 1: three 2-second waits.
+pub(super) fn three_waits() -> Lesson {
+    let models = vec![
+        ModelConfig::new(ModelId::Sync),
+        ModelConfig::new(ModelId::Threads).workers(3),
+        ModelConfig::new(ModelId::Asyncio),
+    ];
+    Lesson {
+        id: "three-waits",
+        title: "Sync vs threads vs asyncio: three 2-second waits",
+        summary: "Three tasks each wait two seconds, as a network call would. Plain code waits for A, then B, \
+                  then C. Three threads wait side by side, because waiting releases the GIL. One asyncio loop \
+                  does the same with a single thread: each task says \"I am waiting, run someone else\" at its await.",
+        scenario: Scenario::new(abc(Step::await_io(2000.0)), models),
+        code: vec![
+            ModelCode::same(ModelId::Sync, SYNC_WAITS, 3, &["time.sleep(2)"]),
+            ModelCode::same(ModelId::Threads, THREAD_WAITS, 3, &["time.sleep(2)"]),
+            ModelCode::same(ModelId::Asyncio, ASYNC_WAITS, 3, &["await asyncio.sleep(2)"]),
+        ],
+        expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(2))],
+        takeaway: "Waits overlap with threads (3 OS threads) or with asyncio (1 thread): 2 s instead of 6 s.",
+        question: question("How long will the asyncio version take?", &["2 s", "4 s", "6 s"], 0),
+    }
+}
+
+const GATHER_ASYNC: &str = r#"import asyncio
+import time
+
+async def worker(name, delay):
+    print(f"{name} starting")
+    await asyncio.sleep(delay)
+    print(f"{name} done")
+
+async def main():
+    await asyncio.gather(worker("A", 2), worker("B", 1))
+
+start = time.perf_counter()
+asyncio.run(main())   # A starting, B starting, B done (~1 s), A done (~2 s)
+print(f"took {time.perf_counter() - start:.1f} s")   # ~2 s: the max, not the sum
+"#;
+
+const GATHER_SYNC: &str = r#"import time
+
+def worker(name, delay):
+    print(f"{name} starting")
+    time.sleep(delay)
+    print(f"{name} done")
+
+start = time.perf_counter()
+worker("A", 2)
+worker("B", 1)
+print(f"took {time.perf_counter() - start:.1f} s")   # ~3 s: the sum
+"#;
+
+/// Lesson 2: `gather` overlaps waits.
+pub(super) fn gather_overlap() -> Lesson {
+    let tasks = vec![
+        Task::new("A", vec![Step::await_io(2000.0)]),
+        Task::new("B", vec![Step::await_io(1000.0)]),
+    ];
+    Lesson {
+        id: "gather-overlap",
+        title: "gather overlaps waits: the total is the max, not the sum",
+        summary: "gather(worker(\"A\", 2), worker(\"B\", 1)) starts both coroutines; both reach their await at \
+                  once, so B finishes after 1 s and A after 2 s. The total is the longest wait, not the sum.",
+        scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Asyncio)]),
+        code: vec![
+            ModelCode::same(ModelId::Sync, GATHER_SYNC, 2, &["time.sleep(delay)"]),
+            ModelCode::same(ModelId::Asyncio, GATHER_ASYNC, 2, &["await asyncio.sleep(delay)"]),
+        ],
+        expected: vec![(ModelId::Sync, Micros::from_secs(3)), (ModelId::Asyncio, Micros::from_secs(2))],
+        takeaway: "With gather, the total is the longest wait (2 s), not the sum (3 s); B is done at 1 s.",
+        question: question("How long does gather(worker(\"A\", 2), worker(\"B\", 1)) take?", &["1 s", "2 s", "3 s"], 1),
+    }
+}
+
+const BLOCKING_ASYNC: &str = r#"import asyncio
+import time
+
+async def task(name):
+    print(f"{name} waiting")
+    time.sleep(2)                 # blocking call: never yields, the loop is frozen
+    # the fix: await asyncio.sleep(2), or httpx.AsyncClient / aiohttp with await
+    print(f"{name} done")
+
+async def main():
+    await asyncio.gather(task("A"), task("B"), task("C"))
+
+start = time.perf_counter()
+asyncio.run(main())
+print(f"took {time.perf_counter() - start:.1f} s")   # ~6 s, exactly like sync
+"#;
+
+/// Lesson 3: a blocking call inside `async def`.
+pub(super) fn blocking_in_async() -> Lesson {
+    let models = vec![
+        ModelConfig::new(ModelId::Sync),
+        ModelConfig::new(ModelId::Threads).workers(3),
+        ModelConfig::new(ModelId::Asyncio),
+    ];
+    Lesson {
+        id: "blocking-in-async",
+        title: "The async trap: a blocking call inside async def",
+        summary: "time.sleep(2) or requests.get(url) inside an async def never reaches an await, so the loop \
+                  cannot switch: the ready queue grows and nothing moves while the call runs. Three such tasks \
+                  under gather take 6 s, exactly like plain code. Threads are not fooled: the call releases the GIL.",
+        scenario: Scenario::new(abc(Step::blocking_io(2000.0)), models),
+        code: vec![
+            ModelCode::same(ModelId::Sync, SYNC_WAITS, 3, &["time.sleep(2)"]),
+            ModelCode::same(ModelId::Threads, THREAD_WAITS, 3, &["time.sleep(2)"]),
+            ModelCode::same(ModelId::Asyncio, BLOCKING_ASYNC, 3, &["time.sleep(2)"]),
+        ],
+        expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(6))],
+        takeaway: "A blocking call inside async def freezes the loop: 6 s, like sync. Use await asyncio.sleep or an async client to get 2 s back.",
+        question: question("Three async tasks each call time.sleep(2) under gather. How long?", &["2 s", "6 s"], 1),
+    }
+}
+
+const FETCH_SYNC: &str = r#"import time
+import requests
+
+def fetch(url):
+    headers = {"Accept": "application/json"}          # a little Python
+    response = requests.get(url, headers=headers)     # ~1 s waiting on the network
+    return response.json()                            # a little Python
+
+urls = [f"https://example.com/item/{i}" for i in range(4)]
+start = time.perf_counter()
+results = [fetch(url) for url in urls]
+print(f"took {time.perf_counter() - start:.1f} s")   # ~4 s
+"#;
+
+const FETCH_THREADS: &str = r#"import time
+from concurrent.futures import ThreadPoolExecutor
+import requests
+
+def fetch(url):
+    headers = {"Accept": "application/json"}          # a little Python: needs the GIL
+    response = requests.get(url, headers=headers)     # waiting releases the GIL
+    return response.json()                            # a little Python: needs the GIL
+
+urls = [f"https://example.com/item/{i}" for i in range(4)]
+start = time.perf_counter()
+with ThreadPoolExecutor(4) as pool:
+    results = list(pool.map(fetch, urls))
+print(f"took {time.perf_counter() - start:.1f} s")   # ~1 s
+"#;
+
+/// Lesson 6: I/O-bound threads.
+pub(super) fn io_threads() -> Lesson {
+    let steps = vec![Step::cpu(5.0), Step::blocking_io(1000.0), Step::cpu(5.0)];
+    let tasks = ["A", "B", "C", "D"]
+        .iter()
+        .map(|n| Task::new(n, steps.clone()))
+        .collect();
+    let needles = ["headers = {", "requests.get(url", "response.json()"];
+    Lesson {
+        id: "io-threads",
+        title: "I/O-bound threads: the GIL is released while waiting",
+        summary: "Four downloads, each a little Python around a 1-second network wait. The GIL is held only \
+                  for the Python bits; requests.get releases it while waiting, so four threads finish in about \
+                  one second. The GIL only matters when Python is actively computing.",
+        scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Threads).workers(4)]),
+        code: vec![
+            ModelCode::same(ModelId::Sync, FETCH_SYNC, 4, &needles),
+            ModelCode::same(ModelId::Threads, FETCH_THREADS, 4, &needles),
+        ],
+        expected: vec![(ModelId::Sync, ms(4040)), (ModelId::Threads, Micros(1_025_480))],
+        takeaway: "The GIL only matters when Python is actively computing: I/O-bound threads overlap their waits.",
+        question: question("Four 1-second downloads on four threads. Does the GIL make them take 4 s?", &["No, about 1 s", "Yes, about 4 s"], 0),
+    }
+}
+
+const MANY_THREADS: &str = r#"import threading
+import time
+
+def wait_for_reply(i):
+    time.sleep(1)                 # each blocked thread has its own 8 MB stack reserved
+
+threads = [threading.Thread(target=wait_for_reply, args=(i,)) for i in range(10_000)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()                      # ~1 s; ~85 GB of address space reserved, ~140 MB resident
+"#;
+
+const MANY_TASKS: &str = r#"import asyncio
+
+async def wait_for_reply(i):
+    await asyncio.sleep(1)        # each waiting task costs ~1.5 KB
+
+async def main():
+    await asyncio.gather(*(wait_for_reply(i) for i in range(10_000)))
+
+asyncio.run(main())               # ~1 s; ~14 MB in all, on one thread
+"#;
+
+/// Lesson 10: 10,000 concurrent waits and what they cost in memory.
+pub(super) fn ten_thousand() -> Lesson {
+    let tasks = (0..10_000)
+        .map(|i| Task::new(&format!("T{i}"), vec![Step::await_io(1000.0)]))
+        .collect();
+    Lesson {
+        id: "ten-thousand",
+        title: "10,000 concurrent waits: memory",
+        summary: "Ten thousand waits of one second. Both models finish in about a second, but the bill differs: \
+                  each OS thread reserves an 8 MB stack (8.5 MB of address space, ~14 KB resident at first), \
+                  while an asyncio task costs about 1.5 KB. Reserved and resident memory are shown side by side.",
+        scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Threads), ModelConfig::new(ModelId::Asyncio)]),
+        code: vec![
+            ModelCode::same(ModelId::Threads, MANY_THREADS, 10_000, &["time.sleep(1)"]),
+            ModelCode::same(ModelId::Asyncio, MANY_TASKS, 10_000, &["await asyncio.sleep(1)"]),
+        ],
+        expected: vec![(ModelId::Threads, Micros::from_secs(1)), (ModelId::Asyncio, Micros::from_secs(1))],
+        takeaway: "Tens to hundreds of waits: threads are fine. Thousands: asyncio (~1.5 KB a task against 8.5 MB reserved a thread).",
+        question: question(
+            "10,000 threads each wait 1 s. How much address space do their stacks reserve?",
+            &["about 14 MB", "about 140 MB", "about 85 GB"],
+            2,
+        ),
+    }
+}

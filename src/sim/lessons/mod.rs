@@ -1,0 +1,147 @@
+//! The lessons of `LESSONS.md` as playable presets: one workload, the models it compares,
+//! the Python code per model with a step-to-line map, the expected results, a takeaway and
+//! a predict-then-reveal question.
+//!
+//! Lesson ids are stable (URLs and embeds use them): never rename one. The presets live in
+//! `io.rs` (waiting), `cpu.rs` (computing) and `gil.rs` (the GIL in detail).
+
+mod cpu;
+mod gil;
+mod io;
+
+use super::{Micros, ModelId, Scenario};
+use std::sync::OnceLock;
+
+/// The lesson shown when none is chosen.
+pub const DEFAULT: &str = "three-waits";
+
+/// Every lesson id, in teaching order.
+pub const IDS: [&str; 12] = [
+    "three-waits",
+    "gather-overlap",
+    "blocking-in-async",
+    "cpu-in-loop",
+    "cpu-threads-gil",
+    "io-threads",
+    "cpu-processes",
+    "convoy",
+    "native-release",
+    "free-threaded",
+    "hybrid-executor",
+    "ten-thousand",
+];
+
+/// One preset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    /// Stable id, like "three-waits".
+    pub id: &'static str,
+    /// A short title.
+    pub title: &'static str,
+    /// One paragraph on what the lesson shows.
+    pub summary: &'static str,
+    /// The workload and the models it compares.
+    pub scenario: Scenario,
+    /// The Python code for each compared model.
+    pub code: Vec<ModelCode>,
+    /// Expected makespan per model, in model time (from `LESSONS.md` or its rules).
+    pub expected: Vec<(ModelId, Micros)>,
+    /// One line shown after the run.
+    pub takeaway: &'static str,
+    /// Asked before the run; revealed after.
+    pub question: Question,
+}
+
+/// The Python version of a lesson for one model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelCode {
+    /// Which model this code is written for.
+    pub model: ModelId,
+    /// Complete source.
+    pub source: &'static str,
+    /// `lines[task][step]`: the 1-based line that step executes, for highlighting.
+    pub lines: Vec<Vec<u32>>,
+}
+
+/// A predict-then-reveal question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    /// The question.
+    pub prompt: &'static str,
+    /// Two to four answers.
+    pub choices: Vec<&'static str>,
+    /// Index of the right answer in `choices`.
+    pub correct: usize,
+}
+
+/// Every lesson, in teaching order (built once).
+pub fn all() -> &'static [Lesson] {
+    static ALL: OnceLock<Vec<Lesson>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        vec![
+            io::three_waits(),
+            io::gather_overlap(),
+            io::blocking_in_async(),
+            cpu::cpu_in_loop(),
+            cpu::cpu_threads_gil(),
+            io::io_threads(),
+            cpu::cpu_processes(),
+            gil::convoy(),
+            gil::native_release(),
+            gil::free_threaded(),
+            cpu::hybrid_executor(),
+            io::ten_thousand(),
+        ]
+    })
+}
+
+/// The lesson with this id, if any.
+pub fn by_id(id: &str) -> Option<Lesson> {
+    all().iter().find(|l| l.id == id).cloned()
+}
+
+/// The 1-based line of the first line of `source` containing `needle`.
+fn line_of(source: &str, needle: &str) -> u32 {
+    let found = source.lines().position(|l| l.contains(needle));
+    let index = found.unwrap_or_else(|| panic!("lesson code has no line containing {needle:?}"));
+    index as u32 + 1
+}
+
+impl ModelCode {
+    /// Code whose every task runs the same function: `needles[step]` finds each step's line.
+    fn same(model: ModelId, source: &'static str, tasks: usize, needles: &[&str]) -> ModelCode {
+        let row: Vec<u32> = needles.iter().map(|n| line_of(source, n)).collect();
+        ModelCode {
+            model,
+            source,
+            lines: vec![row; tasks],
+        }
+    }
+
+    /// Code with a needle list per task.
+    fn per_task(model: ModelId, source: &'static str, needles: &[Vec<&str>]) -> ModelCode {
+        let lines = needles
+            .iter()
+            .map(|row| row.iter().map(|n| line_of(source, n)).collect())
+            .collect();
+        ModelCode {
+            model,
+            source,
+            lines,
+        }
+    }
+}
+
+/// Shorthand for a question.
+fn question(prompt: &'static str, choices: &[&'static str], correct: usize) -> Question {
+    Question {
+        prompt,
+        choices: choices.to_vec(),
+        correct,
+    }
+}
+
+/// Shorthand for milliseconds of model time in expectations.
+fn ms(x: u64) -> Micros {
+    Micros(x * 1000)
+}

@@ -1,0 +1,219 @@
+//! The scenario document: tasks, their steps, and the models to compare.
+//!
+//! This is the one serde format behind share links, JSON import/export and the CLI; see
+//! `SCENARIO.md` beside this file. Durations are milliseconds as JSON numbers; validation
+//! (in `validate.rs`) turns them into integer microseconds before anything is simulated.
+
+use super::model::ModelConfig;
+use super::validate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A workload and the models to run it under.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The tasks, all submitted at time zero, in this order.
+    pub tasks: Vec<Task>,
+    /// The models to compare; empty means every model with default parameters.
+    #[serde(default)]
+    pub models: Vec<ModelConfig>,
+}
+
+/// One task (a function call, coroutine or job): a sequence of steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    /// A short name shown in lanes and narration, like "A"; empty means "task N".
+    #[serde(default)]
+    pub name: String,
+    /// What the task does, in order.
+    pub steps: Vec<Step>,
+    /// Size of the arguments pickled to a worker process, in KB (1 KB = 1024 bytes).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub send_kb: f64,
+    /// Size of the result pickled back from a worker process, in KB.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub recv_kb: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+/// One step of a task: a kind and a duration in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What kind of work this is.
+    pub kind: StepKind,
+    /// How long it takes on its own, in milliseconds.
+    pub ms: f64,
+}
+
+/// The kinds of step a task can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Python bytecode: needs the GIL and a core.
+    Cpu,
+    /// An awaited wait (`await asyncio.sleep`, an async client). In sync or threaded code
+    /// the same wait is written with `time.sleep` or a blocking client, releasing the GIL.
+    AwaitIo,
+    /// A blocking call (`time.sleep`, `requests.get`): releases the GIL in a thread, but
+    /// inside `async def` it freezes the whole event loop.
+    BlockingIo,
+    /// C code that releases the GIL (NumPy): needs a core, not the GIL.
+    NativeCpu,
+}
+
+impl StepKind {
+    /// The JSON spelling, also used in narration and dumps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Cpu => "cpu",
+            StepKind::AwaitIo => "await_io",
+            StepKind::BlockingIo => "blocking_io",
+            StepKind::NativeCpu => "native_cpu",
+        }
+    }
+
+    /// True for steps that keep a core busy.
+    pub fn is_compute(self) -> bool {
+        matches!(self, StepKind::Cpu | StepKind::NativeCpu)
+    }
+}
+
+impl Step {
+    /// Python computation for `ms` milliseconds.
+    pub fn cpu(ms: f64) -> Step {
+        Step {
+            kind: StepKind::Cpu,
+            ms,
+        }
+    }
+    /// An awaited (or, in threads, GIL-releasing) wait of `ms` milliseconds.
+    pub fn await_io(ms: f64) -> Step {
+        Step {
+            kind: StepKind::AwaitIo,
+            ms,
+        }
+    }
+    /// A blocking call of `ms` milliseconds.
+    pub fn blocking_io(ms: f64) -> Step {
+        Step {
+            kind: StepKind::BlockingIo,
+            ms,
+        }
+    }
+    /// Native code that releases the GIL, for `ms` milliseconds.
+    pub fn native_cpu(ms: f64) -> Step {
+        Step {
+            kind: StepKind::NativeCpu,
+            ms,
+        }
+    }
+}
+
+impl Task {
+    /// A task with a name and steps and no pickled payload.
+    pub fn new(name: &str, steps: Vec<Step>) -> Task {
+        Task {
+            name: name.to_string(),
+            steps,
+            send_kb: 0.0,
+            recv_kb: 0.0,
+        }
+    }
+
+    /// Sets the pickled payload sizes, in KB, sent to and received from a worker process.
+    pub fn payload_kb(mut self, send_kb: f64, recv_kb: f64) -> Task {
+        self.send_kb = send_kb;
+        self.recv_kb = recv_kb;
+        self
+    }
+}
+
+impl Scenario {
+    /// A scenario from tasks and models.
+    pub fn new(tasks: Vec<Task>, models: Vec<ModelConfig>) -> Scenario {
+        Scenario { tasks, models }
+    }
+
+    /// Parses and validates a JSON document; the error names the offending field.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.len() > validate::MAX_JSON_BYTES {
+            return Err(ScenarioError::new(
+                "json",
+                format!(
+                    "document is {} bytes; the limit is {}",
+                    text.len(),
+                    validate::MAX_JSON_BYTES
+                ),
+            ));
+        }
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|e| ScenarioError::new("json", e.to_string()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Serialises to pretty JSON (the share and export format).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks every field, stopping at the first bad one.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        validate::plan(self)?;
+        for (i, m) in self.models.iter().enumerate() {
+            validate::params(m, self.tasks.len(), &format!("models[{i}]"))?;
+            if self.models[..i].iter().any(|o| o.id == m.id) {
+                return Err(ScenarioError::new(
+                    format!("models[{i}].id"),
+                    format!("model {:?} is listed twice", m.id.as_str()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The models to run: the listed ones, or every model with defaults if none is listed.
+    pub fn model_configs(&self) -> Vec<ModelConfig> {
+        if self.models.is_empty() {
+            super::model::ModelId::ALL
+                .into_iter()
+                .map(ModelConfig::new)
+                .collect()
+        } else {
+            self.models.clone()
+        }
+    }
+}
+
+/// A bad scenario: the path of the field (like `tasks[2].steps[0].ms`) and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// Where: a field path, or "json" for a document that does not parse.
+    pub path: String,
+    /// What: a sentence fragment such as "must be a finite number >= 0, got -1".
+    pub message: String,
+}
+
+impl ScenarioError {
+    /// An error at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        ScenarioError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
