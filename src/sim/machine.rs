@@ -297,7 +297,8 @@ impl<'p> Machine<'p> {
 
     /// The thread finished its action (or was just started or unparked): start the next one.
     fn advance<D: Driver>(&mut self, driver: &mut D, t: usize) {
-        self.threads[t].work = None;
+        // The finished work stays recorded until the next action replaces it, so that a
+        // GIL release is narrated with the task that held it.
         let action = driver.next(self, t);
         let lane = self.threads[t].lane;
         match action {
@@ -360,12 +361,14 @@ impl<'p> Machine<'p> {
                 self.release_gil(t);
                 self.release_core(t);
                 self.threads[t].phase = Phase::Parked;
+                self.threads[t].work = None;
                 self.rec.set(lane, self.now, state.map(|s| (s, None)));
             }
             Action::Exit => {
                 self.release_gil(t);
                 self.release_core(t);
                 self.threads[t].phase = Phase::Exited;
+                self.threads[t].work = None;
                 self.rec.set(lane, self.now, None);
             }
         }

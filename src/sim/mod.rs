@@ -49,6 +49,7 @@ pub use validate::{
 pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, ScenarioError> {
     let plan = validate::plan(scenario)?;
     let params = validate::params(model, plan.tasks.len(), "model")?;
+    validate::budget(&plan, &params)?;
     match model.id {
         ModelId::Sync => sync::run(&plan, &params),
         ModelId::Asyncio => event_loop::run(&plan, &params),

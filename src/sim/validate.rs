@@ -27,8 +27,9 @@ pub const MAX_THREADS: u32 = 20_000;
 pub const MAX_PROCESSES: u32 = 1_024;
 /// The largest JSON document accepted, in bytes.
 pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
-/// The most events one run may record; a run that would exceed it stops with an error.
-pub const MAX_EVENTS: usize = 2_000_000;
+/// The most events one run may record. Runs estimated to exceed it are refused before
+/// simulating; a run that exceeds it anyway stops with an error.
+pub const MAX_EVENTS: usize = 500_000;
 
 /// A validated task list with integer durations.
 #[derive(Clone, Debug)]
@@ -235,4 +236,41 @@ pub(crate) fn params(m: &ModelConfig, tasks: usize, path: &str) -> Result<Params
         pickle_bytes_per_s: mb_per_s * 1024.0 * 1024.0,
         cpu_permille,
     })
+}
+
+/// Refuses, before simulating, a run whose event count would clearly exceed `MAX_EVENTS`:
+/// forced GIL switches every switch interval and OS time slices on oversubscribed cores
+/// are the only things that multiply events beyond a few per step.
+pub(crate) fn budget(plan: &Plan, params: &Params) -> Result<(), ScenarioError> {
+    let steps: usize = plan.tasks.iter().map(|t| t.steps.len()).sum();
+    let mut estimate = 8 * steps as u64 + 6 * plan.tasks.len() as u64;
+    let cpu = |kinds: &[StepKind]| -> Vec<u64> {
+        let per_task = plan.tasks.iter().map(|t| {
+            t.steps
+                .iter()
+                .filter(|s| kinds.contains(&s.kind))
+                .map(|s| s.dur.0)
+                .sum()
+        });
+        per_task.collect()
+    };
+    let threads = params.workers.min(plan.tasks.len());
+    // GIL contention needs two threads wanting Python; the longest task can run alone.
+    if params.id == ModelId::Threads && threads > 1 {
+        let python = cpu(&[StepKind::Cpu]);
+        let rest = python.iter().sum::<u64>() - python.iter().max().copied().unwrap_or(0);
+        estimate += 8 * rest / params.switch.0.max(1);
+    }
+    // Time slices need more runnable threads than cores.
+    if threads > params.cores {
+        let compute: u64 = cpu(&[StepKind::Cpu, StepKind::NativeCpu]).iter().sum();
+        estimate += 4 * compute / super::model::OS_QUANTUM.0;
+    }
+    if estimate > MAX_EVENTS as u64 {
+        return Err(ScenarioError::new(
+            "scenario",
+            format!("too large to simulate: about {estimate} events (the limit is {MAX_EVENTS}); use fewer or shorter steps"),
+        ));
+    }
+    Ok(())
 }
