@@ -1,0 +1,122 @@
+//! The `trace` binary: lessons, scenario files, JSON output and clear failures.
+
+use std::process::{Command, Output};
+
+fn trace(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args(args)
+        .output()
+        .expect("trace runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn lesson_prints_a_timeline_per_model_with_a_legend_and_totals() {
+    let o = trace(&["--lesson", "three-waits"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "== sync",
+        "== threads",
+        "== asyncio",
+        "legend:",
+        "main thread |",
+        "makespan: 6.0 s",
+        "makespan: 2.0 s",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn json_maps_each_model_to_its_statistics() {
+    let o = trace(&["--lesson", "three-waits", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["lesson"], "three-waits");
+    assert_eq!(v["models"]["sync"]["makespan_ms"], 6000.0);
+    assert_eq!(v["models"]["asyncio"]["makespan_ms"], 2000.0);
+    let threads = &v["models"]["threads"];
+    for key in [
+        "task_latency_ms",
+        "gil_wait_ms",
+        "cpu_busy_per_core_ms",
+        "memory_reserved_bytes",
+        "memory_resident_bytes",
+    ] {
+        assert!(!threads[key].is_null(), "missing {key}");
+    }
+}
+
+#[test]
+fn model_filter_runs_one_model() {
+    let o = trace(&["--lesson", "convoy", "--model", "threads", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let models = v["models"].as_object().unwrap();
+    assert_eq!(models.keys().collect::<Vec<_>>(), vec!["threads"]);
+}
+
+#[test]
+fn scenario_file_runs_and_bad_files_fail_clearly() {
+    let dir = std::env::temp_dir().join(format!("kitchen-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"tasks":[{"name":"A","steps":[{"kind":"cpu","ms":10}]}],"models":[{"id":"sync"}]}"#,
+    )
+    .unwrap();
+    let o = trace(&["--scenario", good.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"makespan_ms\": 10.0"));
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"tasks":[{"steps":[{"kind":"cpu","ms":-1}]}]}"#).unwrap();
+    let o = trace(&["--scenario", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("tasks[0].steps[0].ms: must be a finite number >= 0, got -1"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = trace(&["--scenario", dir.join("missing.json").to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("cannot read"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unknown_lesson_model_or_flag_fails_with_a_message() {
+    for args in [
+        vec!["--lesson", "nope"],
+        vec!["--lesson", "convoy", "--model", "fibers"],
+        vec!["--frobnicate"],
+        vec![],
+    ] {
+        let o = trace(&args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        assert!(
+            stderr(&o).starts_with("trace: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn list_and_help_succeed() {
+    let o = trace(&["--list"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).lines().count(), 12);
+    assert!(stdout(&o).starts_with("three-waits"));
+    let o = trace(&["--help"]);
+    assert!(o.status.success() && stdout(&o).contains("--scenario"));
+}

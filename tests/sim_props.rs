@@ -1,0 +1,233 @@
+//! Property tests over random scenarios and models: the invariants every trace must keep,
+//! whatever the workload (GIL, loop, cores, conservation of work, lower bounds, replay).
+
+use concurrency_kitchen::sim::{
+    simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, Scenario, StartMethod, State,
+    Step, StepKind, Task, Trace, SNAPSHOT_CAP,
+};
+use proptest::prelude::*;
+
+fn step() -> impl Strategy<Value = Step> {
+    let kind = prop_oneof![
+        Just(StepKind::Cpu),
+        Just(StepKind::AwaitIo),
+        Just(StepKind::BlockingIo),
+        Just(StepKind::NativeCpu)
+    ];
+    // Half-millisecond granularity keeps conversions exact.
+    (kind, 0u32..80).prop_map(|(kind, halves)| Step {
+        kind,
+        ms: f64::from(halves) / 2.0,
+    })
+}
+
+fn task() -> impl Strategy<Value = Task> {
+    (prop::collection::vec(step(), 0..5), 0u32..3, 0u32..3).prop_map(|(steps, send, recv)| {
+        Task::new("t", steps).payload_kb(f64::from(send) * 256.0, f64::from(recv) * 64.0)
+    })
+}
+
+fn model() -> impl Strategy<Value = ModelConfig> {
+    let id = prop::sample::select(ModelId::ALL.to_vec());
+    let start = prop::sample::select(vec![
+        StartMethod::Fork,
+        StartMethod::Forkserver,
+        StartMethod::Spawn,
+    ]);
+    (id, 1u32..6, 1u32..5, 1u32..12, start).prop_map(|(id, workers, cores, switch, start)| {
+        ModelConfig::new(id)
+            .workers(workers)
+            .cores(cores)
+            .switch_interval_ms(f64::from(switch))
+            .start_method(start)
+    })
+}
+
+fn us(step: &Step) -> u64 {
+    (step.ms * 1000.0).round() as u64
+}
+
+/// Python work as the model charges it (a free-threaded build is 10% slower per step).
+fn python(step: &Step, id: ModelId) -> u64 {
+    if id == ModelId::ThreadsNogil {
+        (us(step) * 1100 + 500) / 1000
+    } else {
+        us(step)
+    }
+}
+
+/// The most segments in `states` that overlap at any instant on lanes of `kinds`.
+fn peak(trace: &Trace, kinds: &[LaneKind], states: &[State]) -> usize {
+    let mut edges: Vec<(Micros, i32)> = Vec::new();
+    for s in &trace.segments {
+        if kinds.contains(&trace.lanes[s.lane].kind) && states.contains(&s.state) {
+            edges.push((s.start, 1));
+            edges.push((s.end, -1));
+        }
+    }
+    edges.sort();
+    let (mut now, mut max) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        max = max.max(now);
+    }
+    max as usize
+}
+
+fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> {
+    let cores = m.cores.unwrap() as usize;
+    let n = s.tasks.len();
+    // Lanes never overlap themselves.
+    let mut by_lane = vec![Vec::new(); t.lanes.len()];
+    for seg in &t.segments {
+        prop_assert!(seg.start < seg.end);
+        by_lane[seg.lane].push((seg.start, seg.end));
+    }
+    for lane in &mut by_lane {
+        lane.sort();
+        prop_assert!(
+            lane.windows(2).all(|w| w[0].1 <= w[1].0),
+            "a lane overlaps itself"
+        );
+    }
+    // Never more running than cores.
+    let busy = [State::Running, State::Starting, State::Pickling];
+    prop_assert!(
+        peak(
+            t,
+            &[LaneKind::Thread, LaneKind::Process, LaneKind::Loop],
+            &busy
+        ) <= cores
+    );
+    // At most one running task per loop.
+    prop_assert!(peak(t, &[LaneKind::Task], &[State::Running, State::Blocked]) <= 1);
+    // At most one GIL holder per process, replayed from the event stream.
+    let mut holder: Vec<Option<usize>> = vec![None; t.lanes.len()];
+    for e in &t.events {
+        let (Some(lane), true) = (
+            e.lane,
+            matches!(
+                e.kind,
+                EventKind::GilAcquire | EventKind::GilDrop | EventKind::GilRelease
+            ),
+        ) else {
+            continue;
+        };
+        let p = t.lanes[lane].process.unwrap();
+        if e.kind == EventKind::GilAcquire {
+            prop_assert!(holder[p].is_none(), "two GIL holders in one process");
+            holder[p] = Some(lane);
+        } else {
+            prop_assert_eq!(holder[p], Some(lane), "only the holder can let go");
+            holder[p] = None;
+        }
+    }
+    let no_native = s
+        .tasks
+        .iter()
+        .all(|t| t.steps.iter().all(|s| s.kind != StepKind::NativeCpu));
+    if m.id == ModelId::Threads && no_native {
+        prop_assert!(
+            peak(t, &[LaneKind::Thread], &[State::Running]) <= 1,
+            "Python ran without the GIL"
+        );
+    }
+    // CPU work is conserved: the cores ran exactly the compute steps.
+    let compute: u64 = s
+        .tasks
+        .iter()
+        .flat_map(|t| &t.steps)
+        .map(|st| match st.kind {
+            StepKind::Cpu => python(st, m.id),
+            StepKind::NativeCpu => us(st),
+            _ => 0,
+        })
+        .sum();
+    let core_running: u64 = t
+        .segments
+        .iter()
+        .filter(|g| t.lanes[g.lane].kind == LaneKind::Core && g.state == State::Running)
+        .map(|g| (g.end - g.start).0)
+        .sum();
+    prop_assert_eq!(core_running, compute);
+    let core_total: u64 = t
+        .segments
+        .iter()
+        .filter(|g| t.lanes[g.lane].kind == LaneKind::Core)
+        .map(|g| (g.end - g.start).0)
+        .sum();
+    prop_assert_eq!(
+        t.stats.cpu_busy_per_core.iter().map(|b| b.0).sum::<u64>(),
+        core_total
+    );
+    // Every task finishes, once.
+    let finishes = t
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::TaskFinish)
+        .count();
+    prop_assert_eq!(finishes, n);
+    prop_assert!(t.stats.task_latency.iter().all(|&l| l <= t.stats.makespan));
+    // Lower bounds on the makespan.
+    let makespan = t.stats.makespan.0;
+    for task in &s.tasks {
+        let own: u64 = task
+            .steps
+            .iter()
+            .map(|st| {
+                if st.kind == StepKind::Cpu {
+                    python(st, m.id)
+                } else {
+                    us(st)
+                }
+            })
+            .sum();
+        prop_assert!(makespan >= own, "faster than one task's own steps");
+    }
+    prop_assert!(
+        makespan * cores as u64 >= compute,
+        "faster than the cores allow"
+    );
+    let sum_of = |kinds: &[StepKind]| -> u64 {
+        s.tasks
+            .iter()
+            .flat_map(|t| &t.steps)
+            .filter(|st| kinds.contains(&st.kind))
+            .map(us)
+            .sum()
+    };
+    match m.id {
+        ModelId::Sync => prop_assert!(
+            makespan
+                >= sum_of(&[
+                    StepKind::Cpu,
+                    StepKind::NativeCpu,
+                    StepKind::AwaitIo,
+                    StepKind::BlockingIo
+                ])
+        ),
+        ModelId::Asyncio => prop_assert!(
+            makespan >= sum_of(&[StepKind::Cpu, StepKind::NativeCpu, StepKind::BlockingIo])
+        ),
+        ModelId::Threads => prop_assert!(makespan >= sum_of(&[StepKind::Cpu])),
+        ModelId::Hybrid => prop_assert!(makespan >= sum_of(&[StepKind::BlockingIo])),
+        ModelId::ThreadsNogil | ModelId::Processes => {}
+    }
+    // Snapshots stay compact.
+    prop_assert!(t.snapshots.iter().all(|s| s.ready.len() <= SNAPSHOT_CAP
+        && s.io_waiters.len() <= SNAPSHOT_CAP
+        && s.gil_waiters.len() <= SNAPSHOT_CAP));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn traces_keep_every_invariant(tasks in prop::collection::vec(task(), 1..7), m in model()) {
+        let s = Scenario::new(tasks, vec![]);
+        let t = simulate(&s, &m).unwrap();
+        check(&s, &m, &t)?;
+        prop_assert_eq!(&t, &simulate(&s, &m).unwrap(), "the same input gives the same trace");
+    }
+}
