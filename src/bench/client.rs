@@ -1,0 +1,138 @@
+//! The page side of the measurement pipeline (wasm only): spawns the worker binary and talks to it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use super::protocol::{FromWorker, ToWorker};
+
+/// The loader script that Trunk writes beside the page for the `worker` binary. It is resolved
+/// against the document's base URL, so the site works from any sub-path.
+pub const WORKER_SCRIPT: &str = "worker_loader.js";
+
+/// How long a worker may take to load its wasm and answer the first ping.
+const PATIENCE_MS: u32 = 15_000;
+
+/// What the page knows about its measurement worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerStatus {
+    Starting,
+    /// The worker answered a ping; `round_trip_ms` is the time from post to answer.
+    Ready {
+        round_trip_ms: f64,
+    },
+    /// Workers cannot run here (blocked by policy, `file://`, an old browser, or no answer).
+    Unavailable {
+        reason: String,
+    },
+}
+
+/// A live worker and the handlers that keep it talking. Dropping it terminates the worker.
+pub struct WorkerProbe {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _deadline: Timeout,
+}
+
+impl Drop for WorkerProbe {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Spawns the worker, waits for its "ready", exchanges a ping and reports each stage.
+pub fn probe(report: impl Fn(WorkerStatus) + 'static) -> Option<WorkerProbe> {
+    let report: Rc<dyn Fn(WorkerStatus)> = Rc::new(report);
+    let worker = match spawn() {
+        Ok(worker) => worker,
+        Err(reason) => {
+            report(WorkerStatus::Unavailable { reason });
+            return None;
+        }
+    };
+    report(WorkerStatus::Starting);
+    let settled = Rc::new(RefCell::new(false));
+    let sent_at = Rc::new(RefCell::new(0.0));
+
+    let on_message = {
+        let (worker, report, settled, sent_at) = (
+            worker.clone(),
+            report.clone(),
+            settled.clone(),
+            sent_at.clone(),
+        );
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let text = event.data().as_string().unwrap_or_default();
+            match FromWorker::from_json(&text) {
+                Ok(FromWorker::Ready) => {
+                    *sent_at.borrow_mut() = now_ms();
+                    let _ = worker
+                        .post_message(&JsValue::from_str(&ToWorker::Ping { id: 1 }.to_json()));
+                }
+                Ok(FromWorker::Pong { .. }) => {
+                    *settled.borrow_mut() = true;
+                    report(WorkerStatus::Ready {
+                        round_trip_ms: now_ms() - *sent_at.borrow(),
+                    });
+                }
+                Ok(FromWorker::Spun { .. }) => {}
+                Ok(FromWorker::Error { detail }) | Err(detail) => {
+                    *settled.borrow_mut() = true;
+                    report(WorkerStatus::Unavailable { reason: detail });
+                }
+            }
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+
+    let on_error = {
+        let (report, settled) = (report.clone(), settled.clone());
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            // A load failure is expected on locked-down hosts: note it quietly, never throw.
+            event.prevent_default();
+            *settled.borrow_mut() = true;
+            report(WorkerStatus::Unavailable {
+                reason: "the worker script could not be loaded".into(),
+            });
+        })
+    };
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+
+    let deadline = Timeout::new(PATIENCE_MS, move || {
+        if !*settled.borrow() {
+            report(WorkerStatus::Unavailable {
+                reason: "the worker did not answer in time".into(),
+            });
+        }
+    });
+
+    Some(WorkerProbe {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+        _deadline: deadline,
+    })
+}
+
+fn spawn() -> Result<Worker, String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let base = document.base_uri().ok().flatten().ok_or("no base URL")?;
+    let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base).map_err(|_| "bad worker URL")?;
+    Worker::new(&url.href()).map_err(|e| {
+        e.as_string()
+            .unwrap_or_else(|| "workers are not available in this page".into())
+    })
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,9 @@
+//! Real measurements: pure CPU kernels and the worker message protocol; the browser side is wasm-only.
+
+pub mod kernel;
+pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

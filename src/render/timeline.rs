@@ -1,0 +1,173 @@
+//! The Gantt timeline under each scene: a row per lane, segments coloured and patterned by state.
+
+use crate::sim::{Micros, Trace};
+
+use super::{Align, Font, Painter, Palette};
+
+/// A rectangle of the canvas, in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Maps model time to x within an area, with `end` at the right edge.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeScale {
+    pub x0: f64,
+    pub x1: f64,
+    pub end: Micros,
+}
+
+impl TimeScale {
+    pub fn x(&self, t: Micros) -> f64 {
+        let end = self.end.0.max(1) as f64;
+        self.x0 + (self.x1 - self.x0) * (t.0 as f64 / end).min(1.0)
+    }
+}
+
+/// Per lane, the indices of its segments in time order, built once per trace.
+#[derive(Clone, Debug, Default)]
+pub struct LaneIndex(pub Vec<Vec<usize>>);
+
+impl LaneIndex {
+    pub fn new(trace: &Trace) -> Self {
+        let mut lanes = vec![Vec::new(); trace.lanes.len()];
+        for (i, segment) in trace.segments.iter().enumerate() {
+            if let Some(lane) = lanes.get_mut(segment.lane) {
+                lane.push(i);
+            }
+        }
+        for lane in &mut lanes {
+            lane.sort_by_key(|&i| (trace.segments[i].start, i));
+        }
+        LaneIndex(lanes)
+    }
+
+    /// The segment of `lane` that covers `now`, if any.
+    pub fn at(&self, trace: &Trace, lane: usize, now: Micros) -> Option<usize> {
+        let list = self.0.get(lane)?;
+        let n = list.partition_point(|&i| trace.segments[i].start <= now);
+        let i = *list.get(n.checked_sub(1)?)?;
+        (trace.segments[i].end > now).then_some(i)
+    }
+}
+
+/// A "nice" tick step (1, 2 or 5 times a power of ten) giving about `count` ticks up to `end`.
+pub fn tick_step(end: Micros, count: u64) -> Micros {
+    let raw = (end.0 / count.max(1)).max(1);
+    let mut power = 1u64;
+    while power * 10 <= raw {
+        power *= 10;
+    }
+    let step = [1, 2, 5, 10]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&s| s >= raw)
+        .unwrap_or(10 * power);
+    Micros(step)
+}
+
+/// Draws the timeline of `trace` up to `now` (the future stays hidden, so learners can predict).
+pub fn draw(
+    p: &mut impl Painter,
+    trace: &Trace,
+    index: &LaneIndex,
+    now: Micros,
+    end: Micros,
+    area: Area,
+    pal: &Palette,
+) {
+    let font = 11.0_f64.max((area.h / 14.0).min(15.0));
+    let label_w = (area.w * 0.22).clamp(56.0, 130.0);
+    let axis_h = font * 1.8;
+    let rows_h = (area.h - axis_h).max(0.0);
+    let min_row = font + 4.0;
+    let fits = ((rows_h / min_row).floor() as usize).max(1);
+    let shown = trace.lanes.len().min(fits);
+    let hidden = trace.lanes.len() - shown;
+    let row_h = if shown == 0 {
+        0.0
+    } else {
+        (rows_h / shown as f64).min(font * 2.6)
+    };
+    let scale = TimeScale {
+        x0: area.x + label_w,
+        x1: area.x + area.w - 6.0,
+        end,
+    };
+    let bar_gap = (row_h * 0.18).max(1.0);
+
+    for (lane_no, lane) in trace.lanes.iter().enumerate().take(shown) {
+        let y = area.y + lane_no as f64 * row_h;
+        let mut label = lane.label.clone();
+        if lane_no + 1 == shown && hidden > 0 {
+            label = format!("+{} more", hidden + 1);
+        }
+        p.text(
+            area.x + 2.0,
+            y + row_h / 2.0,
+            &label,
+            Font::regular(font),
+            &pal.muted,
+            Align::Left,
+        );
+        p.fill_rect(
+            scale.x0,
+            y + bar_gap,
+            scale.x1 - scale.x0,
+            row_h - 2.0 * bar_gap,
+            &pal.surface,
+        );
+        let Some(list) = index.0.get(lane_no) else {
+            continue;
+        };
+        // Neighbouring slivers narrower than half a pixel would cost draw calls and show nothing.
+        let mut last_x = f64::NEG_INFINITY;
+        for &i in list {
+            let s = &trace.segments[i];
+            if s.start >= now {
+                break;
+            }
+            let x0 = scale.x(s.start);
+            let x1 = scale.x(s.end.min(now));
+            if x1 - x0 < 0.5 && x1 - last_x < 0.5 {
+                continue;
+            }
+            last_x = x1;
+            let (color, pattern) = pal.state(s.state);
+            let (bx, bw) = (x0, (x1 - x0).max(0.75));
+            let (by, bh) = (y + bar_gap, row_h - 2.0 * bar_gap);
+            p.fill_rect(bx, by, bw, bh, color);
+            if pattern != super::Pattern::Solid && bw > 3.0 {
+                p.pattern_rect(bx, by, bw, bh, pattern, &pal.surface);
+            }
+        }
+    }
+
+    // The time axis with a few round ticks.
+    let axis_y = area.y + shown as f64 * row_h + 2.0;
+    p.line(scale.x0, axis_y, scale.x1, axis_y, &pal.line, 1.0);
+    let step = tick_step(end, 5);
+    let mut t = Micros(0);
+    while t <= end {
+        let x = scale.x(t);
+        p.line(x, axis_y, x, axis_y + 4.0, &pal.line, 1.0);
+        p.text(
+            x,
+            axis_y + font,
+            &t.to_string(),
+            Font::regular(font * 0.9),
+            &pal.muted,
+            Align::Center,
+        );
+        t = Micros(t.0 + step.0);
+    }
+
+    // The playhead.
+    let x = scale.x(now);
+    let width = if pal.thick { 3.0 } else { 2.0 };
+    p.line(x, area.y, x, axis_y, &pal.accent, width);
+}

@@ -1,0 +1,155 @@
+//! Browser event plumbing as Yew hooks: the animation-frame clock, keyboard shortcuts, resizes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use super::state::Action;
+
+/// The animation-frame callback, which must reach itself to ask for the next frame.
+type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// While `running`, calls `tick` with the real milliseconds since the previous animation frame.
+#[hook]
+pub fn use_animation_frames(running: bool, tick: Callback<f64>) {
+    use_effect_with(running, move |&running| {
+        let alive = Rc::new(RefCell::new(running));
+        if running {
+            let frame: FrameSlot = Rc::new(RefCell::new(None));
+            let last = Rc::new(RefCell::new(None::<f64>));
+            let (again, still) = (frame.clone(), alive.clone());
+            *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
+                if !*still.borrow() {
+                    // Break the closure's reference to itself so it can be freed.
+                    again.borrow_mut().take();
+                    return;
+                }
+                let previous = last.borrow_mut().replace(now);
+                // The first frame has no predecessor; long gaps (a background tab) are capped.
+                // User Timing marks let `./kitchen bench` read the work done per frame
+                // (state update, render and drawing) without any timing code of its own.
+                let perf = web_sys::window().and_then(|w| w.performance());
+                if let Some(p) = &perf {
+                    let _ = p.mark("ck-frame-start");
+                }
+                tick.emit(previous.map_or(0.0, |p| (now - p).min(100.0)));
+                if let Some(p) = &perf {
+                    let _ = p.measure_with_start_mark("ck-frame", "ck-frame-start");
+                    p.clear_marks_with_mark_name("ck-frame-start");
+                }
+                request_frame(again.borrow().as_ref());
+            }));
+            request_frame(frame.borrow().as_ref());
+        }
+        move || *alive.borrow_mut() = false
+    });
+}
+
+fn request_frame(closure: Option<&Closure<dyn FnMut(f64)>>) {
+    if let (Some(window), Some(closure)) = (web_sys::window(), closure) {
+        let _ = window.request_animation_frame(closure.as_ref().unchecked_ref());
+    }
+}
+
+/// Maps a key to a playback action. Presentation clickers send PageUp and PageDown.
+pub fn key_action(key: &str) -> Option<Action> {
+    match key {
+        " " | "Spacebar" | "k" => Some(Action::TogglePlay),
+        "ArrowRight" | "PageDown" | "l" => Some(Action::StepForward),
+        "ArrowLeft" | "PageUp" | "j" => Some(Action::StepBack),
+        "Home" => Some(Action::Reset),
+        _ => None,
+    }
+}
+
+/// Sends playback actions for keys pressed anywhere on the page, except while a form control
+/// that uses those keys itself (a slider, a select, a text field, a button for Space) has focus.
+#[hook]
+pub fn use_playback_keys(dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
+            if event.ctrl_key() || event.meta_key() || event.alt_key() {
+                return;
+            }
+            let key = event.key();
+            let Some(action) = key_action(&key) else {
+                return;
+            };
+            let tag = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|e| e.tag_name().to_ascii_lowercase())
+                .unwrap_or_default();
+            let owns_key = match tag.as_str() {
+                "input" | "select" | "textarea" => true,
+                "button" => key == " " || key == "Enter",
+                _ => false,
+            };
+            if owns_key {
+                return;
+            }
+            event.prevent_default();
+            dispatch.emit(action);
+        });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            let _ =
+                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(d) = document {
+                let _ = d.remove_event_listener_with_callback(
+                    "keydown",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}
+
+/// A counter that changes whenever the window is resized or the colour scheme flips, so that
+/// canvases know to redraw.
+#[hook]
+pub fn use_layout_generation() -> u32 {
+    let generation = use_state(|| 0u32);
+    {
+        let generation = generation.clone();
+        use_effect_with((), move |_| {
+            // The handle captured here never sees later values, so the closure keeps its own count.
+            let mut count = 0;
+            let bump = Closure::<dyn FnMut()>::new(move || {
+                count += 1;
+                generation.set(count);
+            });
+            let window = web_sys::window();
+            let scheme = window
+                .as_ref()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("resize", bump.as_ref().unchecked_ref());
+            }
+            if let Some(q) = &scheme {
+                let _ = q.add_event_listener_with_callback("change", bump.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        bump.as_ref().unchecked_ref(),
+                    );
+                }
+                if let Some(q) = scheme {
+                    let _ = q.remove_event_listener_with_callback(
+                        "change",
+                        bump.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    *generation
+}

@@ -1,0 +1,186 @@
+//! The text panels: narration of the current event, the Python code with its current line, results.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::sim::{Micros, ModelId};
+
+use super::chart::TotalsChart;
+use super::state::Session;
+
+/// A model's name as learners read it.
+pub fn model_name(id: ModelId) -> &'static str {
+    match id {
+        ModelId::Sync => "Sync (one after another)",
+        ModelId::Asyncio => "asyncio (one event loop)",
+        ModelId::Hybrid => "asyncio + process pool",
+        ModelId::Threads => "Threads (with the GIL)",
+        ModelId::ThreadsNogil => "Threads (free-threaded, no GIL)",
+        ModelId::Processes => "Processes",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub session: Rc<Session>,
+    pub current: Option<(usize, usize)>,
+    pub cursor: Option<usize>,
+    pub steps: usize,
+}
+
+#[function_component(Narration)]
+pub fn narration(props: &NarrationProps) -> Html {
+    let (who, sentence) = match props.current {
+        Some((t, e)) => {
+            let trace = &props.session.traces[t];
+            (Some(model_name(trace.model)), trace.narration[e].clone())
+        }
+        None => (
+            None,
+            "Press Play, or step through it event by event. Before you start: what do you predict?"
+                .to_string(),
+        ),
+    };
+    let position = props.cursor.map_or(0, |c| c + 1);
+    html! {
+        <section class="card narration" aria-labelledby="narration-title">
+            <h2 id="narration-title">{ format!("What is happening · event {position} of {}", props.steps) }</h2>
+            <p class="now" id="narration" aria-live="polite">
+                if let Some(who) = who { <span class="who">{ format!("{who}: ") }</span> }
+                { sentence }
+            </p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CodeProps {
+    pub session: Rc<Session>,
+    pub current: Option<(usize, usize)>,
+}
+
+#[function_component(CodePanel)]
+pub fn code_panel(props: &CodeProps) -> Html {
+    let session = &props.session;
+    // The learner may pin a tab; otherwise the code follows the model of the current event.
+    let pinned = use_state(|| None::<usize>);
+    {
+        let pinned = pinned.clone();
+        use_effect_with(Rc::as_ptr(session) as usize, move |_| pinned.set(None));
+    }
+    let shown = (*pinned)
+        .or(props.current.map(|(t, _)| t))
+        .unwrap_or(0)
+        .min(session.traces.len() - 1);
+    let trace = &session.traces[shown];
+    let code = session.lesson.code.iter().find(|c| c.model == trace.model);
+    let current_line = props
+        .current
+        .filter(|&(t, _)| t == shown)
+        .and_then(|(t, e)| {
+            let event = &session.traces[t].events[e];
+            let code = code?;
+            let task = event.task?;
+            let steps = session.traces[t].task_steps_at(e);
+            let step = (*steps.get(task)?)?;
+            code.lines.get(task)?.get(step).copied()
+        });
+    let tabs = session.traces.iter().enumerate().map(|(i, t)| {
+        let pinned = pinned.clone();
+        let onclick = Callback::from(move |_| pinned.set(Some(i)));
+        html! {
+            <button type="button" aria-pressed={(i == shown).to_string()} {onclick}>{ t.model.as_str() }</button>
+        }
+    });
+    html! {
+        <section class="card code" aria-labelledby="code-title">
+            <h2 id="code-title">{ "The Python code" }</h2>
+            if session.traces.len() > 1 { <div class="tabs" role="group" aria-label="Code for model">{ for tabs }</div> }
+            <pre aria-label={format!("Python code for {}", model_name(trace.model))}><code>
+                { for code.map(|c| c.source).unwrap_or("").lines().enumerate().map(|(i, text)| {
+                    let number = i as u32 + 1;
+                    let current = current_line == Some(number);
+                    html! {
+                        <span class={classes!("line", current.then_some("current"))} aria-current={current.then_some("step")}>
+                            <span class="no">{ number }</span>{ text }{ "\n" }
+                        </span>
+                    }
+                }) }
+            </code></pre>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub session: Rc<Session>,
+    pub time: Micros,
+    pub generation: u32,
+}
+
+/// Each model's total appears once the playhead reaches it, so that predictions come first.
+#[function_component(Results)]
+pub fn results(props: &ResultsProps) -> Html {
+    let session = &props.session;
+    let lesson = &session.lesson;
+    let memory = lesson.id == "ten-thousand";
+    let done = props.time >= session.end;
+    let revealed: Vec<Option<Micros>> = session
+        .traces
+        .iter()
+        .map(|t| (props.time >= t.stats.makespan).then_some(t.stats.makespan))
+        .collect();
+    html! {
+        <section class="card results-card" aria-labelledby="results-title">
+            <h2 id="results-title">{ "Results" }</h2>
+            <table class="results">
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Model" }</th>
+                        <th scope="col" class="num">{ "Total time" }</th>
+                        <th scope="col" class="num">{ "Real CPython" }</th>
+                        if memory {
+                            <th scope="col" class="num">{ "Memory reserved" }</th>
+                            <th scope="col" class="num">{ "Memory resident" }</th>
+                        }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for session.traces.iter().zip(&revealed).map(|(trace, total)| {
+                        let expected = lesson.expected.iter().find(|(m, _)| *m == trace.model).map(|(_, t)| *t);
+                        html! {
+                            <tr data-model={trace.model.as_str()}>
+                                <th scope="row">{ model_name(trace.model) }</th>
+                                <td class="num total">{ total.map_or("…".to_string(), |t| t.to_string()) }</td>
+                                <td class="num">{ expected.map_or("—".to_string(), |t| format!("≈ {t}")) }</td>
+                                if memory {
+                                    <td class="num">{ bytes(trace.stats.memory_reserved) }</td>
+                                    <td class="num">{ bytes(trace.stats.memory_resident) }</td>
+                                }
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
+            if done { <p class="takeaway" id="takeaway">{ lesson.takeaway }</p> }
+        </section>
+    }
+}
+
+/// Formats a byte count in binary units, as operating systems report memory.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -1,0 +1,204 @@
+//! Playback state and its reducer: plain Rust, so stepping, scrubbing and playing test natively.
+//!
+//! The simulation runs once when a lesson is chosen; from then on the UI only moves a playhead
+//! over the finished traces, so stepping back and scrubbing cost nothing.
+
+use std::rc::Rc;
+
+use crate::render::timeline::LaneIndex;
+use crate::sim::lessons::Lesson;
+use crate::sim::{simulate, Micros, ModelId, Trace};
+
+/// Playback speeds offered to the learner; 1x plays the lesson in a few real seconds.
+pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+
+/// A lesson with its traces, computed once. Shared by every state that plays it.
+#[derive(Debug)]
+pub struct Session {
+    pub lesson: Lesson,
+    /// One trace per shown model, in the lesson's order.
+    pub traces: Vec<Trace>,
+    /// Every event of every shown trace as (trace index, event index), ordered by time, then by
+    /// trace, then by position: the order in which Step forward visits them.
+    pub order: Vec<(usize, usize)>,
+    /// Per trace, its segments indexed by lane, for drawing.
+    pub indexes: Vec<LaneIndex>,
+    /// The latest end among the traces.
+    pub end: Micros,
+}
+
+/// Sessions are compared by identity: a new lesson is a new session, and comparing traces value
+/// by value on every frame would cost more than drawing them.
+impl PartialEq for Session {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Session {
+    /// Simulates `lesson` under `only` (one model) or under all its models.
+    pub fn new(lesson: Lesson, only: Option<ModelId>) -> Result<Self, String> {
+        let mut traces = Vec::new();
+        for config in &lesson.scenario.models {
+            if only.is_some_and(|id| id != config.id) {
+                continue;
+            }
+            traces.push(simulate(&lesson.scenario, config).map_err(|e| e.to_string())?);
+        }
+        if traces.is_empty() {
+            return Err(format!("lesson {} has no such model", lesson.id));
+        }
+        let mut order: Vec<(usize, usize)> = traces
+            .iter()
+            .enumerate()
+            .flat_map(|(t, trace)| (0..trace.events.len()).map(move |e| (t, e)))
+            .collect();
+        order.sort_by_key(|&(t, e)| (traces[t].events[e].time, t, e));
+        let end = traces
+            .iter()
+            .map(|t| t.stats.makespan)
+            .max()
+            .unwrap_or(Micros(0));
+        let indexes = traces.iter().map(LaneIndex::new).collect();
+        Ok(Session {
+            lesson,
+            traces,
+            order,
+            indexes,
+            end,
+        })
+    }
+
+    fn time_of(&self, cursor: usize) -> Micros {
+        let (t, e) = self.order[cursor];
+        self.traces[t].events[e].time
+    }
+
+    /// How much model time passes per real millisecond at 1x: short lessons play in real time,
+    /// long ones are squeezed into about twelve seconds and very short ones stretched to four.
+    pub fn model_us_per_real_ms(&self) -> f64 {
+        let end_ms = self.end.0 as f64 / 1000.0;
+        let real_ms = end_ms.clamp(4_000.0, 12_000.0);
+        (self.end.0.max(1) as f64) / real_ms
+    }
+}
+
+/// Everything the UI shows that changes while a lesson plays.
+#[derive(Clone, Debug)]
+pub struct Playback {
+    pub session: Rc<Session>,
+    /// The last visited entry of `session.order`; `None` before the first event.
+    pub cursor: Option<usize>,
+    pub time: Micros,
+    pub playing: bool,
+    pub speed: f64,
+}
+
+/// Everything the learner (or the clock) can do to the playback.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    TogglePlay,
+    Pause,
+    StepForward,
+    StepBack,
+    Reset,
+    /// Move the playhead to a model time (the scrub slider).
+    Seek(Micros),
+    /// Real milliseconds have passed since the last animation frame.
+    Tick(f64),
+    SetSpeed(f64),
+}
+
+impl Playback {
+    pub fn new(session: Rc<Session>, speed: f64) -> Self {
+        Playback {
+            session,
+            cursor: None,
+            time: Micros(0),
+            playing: false,
+            speed: clamp_speed(speed),
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.time >= self.session.end
+    }
+
+    /// The current event as (trace index, event index), if the playhead has passed one.
+    pub fn current(&self) -> Option<(usize, usize)> {
+        self.cursor.map(|c| self.session.order[c])
+    }
+
+    /// The latest event of trace `t` at or before the playhead.
+    pub fn latest_in(&self, t: usize) -> Option<usize> {
+        let events = &self.session.traces[t].events;
+        let n = events.partition_point(|e| e.time <= self.time);
+        n.checked_sub(1)
+    }
+
+    pub fn reduce(mut self, action: Action) -> Self {
+        let last = self.session.order.len().checked_sub(1);
+        match action {
+            Action::TogglePlay => {
+                if self.finished() {
+                    self = self.reduce(Action::Reset);
+                }
+                self.playing = !self.playing;
+            }
+            Action::Pause => self.playing = false,
+            Action::StepForward => {
+                self.playing = false;
+                let next = self.cursor.map_or(0, |c| c + 1);
+                if last.is_some_and(|l| next <= l) {
+                    self.cursor = Some(next);
+                    self.time = self.session.time_of(next);
+                } else {
+                    self.time = self.session.end;
+                }
+            }
+            Action::StepBack => {
+                self.playing = false;
+                self.cursor = self.cursor.and_then(|c| c.checked_sub(1));
+                self.time = self.cursor.map_or(Micros(0), |c| self.session.time_of(c));
+            }
+            Action::Reset => {
+                self.playing = false;
+                self.cursor = None;
+                self.time = Micros(0);
+            }
+            Action::Seek(time) => {
+                self.playing = false;
+                self.move_to(time.min(self.session.end));
+            }
+            Action::Tick(real_ms) => {
+                if self.playing {
+                    let step = real_ms.max(0.0) * self.speed * self.session.model_us_per_real_ms();
+                    let time = Micros((self.time.0 as f64 + step) as u64).min(self.session.end);
+                    self.move_to(time);
+                    if self.finished() {
+                        self.playing = false;
+                    }
+                }
+            }
+            Action::SetSpeed(speed) => self.speed = clamp_speed(speed),
+        }
+        self
+    }
+
+    /// Places the playhead at `time` and the cursor on the last event at or before it.
+    fn move_to(&mut self, time: Micros) {
+        self.time = time;
+        let order = &self.session.order;
+        let n = order.partition_point(|&(t, e)| self.session.traces[t].events[e].time <= time);
+        self.cursor = n.checked_sub(1);
+    }
+}
+
+/// Keeps a speed from a URL or a control within the offered range.
+pub fn clamp_speed(speed: f64) -> f64 {
+    if speed.is_finite() {
+        speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1])
+    } else {
+        1.0
+    }
+}

@@ -1,0 +1,76 @@
+// Headless Chromium via playwright-core (Debian's chromium; never a downloaded browser), and a
+// page wrapper that collects every console error, failed request and off-site request.
+import { chromium } from "playwright-core";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Opens a page that records problems; `problems()` lists them, empty when all is well. */
+export async function openPage(browser, { width = 1280, height = 800, colorScheme = "light", reducedMotion = "no-preference" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => errors.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (!["127.0.0.1", "localhost"].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) {
+      errors.push(`third-party request: ${req.url()}`);
+    }
+  });
+  return { page, context, problems: () => errors.slice(), close: () => context.close() };
+}
+
+/** Waits for the app to mount (the boot screen gone, the header drawn). */
+export async function waitForApp(page) {
+  await page.waitForSelector("header.topbar", { timeout: 30_000 });
+  await page.waitForFunction(() => !document.getElementById("boot"), null, { timeout: 30_000 });
+}
+
+/** Counts the distinct colours of a canvas, sampled on a grid: 1 means blank. */
+export async function canvasColours(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const ctx = canvas.getContext("2d");
+    const { width, height } = canvas;
+    if (!width || !height) return 0;
+    const data = ctx.getImageData(0, 0, width, height).data;
+    const seen = new Set();
+    for (let y = 0; y < height; y += 3) {
+      for (let x = 0; x < width; x += 3) {
+        const i = (y * width + x) * 4;
+        seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+      }
+    }
+    return seen.size;
+  });
+}
+
+/** A hash of a canvas's pixels, to tell whether two frames differ. */
+export async function canvasHash(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < data.length; i += 7) h = Math.imul(h ^ data[i], 16777619);
+    return h >>> 0;
+  });
+}

@@ -1,0 +1,56 @@
+// A real static HTTP server for the release build in dist/, at / and under a sub-path.
+// It records every request so tests can assert that nothing outside the page was asked for.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+
+export const SUB_PATH = "/concurrency-kitchen/";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".webmanifest": "application/manifest+json",
+};
+
+/** Serves `root` on a free localhost port; extra pages (path -> html) are served as given. */
+export async function serve(root = resolve("dist"), extraPages = {}) {
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    requests.push(url.pathname);
+    if (extraPages[url.pathname]) {
+      res.writeHead(200, { "content-type": TYPES[".html"] });
+      res.end(extraPages[url.pathname]);
+      return;
+    }
+    let path = url.pathname;
+    if (path.startsWith(SUB_PATH)) path = "/" + path.slice(SUB_PATH.length);
+    if (path.endsWith("/")) path += "index.html";
+    const file = normalize(join(root, decodeURIComponent(path)));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (!(await stat(file)).isFile()) throw new Error("not a file");
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}

@@ -1,0 +1,143 @@
+//! The pictures, drawn natively on a recording painter: every lesson and model draws, and what is
+//! drawn follows the playhead.
+
+use concurrency_kitchen::render::scene::{describe, draw_scene};
+use concurrency_kitchen::render::timeline::{tick_step, LaneIndex, TimeScale};
+use concurrency_kitchen::render::{Palette, Recorder};
+use concurrency_kitchen::sim::{lessons, simulate, Micros};
+
+#[test]
+fn every_lesson_and_model_draws_at_start_middle_and_end() {
+    for lesson in lessons::all() {
+        for config in &lesson.scenario.models {
+            let trace = simulate(&lesson.scenario, config).unwrap();
+            let index = LaneIndex::new(&trace);
+            let end = trace.stats.makespan;
+            let mut frames = Vec::new();
+            for now in [Micros(0), Micros(end.0 / 2), end] {
+                let latest = trace.event_at(now);
+                let mut r = Recorder::new(640.0, 320.0);
+                draw_scene(
+                    &mut r,
+                    &trace,
+                    &index,
+                    latest,
+                    now,
+                    end,
+                    &Palette::default(),
+                );
+                assert!(
+                    r.ops.len() > 5,
+                    "{} {:?}: drew {} ops",
+                    lesson.id,
+                    config.id,
+                    r.ops.len()
+                );
+                frames.push(r.ops);
+            }
+            assert_ne!(
+                frames[0], frames[2],
+                "{} {:?}: the picture changes",
+                lesson.id, config.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_frozen_loop_is_unmistakable() {
+    let lesson = lessons::by_id("blocking-in-async").unwrap();
+    let config = lesson
+        .scenario
+        .models
+        .iter()
+        .find(|m| m.id.as_str() == "asyncio")
+        .unwrap();
+    let trace = simulate(&lesson.scenario, config).unwrap();
+    let e = trace
+        .snapshots
+        .iter()
+        .position(|s| s.loop_frozen)
+        .expect("a frozen moment");
+    let now = trace.events[e].time;
+    let mut r = Recorder::new(640.0, 320.0);
+    draw_scene(
+        &mut r,
+        &trace,
+        &LaneIndex::new(&trace),
+        Some(e),
+        now,
+        trace.stats.makespan,
+        &Palette::default(),
+    );
+    assert!(r.texts().contains(&"LOOP FROZEN"), "{:?}", r.texts());
+    assert!(describe(&trace, Some(e), now).contains("frozen"));
+}
+
+#[test]
+fn the_gil_token_is_drawn_for_threads() {
+    let lesson = lessons::by_id("cpu-threads-gil").unwrap();
+    let config = lesson
+        .scenario
+        .models
+        .iter()
+        .find(|m| m.id.as_str() == "threads")
+        .unwrap();
+    let trace = simulate(&lesson.scenario, config).unwrap();
+    let e = trace
+        .snapshots
+        .iter()
+        .position(|s| s.gil_holder.iter().any(Option::is_some))
+        .unwrap();
+    let now = trace.events[e].time;
+    let mut r = Recorder::new(800.0, 360.0);
+    draw_scene(
+        &mut r,
+        &trace,
+        &LaneIndex::new(&trace),
+        Some(e),
+        now,
+        trace.stats.makespan,
+        &Palette::default(),
+    );
+    assert!(
+        r.texts().iter().any(|t| t.starts_with("held by")),
+        "{:?}",
+        r.texts()
+    );
+    assert!(describe(&trace, Some(e), now).contains("GIL held by"));
+}
+
+#[test]
+fn ten_thousand_tasks_draw_a_bounded_number_of_shapes() {
+    let lesson = lessons::by_id("ten-thousand").unwrap();
+    for config in &lesson.scenario.models {
+        let trace = simulate(&lesson.scenario, config).unwrap();
+        let end = trace.stats.makespan;
+        let mut r = Recorder::new(1920.0, 420.0);
+        draw_scene(
+            &mut r,
+            &trace,
+            &LaneIndex::new(&trace),
+            trace.event_at(end),
+            end,
+            end,
+            &Palette::default(),
+        );
+        assert!(r.ops.len() < 20_000, "{:?}: {} ops", config.id, r.ops.len());
+    }
+}
+
+#[test]
+fn time_scale_and_ticks() {
+    let s = TimeScale {
+        x0: 100.0,
+        x1: 300.0,
+        end: Micros(2_000_000),
+    };
+    assert_eq!(s.x(Micros(0)), 100.0);
+    assert_eq!(s.x(Micros(1_000_000)), 200.0);
+    assert_eq!(s.x(Micros(9_000_000)), 300.0, "clamped at the end");
+    assert_eq!(tick_step(Micros(6_000_000), 5), Micros(2_000_000));
+    assert_eq!(tick_step(Micros(1_000), 5), Micros(200));
+}

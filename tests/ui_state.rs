@@ -1,0 +1,139 @@
+//! The playback reducer, natively: stepping, scrubbing, playing to the end, speeds.
+
+use std::rc::Rc;
+
+use concurrency_kitchen::sim::{lessons, Micros, ModelId};
+use concurrency_kitchen::ui::state::{clamp_speed, Action, Playback, Session};
+
+fn playback(lesson: &str) -> Playback {
+    let lesson = lessons::by_id(lesson).expect("lesson exists");
+    Playback::new(Rc::new(Session::new(lesson, None).expect("simulates")), 1.0)
+}
+
+#[test]
+fn every_lesson_builds_a_session_with_ordered_events() {
+    for lesson in lessons::all() {
+        let id = lesson.id;
+        let session = Session::new(lesson.clone(), None).expect("simulates");
+        assert!(!session.order.is_empty(), "{id}: no events");
+        let times: Vec<Micros> = session
+            .order
+            .iter()
+            .map(|&(t, e)| session.traces[t].events[e].time)
+            .collect();
+        assert!(
+            times.windows(2).all(|w| w[0] <= w[1]),
+            "{id}: order is by time"
+        );
+        assert_eq!(
+            session.end,
+            session
+                .traces
+                .iter()
+                .map(|t| t.stats.makespan)
+                .max()
+                .unwrap()
+        );
+    }
+}
+
+#[test]
+fn one_model_only_when_asked() {
+    let lesson = lessons::by_id("three-waits").unwrap();
+    let session = Session::new(lesson, Some(ModelId::Asyncio)).unwrap();
+    assert_eq!(session.traces.len(), 1);
+    assert_eq!(session.traces[0].model, ModelId::Asyncio);
+    let lesson = lessons::by_id("three-waits").unwrap();
+    assert!(Session::new(lesson, Some(ModelId::Processes)).is_err());
+}
+
+#[test]
+fn step_forward_then_back_returns_to_the_same_place() {
+    let start = playback("three-waits");
+    let mut p = start.clone();
+    for _ in 0..7 {
+        p = p.reduce(Action::StepForward);
+    }
+    let (cursor, time) = (p.cursor, p.time);
+    assert_eq!(cursor, Some(6));
+    let there_and_back = p.reduce(Action::StepForward).reduce(Action::StepBack);
+    assert_eq!((there_and_back.cursor, there_and_back.time), (cursor, time));
+    let mut back = there_and_back;
+    for _ in 0..7 {
+        back = back.reduce(Action::StepBack);
+    }
+    assert_eq!((back.cursor, back.time), (None, Micros(0)));
+    assert_eq!(
+        back.reduce(Action::StepBack).cursor,
+        None,
+        "stepping back at the start stays there"
+    );
+}
+
+#[test]
+fn playing_reaches_the_end_and_stops() {
+    let mut p = playback("three-waits").reduce(Action::TogglePlay);
+    assert!(p.playing);
+    let mut frames = 0;
+    while p.playing && frames < 100_000 {
+        p = p.reduce(Action::Tick(16.7));
+        frames += 1;
+    }
+    assert!(p.finished(), "finished after {frames} frames");
+    assert_eq!(p.time, p.session.end);
+    assert_eq!(p.cursor, Some(p.session.order.len() - 1));
+    // At 1x a 6-second lesson plays in about real time: 60 frames a second.
+    assert!(
+        (300..=420).contains(&frames),
+        "{frames} frames for 6 s at 1x"
+    );
+    // Play again after the end starts over.
+    let again = p.reduce(Action::TogglePlay);
+    assert!(again.playing);
+    assert_eq!(again.time, Micros(0));
+}
+
+#[test]
+fn speed_scales_the_clock_and_ticks_do_nothing_while_paused() {
+    let p = playback("three-waits");
+    assert_eq!(
+        p.clone().reduce(Action::Tick(500.0)).time,
+        Micros(0),
+        "paused"
+    );
+    let slow = p
+        .clone()
+        .reduce(Action::TogglePlay)
+        .reduce(Action::Tick(100.0));
+    let fast = p
+        .reduce(Action::SetSpeed(4.0))
+        .reduce(Action::TogglePlay)
+        .reduce(Action::Tick(100.0));
+    assert_eq!(fast.time.0, slow.time.0 * 4);
+}
+
+#[test]
+fn seeking_places_the_cursor_on_the_last_event_at_or_before() {
+    let p = playback("gather-overlap");
+    let mid = Micros(p.session.end.0 / 2);
+    let s = p.reduce(Action::Seek(mid));
+    let (t, e) = s.current().expect("events before the middle");
+    assert!(s.session.traces[t].events[e].time <= mid);
+    if let Some(next) = s
+        .cursor
+        .map(|c| c + 1)
+        .filter(|&n| n < s.session.order.len())
+    {
+        let (t2, e2) = s.session.order[next];
+        assert!(s.session.traces[t2].events[e2].time > mid);
+    }
+    let far = s.reduce(Action::Seek(Micros(u64::MAX)));
+    assert!(far.finished());
+}
+
+#[test]
+fn speeds_are_clamped_and_nan_is_one() {
+    assert_eq!(clamp_speed(100.0), 8.0);
+    assert_eq!(clamp_speed(0.0), 0.25);
+    assert_eq!(clamp_speed(f64::NAN), 1.0);
+}
