@@ -8,11 +8,10 @@
 //! scheduler in `cores.rs`.
 
 use super::engine::{Queue, Wake};
-use super::narrate;
 use super::record::{Board, IoKey, Recorder};
 use super::scenario::ScenarioError;
 use super::time::Micros;
-use super::trace::{Event, EventKind, LaneKind, Snapshot, State, Stats, Trace, SNAPSHOT_CAP};
+use super::trace::{LaneKind, State};
 use super::validate::{Params, Plan, MAX_EVENTS};
 use std::collections::VecDeque;
 
@@ -187,78 +186,6 @@ impl<'p> Machine<'p> {
         }
     }
 
-    /// Records an event with its snapshot and narration. `dur` feeds the narration.
-    pub fn emit(
-        &mut self,
-        kind: EventKind,
-        task: Option<usize>,
-        lane: Option<usize>,
-        step: Option<usize>,
-        dur: Option<Micros>,
-    ) {
-        let event = Event {
-            time: self.now,
-            kind,
-            task,
-            lane,
-            step,
-        };
-        let sentence = narrate::sentence(self, &event, dur);
-        let snapshot = self.snapshot();
-        self.rec.events.push(event);
-        self.rec.snapshots.push(snapshot);
-        self.rec.narration.push(sentence);
-    }
-
-    /// Records that `task` finished now.
-    pub fn finish_task(&mut self, task: usize, lane: Option<usize>) {
-        self.rec.finished[task] = Some(self.now);
-        self.emit(EventKind::TaskFinish, Some(task), lane, None, None);
-    }
-
-    fn snapshot(&self) -> Snapshot {
-        let (ready, ready_len) = self.board.ready_view();
-        let (io_waiters, io_len) = self.board.io_view();
-        let mut gil_holder = Vec::new();
-        let mut gil_waiters = Vec::new();
-        let mut gil_waiters_len = 0;
-        for p in &self.procs {
-            if let Some(g) = &p.gil {
-                gil_holder.push(
-                    g.holder
-                        .and_then(|t| self.threads[t].work.and_then(|w| w.task)),
-                );
-                gil_waiters_len += g.waiters.len();
-                let room = SNAPSHOT_CAP.saturating_sub(gil_waiters.len());
-                gil_waiters.extend(
-                    g.waiters
-                        .iter()
-                        .filter_map(|&(t, _)| self.threads[t].work.and_then(|w| w.task))
-                        .take(room),
-                );
-            }
-        }
-        let running = self
-            .cores
-            .iter()
-            .filter_map(|c| {
-                c.occupant
-                    .and_then(|t| self.threads[t].work.and_then(|w| w.task))
-            })
-            .collect();
-        Snapshot {
-            ready,
-            ready_len,
-            io_waiters,
-            io_len,
-            gil_holder,
-            gil_waiters,
-            gil_waiters_len,
-            loop_frozen: self.board.loop_busy && !self.board.ready.is_empty(),
-            running,
-        }
-    }
-
     /// Runs the driver until nothing is left to happen.
     pub fn run<D: Driver>(&mut self, driver: &mut D) -> Result<(), ScenarioError> {
         for t in 0..self.threads.len() {
@@ -371,38 +298,6 @@ impl<'p> Machine<'p> {
                 self.threads[t].work = None;
                 self.rec.set(lane, self.now, None);
             }
-        }
-    }
-
-    /// Closes the books: lanes end now, statistics are totalled.
-    pub fn finish(mut self, memory_reserved: u64, memory_resident: u64) -> Trace {
-        let makespan = self
-            .rec
-            .finished
-            .iter()
-            .flatten()
-            .copied()
-            .max()
-            .unwrap_or(Micros::ZERO);
-        let end = self.now.max(makespan);
-        self.rec.close_all(end);
-        let stats = Stats {
-            makespan,
-            task_latency: self.rec.finished.iter().map(|f| f.unwrap_or(end)).collect(),
-            cpu_busy_per_core: self.cores.iter().map(|c| c.busy).collect(),
-            gil_wait: self.gil_wait,
-            memory_reserved,
-            memory_resident,
-        };
-        Trace {
-            model: self.params.id,
-            task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
-            lanes: self.rec.lanes,
-            segments: self.rec.segments,
-            events: self.rec.events,
-            snapshots: self.rec.snapshots,
-            narration: self.rec.narration,
-            stats,
         }
     }
 }

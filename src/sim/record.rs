@@ -1,11 +1,16 @@
-//! What a run writes down as it goes: the `Board` (queues a snapshot shows) and the
-//! `Recorder` (lanes, segments, events, snapshots, narration).
+//! What a run writes down as it goes: the `Board` (queues a snapshot shows), the
+//! `Recorder` (lanes, segments, events, snapshots, narration), `Machine::emit` and
+//! `Machine::finish`, which turns the records into a `Trace` with its statistics.
 //!
 //! Snapshots stay small on purpose: capped id lists plus counts, so that 10,000 tasks do
 //! not turn every event into a 10,000-entry copy.
 
+use super::machine::Machine;
+use super::narrate;
 use super::time::Micros;
-use super::trace::{Event, Lane, LaneKind, Segment, State, SNAPSHOT_CAP};
+use super::trace::{
+    Event, EventKind, Lane, LaneKind, Segment, Snapshot, State, Stats, Trace, SNAPSHOT_CAP,
+};
 use std::collections::{BTreeSet, VecDeque};
 
 /// The queues shown in snapshots, owned by the run and updated by the models.
@@ -66,7 +71,7 @@ pub(crate) struct Recorder {
     /// Per lane: the open segment's start, state and task.
     open: Vec<Option<(Micros, State, Option<usize>)>>,
     pub events: Vec<Event>,
-    pub snapshots: Vec<super::trace::Snapshot>,
+    pub snapshots: Vec<Snapshot>,
     pub narration: Vec<String>,
     /// Per task: when it finished.
     pub finished: Vec<Option<Micros>>,
@@ -110,5 +115,112 @@ impl Recorder {
             self.set(lane, now, None);
         }
         self.segments.sort_by_key(|s| (s.start, s.lane));
+    }
+}
+
+/// Writing events down, and closing the books at the end of a run.
+impl Machine<'_> {
+    /// Records an event with its snapshot and narration. `dur` feeds the narration.
+    pub fn emit(
+        &mut self,
+        kind: EventKind,
+        task: Option<usize>,
+        lane: Option<usize>,
+        step: Option<usize>,
+        dur: Option<Micros>,
+    ) {
+        let event = Event {
+            time: self.now,
+            kind,
+            task,
+            lane,
+            step,
+        };
+        let sentence = narrate::sentence(self, &event, dur);
+        let snapshot = self.snapshot();
+        self.rec.events.push(event);
+        self.rec.snapshots.push(snapshot);
+        self.rec.narration.push(sentence);
+    }
+
+    /// Records that `task` finished now.
+    pub fn finish_task(&mut self, task: usize, lane: Option<usize>) {
+        self.rec.finished[task] = Some(self.now);
+        self.emit(EventKind::TaskFinish, Some(task), lane, None, None);
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let (ready, ready_len) = self.board.ready_view();
+        let (io_waiters, io_len) = self.board.io_view();
+        let mut gil_holder = Vec::new();
+        let mut gil_waiters = Vec::new();
+        let mut gil_waiters_len = 0;
+        for p in &self.procs {
+            if let Some(g) = &p.gil {
+                gil_holder.push(
+                    g.holder
+                        .and_then(|t| self.threads[t].work.and_then(|w| w.task)),
+                );
+                gil_waiters_len += g.waiters.len();
+                let room = SNAPSHOT_CAP.saturating_sub(gil_waiters.len());
+                gil_waiters.extend(
+                    g.waiters
+                        .iter()
+                        .filter_map(|&(t, _)| self.threads[t].work.and_then(|w| w.task))
+                        .take(room),
+                );
+            }
+        }
+        let running = self
+            .cores
+            .iter()
+            .filter_map(|c| {
+                c.occupant
+                    .and_then(|t| self.threads[t].work.and_then(|w| w.task))
+            })
+            .collect();
+        Snapshot {
+            ready,
+            ready_len,
+            io_waiters,
+            io_len,
+            gil_holder,
+            gil_waiters,
+            gil_waiters_len,
+            loop_frozen: self.board.loop_busy && !self.board.ready.is_empty(),
+            running,
+        }
+    }
+
+    /// Closes the books: lanes end now, statistics are totalled.
+    pub fn finish(mut self, memory_reserved: u64, memory_resident: u64) -> Trace {
+        let makespan = self
+            .rec
+            .finished
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(Micros::ZERO);
+        let end = self.now.max(makespan);
+        self.rec.close_all(end);
+        let stats = Stats {
+            makespan,
+            task_latency: self.rec.finished.iter().map(|f| f.unwrap_or(end)).collect(),
+            cpu_busy_per_core: self.cores.iter().map(|c| c.busy).collect(),
+            gil_wait: self.gil_wait,
+            memory_reserved,
+            memory_resident,
+        };
+        Trace {
+            model: self.params.id,
+            task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
+            lanes: self.rec.lanes,
+            segments: self.rec.segments,
+            events: self.rec.events,
+            snapshots: self.rec.snapshots,
+            narration: self.rec.narration,
+            stats,
+        }
     }
 }
