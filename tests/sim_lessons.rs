@@ -82,7 +82,7 @@ fn cpu_threads_under_the_gil_are_within_a_few_percent_of_serial() {
 fn processes_take_about_one_task_plus_startup_and_pickling() {
     let t = run("cpu-processes", ModelId::Processes);
     // One task 155 ms + spawn 100 ms + pickling 1 MB over and 1 KB back at 60 MB/s.
-    let expected = 0.155 + 0.100 + 1.0 / 60.0 + 1.0 / 1024.0 / 60.0;
+    let expected = 0.155 + 0.100 + 1.0 / 60.0 + 1.0 / 1000.0 / 60.0;
     assert!(
         (secs(t.stats.makespan) - expected).abs() < 0.001,
         "{}",

@@ -136,16 +136,16 @@ pub const OS_QUANTUM: Micros = Micros(10_000);
 pub const GIL_HANDOFF: Micros = Micros(160);
 
 /// Memory per OS thread (lesson 10): an 8 MB stack reserved, 8.5 MB of address space in all.
-pub const THREAD_RESERVED: Bytes = Bytes(8_704 * 1024);
+pub const THREAD_RESERVED: Bytes = Bytes(8_500_000);
 /// Memory per OS thread actually resident at first (lesson 10): about 14 KB.
-pub const THREAD_RESIDENT: Bytes = Bytes(14 * 1024);
+pub const THREAD_RESIDENT: Bytes = Bytes(14_000);
 /// Memory per asyncio task (lesson 10): 10,000 tasks added ~14 MB, so about 1.5 KB each.
-pub const TASK_RESIDENT: Bytes = Bytes(1_536);
+pub const TASK_RESIDENT: Bytes = Bytes(1_500);
 /// Memory per worker process (lesson 10: "a whole interpreter, tens of MB"): we count
 /// ~10 MB resident and ~30 MB of address space reserved.
-pub const PROCESS_RESIDENT: Bytes = Bytes(10 * 1024 * 1024);
+pub const PROCESS_RESIDENT: Bytes = Bytes(10_000_000);
 /// See `PROCESS_RESIDENT`.
-pub const PROCESS_RESERVED: Bytes = Bytes(30 * 1024 * 1024);
+pub const PROCESS_RESERVED: Bytes = Bytes(30_000_000);
 
 /// One model with its parameters. Absent fields take the documented defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

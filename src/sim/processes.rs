@@ -36,7 +36,7 @@ mod tests {
     #[test]
     fn processes_pay_startup_and_pickling() {
         let tasks = (0..4)
-            .map(|i| Task::new(&format!("T{i}"), vec![Step::cpu(100.0)]).payload_kb(6144.0, 0.0))
+            .map(|i| Task::new(&format!("T{i}"), vec![Step::cpu(100.0)]).payload_kb(6000.0, 0.0))
             .collect();
         let s = Scenario::new(tasks, vec![]);
         let cfg = ModelConfig::new(ModelId::Processes)

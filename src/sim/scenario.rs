@@ -29,7 +29,7 @@ pub struct Task {
     pub name: String,
     /// What the task does, in order.
     pub steps: Vec<Step>,
-    /// Size of the arguments pickled to a worker process, in KB (1 KB = 1024 bytes).
+    /// Size of the arguments pickled to a worker process, in KB (1 KB = 1000 bytes).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub send_kb: f64,
     /// Size of the result pickled back from a worker process, in KB.

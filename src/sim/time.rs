@@ -108,20 +108,20 @@ fn trim(s: String) -> String {
 pub struct Bytes(pub u64);
 
 impl Bytes {
-    /// Converts kilobytes (1 KB = 1024 bytes) to bytes, rounding; callers validate first.
+    /// Converts kilobytes (1 KB = 1000 bytes) to bytes, rounding; callers validate first.
     pub fn from_kb(kb: f64) -> Bytes {
         if kb.is_finite() && kb > 0.0 {
-            Bytes((kb * 1024.0).round() as u64)
+            Bytes((kb * 1000.0).round() as u64)
         } else {
             Bytes(0)
         }
     }
 }
 
-/// Prints sizes the way people read them: "14 KB", "8.5 MB", "85.0 GB".
+/// Prints sizes in decimal units, as LESSONS.md quotes them: "14 KB", "8.5 MB", "85 GB".
 impl fmt::Display for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const KB: f64 = 1024.0;
+        const KB: f64 = 1000.0;
         let b = self.0 as f64;
         if b < KB {
             write!(f, "{} B", self.0)
@@ -146,7 +146,8 @@ mod tests {
         assert_eq!(Micros(500).to_string(), "0.5 ms");
         assert_eq!(Micros(1_250_000).to_string(), "1.25 s");
         assert_eq!(Micros::ZERO.to_string(), "0 ms");
-        assert_eq!(Bytes(14 * 1024).to_string(), "14 KB");
+        assert_eq!(Bytes(14_000).to_string(), "14 KB");
+        assert_eq!(Bytes(85_000_000_000).to_string(), "85 GB");
     }
 
     #[test]

@@ -6,13 +6,13 @@
 
 use super::model::ModelId;
 use super::time::Micros;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How many ids a snapshot list keeps; the `_len` fields give the full count.
 pub const SNAPSHOT_CAP: usize = 8;
 
 /// The result of simulating one scenario under one model.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
     /// The model that produced this trace.
     pub model: ModelId,
@@ -33,7 +33,7 @@ pub struct Trace {
 }
 
 /// One row of the timeline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lane {
     /// What the row stands for.
     pub kind: LaneKind,
@@ -44,7 +44,7 @@ pub struct Lane {
 }
 
 /// The kinds of timeline row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LaneKind {
     /// The event loop's thread.
@@ -60,7 +60,7 @@ pub enum LaneKind {
 }
 
 /// A lane in one state over a span of time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     /// Index into `Trace::lanes`.
     pub lane: usize,
@@ -75,7 +75,7 @@ pub struct Segment {
 }
 
 /// What a lane is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Executing on a core (Python bytecode or native code).
@@ -125,7 +125,7 @@ impl State {
 }
 
 /// One thing that happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// When.
     pub time: Micros,
@@ -140,7 +140,7 @@ pub struct Event {
 }
 
 /// The closed list of things that can happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// A task begins its first step.
@@ -226,7 +226,7 @@ impl EventKind {
 }
 
 /// The queues right after an event. Lists keep the first `SNAPSHOT_CAP` entries.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Tasks ready to run and waiting their turn (the loop's ready queue, or a pool's queue).
     pub ready: Vec<usize>,
@@ -249,7 +249,7 @@ pub struct Snapshot {
 }
 
 /// Totals for one run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// When the last task finished.
     pub makespan: Micros,

@@ -16,7 +16,7 @@ pub const MAX_TOTAL_STEPS: usize = 200_000;
 /// The longest step: one hour, in ms.
 pub const MAX_STEP_MS: f64 = 3_600_000.0;
 /// The largest pickled payload: 1 GB, in KB.
-pub const MAX_PAYLOAD_KB: f64 = 1_048_576.0;
+pub const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
 /// The longest task name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 /// The most cores a model may have.
@@ -233,7 +233,7 @@ pub(crate) fn params(m: &ModelConfig, tasks: usize, path: &str) -> Result<Params
             .start_method
             .unwrap_or(model::DEFAULT_START_METHOD)
             .startup(),
-        pickle_bytes_per_s: mb_per_s * 1024.0 * 1024.0,
+        pickle_bytes_per_s: mb_per_s * 1e6,
         cpu_permille,
     })
 }

@@ -159,7 +159,7 @@ if __name__ == "__main__":
 pub(super) fn cpu_processes() -> Lesson {
     let tasks = four_heavy()
         .into_iter()
-        .map(|t| t.payload_kb(1024.0, 1.0))
+        .map(|t| t.payload_kb(1000.0, 1.0))
         .collect();
     let models = vec![
         ModelConfig::new(ModelId::Sync),
@@ -181,7 +181,7 @@ pub(super) fn cpu_processes() -> Lesson {
             ModelCode::same(ModelId::Threads, HEAVY_THREADS, 4, &["total += i * i"]),
             ModelCode::same(ModelId::Processes, HEAVY_PROCESSES, 4, &["total += i * i"]),
         ],
-        expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(271_683))],
+        expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(271_684))],
         takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.",
         question: question("Four processes on four cores (serial 0.62 s, spawn start-up ~0.1 s). How long?", &["about 0.16 s", "about 0.27 s", "about 0.62 s"], 1),
     }
