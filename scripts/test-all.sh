@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log="$(mktemp)"
+# A debug test build of the whole crate is tens of megabytes of wasm: give Chromium time to load it.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 failed_steps=()
 
 step() {

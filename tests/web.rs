@@ -92,25 +92,33 @@ fn an_unlaid_canvas_is_skipped_not_a_crash() {
 }
 
 #[wasm_bindgen_test]
-fn the_panic_screen_shows_text_and_never_markup() {
+fn the_error_screen_shows_text_and_never_markup() {
     let hostile = "<img src=x onerror=alert(1)> boom";
-    fatal::show(hostile);
-    let body = document().body().unwrap();
-    let pre = body
+    // A detached container stands in for the body, which the test runner itself uses.
+    let container = document().create_element("div").unwrap();
+    container.set_text_content(Some("the app was here"));
+    fatal::show_in(&container, hostile);
+    let pre = container
         .query_selector(".fatal pre")
         .unwrap()
         .expect("details shown");
     assert_eq!(pre.text_content().unwrap(), hostile);
     assert!(
-        body.query_selector("img").unwrap().is_none(),
+        container.query_selector("img").unwrap().is_none(),
         "no element was injected"
     );
-    let button = body
+    assert!(
+        !container
+            .text_content()
+            .unwrap()
+            .contains("the app was here"),
+        "the panel replaces the page"
+    );
+    let button = container
         .query_selector(".fatal button")
         .unwrap()
         .expect("a reload button");
     assert_eq!(button.text_content().unwrap(), "Reload");
-    body.set_text_content(None);
 }
 
 #[wasm_bindgen_test]

@@ -171,43 +171,49 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: u
 /// The event loop as the chef: what it cooks now, the ready queue, the dishes in the oven.
 fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let (pal, px, snap) = (ctx.pal, ctx.font, ctx.snap);
-    let chef_w = (a.w * 0.34).clamp(110.0, 260.0);
+    let chef_w = (a.w * 0.36).clamp(120.0, 280.0);
     let loop_lane = ctx
         .trace
         .lanes
         .iter()
         .position(|l| l.kind == LaneKind::Loop);
     let state = loop_lane.and_then(|l| ctx.state(l));
-    let (fill, headline, sub) = if snap.loop_frozen || matches!(state, Some((State::Blocked, _))) {
-        let who = state
-            .and_then(|s| s.1)
-            .map(|t| name(ctx.trace, t))
-            .unwrap_or_default();
-        (
+    let sync = ctx.trace.model == ModelId::Sync;
+    let who = |t: Option<usize>| t.map(|t| name(ctx.trace, t)).unwrap_or_default();
+    let (fill, headline, sub): (&str, String, String) = match state {
+        Some((State::Blocked, t)) => (
             &pal.blocked,
             "LOOP FROZEN".to_string(),
-            format!("{who} blocks; nothing else moves"),
-        )
-    } else if let Some(&t) = snap.running.first() {
-        (
-            &pal.running,
-            name(ctx.trace, t),
-            "running, until it awaits".to_string(),
-        )
-    } else if ctx.now.0 > 0 && snap.io_len > 0 {
-        (
+            format!("{} blocks; nothing else moves", who(t)),
+        ),
+        _ if snap.loop_frozen => (
+            &pal.blocked,
+            "LOOP FROZEN".to_string(),
+            "a step that never awaits".to_string(),
+        ),
+        Some((State::Running, t)) => {
+            let sub = if sync {
+                "running"
+            } else {
+                "running until it awaits"
+            };
+            (&pal.running, who(t), sub.to_string())
+        }
+        Some((State::WaitingIo, t)) if sync => (
+            &pal.io,
+            who(t),
+            "waiting; the thread can do nothing else".to_string(),
+        ),
+        Some((State::WaitingIo | State::Idle, _)) => (
             &pal.idle,
             "idle".to_string(),
             "waiting for timers and I/O".to_string(),
-        )
-    } else {
-        (&pal.idle, "—".to_string(), String::new())
+        ),
+        Some((other, t)) => (pal.state(other).0, who(t), other.label().to_string()),
+        None if ctx.now.0 > 0 => (&pal.idle, "done".to_string(), String::new()),
+        None => (&pal.idle, "not started".to_string(), String::new()),
     };
-    let title = if ctx.trace.model == ModelId::Sync {
-        "main thread"
-    } else {
-        "event loop (one thread)"
-    };
+    let title = if sync { "main thread" } else { "event loop" };
     p.text(
         a.x,
         a.y + px * 0.7,
@@ -219,7 +225,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let box_y = a.y + px * 1.5;
     let box_h = (a.h - px * 1.5).min(px * 6.0);
     p.round_rect(a.x, box_y, chef_w, box_h, 10.0, fill);
-    if fill == &pal.blocked {
+    if fill == pal.blocked {
         p.pattern_rect(
             a.x,
             box_y,
@@ -229,24 +235,27 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             &pal.surface,
         );
     }
-    let ink = if fill == &pal.idle {
-        &pal.ink
+    let light = [&pal.idle, &pal.io, &pal.ready, &pal.gil];
+    let ink = if light.iter().any(|c| c.as_str() == fill) {
+        "#1c1a17"
     } else {
         "#ffffff"
     };
+    let big = (px * 1.35).min(chef_w / (headline.chars().count().max(4) as f64 * 0.62));
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.4,
         &headline,
-        Font::bold(px * 1.35),
+        Font::bold(big),
         ink,
         Align::Center,
     );
+    let small = (px * 0.8).min(chef_w / (sub.chars().count().max(4) as f64 * 0.5));
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.72,
         &sub,
-        Font::regular(px * 0.8),
+        Font::regular(small),
         ink,
         Align::Center,
     );
@@ -447,7 +456,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         p.text(
             sx,
             a.y + px * 0.7,
-            "the GIL (one per interpreter)",
+            "the GIL",
             Font::regular(px * 0.85),
             &pal.muted,
             Align::Left,

@@ -100,7 +100,7 @@ fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Opt
     let _ = chart
         .configure_mesh()
         .disable_y_mesh()
-        .light_line_style(rgb(&pal.line))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(rgb(&pal.line))
         .axis_style(muted)
         .label_style(("sans-serif", font).into_font().color(&ink))
@@ -109,6 +109,7 @@ fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Opt
             SegmentValue::CenterOf(i) => labels.get(*i).copied().unwrap_or("").to_string(),
             _ => String::new(),
         })
+        .x_labels(6)
         .x_label_formatter(&|s| format!("{s:.1} s"))
         .draw();
     let bars = revealed.iter().enumerate().filter_map(|(i, r)| {

@@ -12,13 +12,22 @@ pub fn install() {
     }));
 }
 
-/// Replaces the page with an error panel. Built with DOM calls and `textContent`, so the
-/// message can never inject markup.
+/// Replaces the page with an error panel.
 pub fn show(message: &str) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        show_in(&body, message);
+    }
+}
+
+/// Replaces the contents of `container` with the error panel. Built with DOM calls and
+/// `textContent`, so the message can never inject markup.
+pub fn show_in(container: &web_sys::Element, message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Some(body) = document.body() else { return };
     let build = || -> Result<web_sys::Element, JsValue> {
         let panel = document.create_element("div")?;
         panel.set_class_name("fatal");
@@ -48,7 +57,7 @@ pub fn show(message: &str) {
         Ok(panel)
     };
     if let Ok(panel) = build() {
-        body.set_text_content(None);
-        let _ = body.append_child(&panel);
+        container.set_text_content(None);
+        let _ = container.append_child(&panel);
     }
 }
