@@ -137,3 +137,26 @@ fn speeds_are_clamped_and_nan_is_one() {
     assert_eq!(clamp_speed(0.0), 0.25);
     assert_eq!(clamp_speed(f64::NAN), 1.0);
 }
+
+#[test]
+fn stepping_through_one_instant_reveals_its_events_one_by_one() {
+    let mut p = playback("three-waits");
+    let mut seen = Vec::new();
+    // All three models start their tasks at time zero: the first steps share one instant.
+    for _ in 0..6 {
+        p = p.reduce(Action::StepForward);
+        assert_eq!(p.time, Micros(0));
+        let latest: Vec<Option<usize>> = (0..p.session.traces.len())
+            .map(|t| p.latest_in(t))
+            .collect();
+        let (t, e) = p.current().unwrap();
+        assert_eq!(
+            latest[t],
+            Some(e),
+            "the current event is the latest of its trace"
+        );
+        seen.push(latest);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 6, "each step changes what the scenes show");
+}

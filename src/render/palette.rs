@@ -13,6 +13,8 @@ pub struct Palette {
     pub muted: String,
     pub line: String,
     pub accent: String,
+    /// The background of the current line of code and the lane of the current event.
+    pub highlight: String,
     pub running: String,
     pub ready: String,
     pub io: String,
@@ -35,6 +37,7 @@ impl Default for Palette {
             muted: "#5a544b".into(),
             line: "#ddd5c8".into(),
             accent: "#b93a0b".into(),
+            highlight: "#fff1c2".into(),
             running: "#0072b2".into(),
             ready: "#f0e442".into(),
             io: "#56b4e9".into(),
@@ -64,13 +67,14 @@ impl Palette {
     }
 
     /// The CSS custom property that holds each field, for the canvas edge to read.
-    pub const VARIABLES: [&'static str; 14] = [
+    pub const VARIABLES: [&'static str; 15] = [
         "--surface-2",
         "--surface",
         "--ink",
         "--muted",
         "--line",
         "--accent",
+        "--highlight",
         "--state-running",
         "--state-ready",
         "--state-io",
@@ -84,13 +88,14 @@ impl Palette {
     /// Builds a palette from the values of `VARIABLES`, in order; missing ones keep the default.
     pub fn from_values(values: &[String], thick: bool) -> Self {
         let mut p = Palette::default();
-        let fields: [&mut String; 14] = [
+        let fields: [&mut String; 15] = [
             &mut p.background,
             &mut p.surface,
             &mut p.ink,
             &mut p.muted,
             &mut p.line,
             &mut p.accent,
+            &mut p.highlight,
             &mut p.running,
             &mut p.ready,
             &mut p.io,

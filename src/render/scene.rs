@@ -2,7 +2,7 @@
 
 use crate::sim::{LaneKind, Micros, ModelId, Snapshot, State, Trace};
 
-use super::timeline::{self, Area, LaneIndex};
+use super::timeline::{self, Area, LaneIndex, View};
 use super::{Align, Font, Painter, Palette};
 
 /// Draws the whole canvas of one scene: the picture of the model at `now` and the timeline.
@@ -18,6 +18,9 @@ pub fn draw_scene(
     let (w, h) = p.size();
     p.clear(&pal.background);
     let top_h = (h * 0.44).clamp(96.0, 240.0);
+    let focus = latest
+        .and_then(|e| trace.events.get(e))
+        .and_then(|e| e.lane);
     let empty = Snapshot::default();
     let snap = latest
         .and_then(|e| trace.snapshots.get(e))
@@ -35,6 +38,7 @@ pub fn draw_scene(
         now,
         pal,
         font: (top.h / 9.0).clamp(11.0, 17.0),
+        focus,
     };
     match trace.model {
         ModelId::Sync | ModelId::Asyncio | ModelId::Hybrid => draw_loop(p, &ctx, top),
@@ -47,7 +51,8 @@ pub fn draw_scene(
         w: w - 20.0,
         h: h - top_h - 8.0,
     };
-    timeline::draw(p, trace, index, now, end, bottom, pal);
+    let view = View { now, end, focus };
+    timeline::draw(p, trace, index, view, bottom, pal);
 }
 
 /// A one-sentence text alternative for the canvas.
@@ -92,6 +97,8 @@ struct Ctx<'a> {
     now: Micros,
     pal: &'a Palette,
     font: f64,
+    /// The lane of the current event.
+    focus: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -414,6 +421,16 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         let (state, task) = ctx.state(lane).unwrap_or((State::Idle, None));
         let (color, pattern) = pal.state(state);
         p.round_rect(x, y, cell_w, cell_h, 8.0, &pal.surface);
+        if ctx.focus == Some(lane) {
+            p.stroke_rect(
+                x,
+                y,
+                cell_w,
+                cell_h,
+                &pal.accent,
+                if pal.thick { 3.0 } else { 2.0 },
+            );
+        }
         p.fill_rect(x, y, px * 0.5, cell_h, color);
         if pattern != super::Pattern::Solid {
             p.pattern_rect(x, y, px * 0.5, cell_h, pattern, &pal.surface);
@@ -535,5 +552,18 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
                 if busy { &pal.running } else { &pal.idle },
             );
         }
+        // The pool's to-do list and the I/O waiters change at events the cards may not show.
+        let counts = format!(
+            "to do: {} · waiting on I/O: {}",
+            snap.ready_len, snap.io_len
+        );
+        p.text(
+            a.x + a.w - side_w,
+            y + px * 0.8,
+            &counts,
+            Font::regular(px * 0.85),
+            &pal.muted,
+            Align::Right,
+        );
     }
 }

@@ -70,16 +70,25 @@ pub fn tick_step(end: Micros, count: u64) -> Micros {
     Micros(step)
 }
 
+/// Where the playhead is: the model time, the end of the axis, and the lane of the current
+/// event, which is outlined so that each step shows where it happened.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub now: Micros,
+    pub end: Micros,
+    pub focus: Option<usize>,
+}
+
 /// Draws the timeline of `trace` up to `now` (the future stays hidden, so learners can predict).
 pub fn draw(
     p: &mut impl Painter,
     trace: &Trace,
     index: &LaneIndex,
-    now: Micros,
-    end: Micros,
+    view: View,
     area: Area,
     pal: &Palette,
 ) {
+    let View { now, end, focus } = view;
     let font = 11.0_f64.max((area.h / 14.0).min(15.0));
     let label_w = (area.w * 0.22).clamp(56.0, 130.0);
     let axis_h = font * 1.8;
@@ -105,6 +114,9 @@ pub fn draw(
         let mut label = lane.label.clone();
         if lane_no + 1 == shown && hidden > 0 {
             label = format!("+{} more", hidden + 1);
+        }
+        if focus == Some(lane_no) {
+            p.fill_rect(area.x, y, label_w - 4.0, row_h, &pal.highlight);
         }
         p.text(
             area.x + 2.0,

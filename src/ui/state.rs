@@ -129,10 +129,18 @@ impl Playback {
         self.cursor.map(|c| self.session.order[c])
     }
 
-    /// The latest event of trace `t` at or before the playhead.
+    /// The latest event of trace `t` that the playhead has passed. Events at the same instant
+    /// count only up to the cursor, so stepping through them changes the picture one by one.
     pub fn latest_in(&self, t: usize) -> Option<usize> {
+        let (ct, ce) = self.current()?;
         let events = &self.session.traces[t].events;
-        let n = events.partition_point(|e| e.time <= self.time);
+        let cursor_time = self.session.traces[ct].events[ce].time;
+        // Within the cursor's instant, the order visits traces in index order.
+        let n = match t.cmp(&ct) {
+            std::cmp::Ordering::Less => events.partition_point(|e| e.time <= cursor_time),
+            std::cmp::Ordering::Equal => ce + 1,
+            std::cmp::Ordering::Greater => events.partition_point(|e| e.time < cursor_time),
+        };
         n.checked_sub(1)
     }
 
