@@ -17,7 +17,7 @@ pub fn draw_scene(
 ) {
     let (w, h) = p.size();
     p.clear(&pal.background);
-    let top_h = (h * 0.44).clamp(96.0, 240.0);
+    let top_h = (h * 0.47).clamp(110.0, 260.0);
     let focus = latest
         .and_then(|e| trace.events.get(e))
         .and_then(|e| e.lane);
@@ -179,11 +179,10 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: u
 fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let (pal, px, snap) = (ctx.pal, ctx.font, ctx.snap);
     let chef_w = (a.w * 0.36).clamp(120.0, 280.0);
-    let loop_lane = ctx
-        .trace
-        .lanes
-        .iter()
-        .position(|l| l.kind == LaneKind::Loop);
+    // Plain code has no loop: its one main thread plays the same part.
+    let loop_lane = ctx.trace.lanes.iter().position(|l| {
+        l.kind == LaneKind::Loop || (ctx.trace.model == ModelId::Sync && l.kind == LaneKind::Thread)
+    });
     let state = loop_lane.and_then(|l| ctx.state(l));
     let sync = ctx.trace.model == ModelId::Sync;
     let who = |t: Option<usize>| t.map(|t| name(ctx.trace, t)).unwrap_or_default();
@@ -242,13 +241,16 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             &pal.surface,
         );
     }
-    let light = [&pal.idle, &pal.io, &pal.ready, &pal.gil];
-    let ink = if light.iter().any(|c| c.as_str() == fill) {
+    // Bright state colours take dark text in every theme; the idle fill follows the theme.
+    let bright = [&pal.io, &pal.ready, &pal.gil];
+    let ink = if fill == pal.idle {
+        pal.ink.as_str()
+    } else if bright.iter().any(|c| c.as_str() == fill) {
         "#1c1a17"
     } else {
         "#ffffff"
     };
-    let big = (px * 1.35).min(chef_w / (headline.chars().count().max(4) as f64 * 0.62));
+    let big = (px * 1.35).min(chef_w / (headline.chars().count().max(4) as f64 * 0.72));
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.4,
@@ -257,7 +259,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         ink,
         Align::Center,
     );
-    let small = (px * 0.8).min(chef_w / (sub.chars().count().max(4) as f64 * 0.5));
+    let small = (px * 0.8).min(chef_w / (sub.chars().count().max(4) as f64 * 0.56));
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.72,
@@ -398,14 +400,14 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
     } else {
         1
     };
-    let rows_fit = ((grid.h / (px * 2.1)).floor() as usize).max(1);
+    let rows_fit = ((grid.h / (px * 1.8)).floor() as usize).max(1);
     let capacity = cols * rows_fit;
     let cell_w = grid.w / cols as f64 - px * 0.4;
-    let cell_h = (grid.h / rows_fit as f64).min(px * 2.6) - px * 0.35;
+    let cell_h = (grid.h / rows_fit as f64).min(px * 2.4) - px * 0.3;
     for (n, &lane) in lanes.iter().enumerate().take(capacity) {
         let (x, y) = (
             grid.x + (n % cols) as f64 * (cell_w + px * 0.4),
-            grid.y + (n / cols) as f64 * (cell_h + px * 0.35),
+            grid.y + (n / cols) as f64 * (cell_h + px * 0.3),
         );
         if n + 1 == capacity && lanes.len() > capacity {
             p.text(
@@ -500,10 +502,10 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             format!("held by {}", name(ctx.trace, t))
         });
         p.text(
-            sx + px * 3.0,
+            sx + px * 2.8,
             a.y + px * 2.8,
             &held,
-            Font::bold(px * 0.9),
+            Font::regular(px * 0.8),
             &pal.ink,
             Align::Left,
         );
@@ -553,13 +555,16 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             );
         }
         // The pool's to-do list and the I/O waiters change at events the cards may not show.
-        let counts = format!(
-            "to do: {} · waiting on I/O: {}",
-            snap.ready_len, snap.io_len
-        );
+        let counts = format!("to do: {} · on I/O: {}", snap.ready_len, snap.io_len);
+        // Beside the GIL panel there is no room on this row: the counts go under the waiters.
+        let (cx, cy) = if has_gil {
+            (a.x + a.w, a.y + px * 8.6)
+        } else {
+            (a.x + a.w, y + px * 0.8)
+        };
         p.text(
-            a.x + a.w - side_w,
-            y + px * 0.8,
+            cx,
+            cy,
             &counts,
             Font::regular(px * 0.85),
             &pal.muted,
