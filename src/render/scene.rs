@@ -1,6 +1,6 @@
 //! A model's picture at the playhead (loop, threads and GIL, or processes) above its timeline.
 
-use crate::sim::{LaneKind, Micros, ModelId, Snapshot, State, Trace};
+use crate::sim::{LaneKind, Micros, ModelId, Snapshot, State, Trace, PROCESS_RESIDENT};
 
 use super::timeline::{self, Area, LaneIndex, View};
 use super::{Align, Font, Painter, Palette};
@@ -438,12 +438,16 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             p.pattern_rect(x, y, px * 0.5, cell_h, pattern, &pal.surface);
         }
         let who = task.map(|t| name(ctx.trace, t)).unwrap_or_default();
-        let text = format!(
+        let mut text = format!(
             "{}  {}  {}",
             ctx.trace.lanes[lane].label,
             who,
             state.label()
         );
+        if kind == LaneKind::Process {
+            // Each process is a separate desk: its own interpreter, memory and GIL.
+            text.push_str(&format!("  · own memory {PROCESS_RESIDENT}"));
+        }
         p.text(
             x + px * 0.9,
             y + cell_h / 2.0,
@@ -455,10 +459,12 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         // The GIL token sits on the card of the thread that holds it.
         let holds =
             has_gil && task.is_some() && snap.gil_holder.iter().flatten().any(|&h| Some(h) == task);
-        let own_gil = kind == LaneKind::Process && state == State::Running;
+        let own_gil = kind == LaneKind::Process;
         if holds || own_gil {
             let r = (cell_h * 0.36).min(px * 0.9);
-            p.circle(x + cell_w - r - 6.0, y + cell_h / 2.0, r, &pal.gil);
+            let busy = holds || state == State::Running;
+            let fill = if busy { &pal.gil } else { &pal.idle };
+            p.circle(x + cell_w - r - 6.0, y + cell_h / 2.0, r, fill);
             p.text(
                 x + cell_w - r - 6.0,
                 y + cell_h / 2.0,

@@ -11,7 +11,7 @@ use super::controls::Controls;
 use super::hooks::{use_animation_frames, use_layout_generation, use_playback_keys};
 use super::panels::{CodePanel, Narration, Results};
 use super::params::{self, Params};
-use super::scene::Scene;
+use super::scene::{Legend, Scene};
 use super::state::{Action, Playback, Session};
 
 /// The playback state as Yew sees it: every action goes through `Playback::reduce`.
@@ -141,6 +141,7 @@ pub fn app() -> Html {
                         />
                     }) }
                 </section>
+                <Legend />
                 <Controls
                     playing={playback.playing}
                     finished={playback.finished()}

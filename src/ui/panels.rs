@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::{Micros, ModelId};
+use crate::sim::{Bytes, Micros, ModelId};
 
 use super::chart::TotalsChart;
 use super::state::Session;
@@ -155,8 +155,8 @@ pub fn results(props: &ResultsProps) -> Html {
                                 <td class="num total">{ total.map_or("…".to_string(), |t| t.to_string()) }</td>
                                 <td class="num">{ expected.map_or("—".to_string(), |t| format!("≈ {t}")) }</td>
                                 if memory {
-                                    <td class="num">{ bytes(trace.stats.memory_reserved) }</td>
-                                    <td class="num">{ bytes(trace.stats.memory_resident) }</td>
+                                    <td class="num">{ Bytes(trace.stats.memory_reserved).to_string() }</td>
+                                    <td class="num">{ Bytes(trace.stats.memory_resident).to_string() }</td>
                                 }
                             </tr>
                         }
@@ -166,21 +166,5 @@ pub fn results(props: &ResultsProps) -> Html {
             <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
             if done { <p class="takeaway" id="takeaway">{ lesson.takeaway }</p> }
         </section>
-    }
-}
-
-/// Formats a byte count in binary units, as operating systems report memory.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::render::scene::{describe, draw_scene};
-use crate::sim::Micros;
+use crate::sim::{Micros, State};
 
 use super::canvas::{palette, CanvasPainter};
 use super::panels::model_name;
@@ -73,5 +73,31 @@ pub fn scene(props: &SceneProps) -> Html {
             <canvas ref={canvas} role="img" aria-label={alt}></canvas>
             <p class="scene-caption">{ caption }</p>
         </article>
+    }
+}
+
+/// The key to the timelines: each state's colour, pattern and name (never colour alone).
+#[function_component(Legend)]
+pub fn legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Timeline key">
+            { for State::ALL.iter().map(|state| {
+                let class = format!("swatch state-{}", state_class(*state));
+                html! { <li><span class={class} aria-hidden="true"></span>{ state.label() }</li> }
+            }) }
+        </ul>
+    }
+}
+
+fn state_class(state: State) -> &'static str {
+    match state {
+        State::Running => "running",
+        State::Ready => "ready",
+        State::WaitingIo => "io",
+        State::WaitingGil => "gil",
+        State::Blocked => "blocked",
+        State::Starting => "starting",
+        State::Pickling => "pickling",
+        State::Idle => "idle",
     }
 }
