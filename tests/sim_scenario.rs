@@ -146,3 +146,27 @@ fn task_steps_at_replays_the_current_step() {
     assert_eq!(t.task_steps_at(t.events.len() - 1), vec![None, None]);
     assert_eq!(t.event_at(t.stats.makespan), Some(t.events.len() - 1));
 }
+
+#[test]
+fn startup_ms_overrides_the_start_method_and_is_validated() {
+    use concurrency_kitchen::sim::{lessons, simulate, ModelId};
+    let lesson = lessons::by_id("cpu-processes").unwrap();
+    let base = lesson
+        .scenario
+        .models
+        .iter()
+        .find(|m| m.id == ModelId::Processes)
+        .unwrap()
+        .clone();
+    let slow = simulate(&lesson.scenario, &base).unwrap().stats.makespan;
+    let mut quick = base.clone();
+    quick.startup_ms = Some(1.0);
+    let fast = simulate(&lesson.scenario, &quick).unwrap().stats.makespan;
+    assert!(
+        fast < slow,
+        "a 1 ms start-up finishes sooner: {fast} vs {slow}"
+    );
+    quick.startup_ms = Some(-3.0);
+    let err = simulate(&lesson.scenario, &quick).unwrap_err().to_string();
+    assert!(err.contains("startup_ms"), "{err}");
+}

@@ -80,7 +80,14 @@ pub fn probe(report: impl Fn(WorkerStatus) + 'static) -> Option<WorkerProbe> {
                         round_trip_ms: now_ms() - *sent_at.borrow(),
                     });
                 }
-                Ok(FromWorker::Spun { .. }) => {}
+                // Work replies belong to the measurement runner, not to this probe.
+                Ok(
+                    FromWorker::Spun { .. }
+                    | FromWorker::Calibrated { .. }
+                    | FromWorker::Acquire
+                    | FromWorker::Release
+                    | FromWorker::Done { .. },
+                ) => {}
                 Ok(FromWorker::Error { detail }) | Err(detail) => {
                     *settled.borrow_mut() = true;
                     report(WorkerStatus::Unavailable { reason: detail });
@@ -119,7 +126,8 @@ pub fn probe(report: impl Fn(WorkerStatus) + 'static) -> Option<WorkerProbe> {
     })
 }
 
-fn spawn() -> Result<Worker, String> {
+/// Starts the worker binary; the script URL respects the document's base (sub-path hosting).
+pub fn spawn() -> Result<Worker, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;

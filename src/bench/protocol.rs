@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::WorkerPlan;
+
 /// The first message a worker sends. The page must not post work before it arrives, because a
 /// worker that is still loading its wasm drops messages.
 pub const READY: &str = r#"{"kind":"ready"}"#;
@@ -17,6 +19,18 @@ pub enum ToWorker {
     Ping { id: u32 },
     /// Run the CPU kernel for `iterations` rounds and report how long it took.
     Spin { id: u32, iterations: u64 },
+    /// Find how many kernel rounds take one real millisecond here.
+    Calibrate { id: u32 },
+    /// Run a plan. `chunk_iterations` is one switch interval of Python under the lock;
+    /// `atomics` says a blocking wait may use `Atomics.wait` (cross-origin isolated pages).
+    Run {
+        id: u32,
+        plan: WorkerPlan,
+        chunk_iterations: u64,
+        atomics: bool,
+    },
+    /// The page's lock arbiter hands this worker the lock it asked for.
+    Granted,
 }
 
 /// What a worker answers.
@@ -31,6 +45,19 @@ pub enum FromWorker {
         id: u32,
         elapsed_ms: f64,
         checksum: u64,
+    },
+    Calibrated {
+        id: u32,
+        iterations_per_ms: f64,
+    },
+    /// The worker wants the shared lock (the GIL) to run a slice of Python.
+    Acquire,
+    /// The worker gives the lock back.
+    Release,
+    /// The plan has run; `elapsed_ms` is by the worker's own clock.
+    Done {
+        id: u32,
+        elapsed_ms: f64,
     },
     /// The worker could not understand a message; `detail` says why.
     Error {
@@ -81,6 +108,29 @@ mod tests {
             checksum: 3,
         };
         assert_eq!(FromWorker::from_json(&spun.to_json()), Ok(spun));
+    }
+
+    #[test]
+    fn a_run_round_trips_with_its_plan() {
+        use super::super::plan::{Mode, Op, WorkTask};
+        let run = ToWorker::Run {
+            id: 3,
+            plan: WorkerPlan {
+                mode: Mode::Locked,
+                tasks: vec![WorkTask {
+                    ops: vec![Op::Python { iterations: 10 }, Op::Timer { ms: 2.5 }],
+                    send_bytes: 0,
+                    recv_bytes: 8,
+                }],
+            },
+            chunk_iterations: 100,
+            atomics: false,
+        };
+        assert_eq!(ToWorker::from_json(&run.to_json()), Ok(run));
+        assert_eq!(
+            FromWorker::from_json(r#"{"kind":"acquire"}"#),
+            Ok(FromWorker::Acquire)
+        );
     }
 
     #[test]

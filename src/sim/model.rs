@@ -172,6 +172,10 @@ pub struct ModelConfig {
     /// Extra cost of Python bytecode in a free-threaded build, in percent (default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nogil_overhead_pct: Option<f64>,
+    /// Start-up cost of one worker process in ms, overriding the start method's figure
+    /// ("Use my machine" sets it from a measured Web Worker start-up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_ms: Option<f64>,
 }
 
 impl ModelConfig {
@@ -185,6 +189,7 @@ impl ModelConfig {
             start_method: None,
             pickle_mb_per_s: None,
             nogil_overhead_pct: None,
+            startup_ms: None,
         }
     }
 

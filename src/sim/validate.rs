@@ -224,15 +224,19 @@ pub(crate) fn params(m: &ModelConfig, tasks: usize, path: &str) -> Result<Params
     } else {
         1000
     };
+    let startup = match m.startup_ms {
+        Some(ms) => Micros::from_ms(number(ms, 0.0, 60_000.0, || format!("{path}.startup_ms"))?),
+        None => m
+            .start_method
+            .unwrap_or(model::DEFAULT_START_METHOD)
+            .startup(),
+    };
     Ok(Params {
         id: m.id,
         workers,
         cores,
         switch: Micros::from_ms(switch_ms),
-        startup: m
-            .start_method
-            .unwrap_or(model::DEFAULT_START_METHOD)
-            .startup(),
+        startup,
         pickle_bytes_per_s: mb_per_s * 1e6,
         cpu_permille,
     })

@@ -5,12 +5,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bench::client::{self, WorkerStatus};
-use crate::sim::lessons;
+use crate::bench::runner::{Machine, Report};
+use crate::sim::{lessons, ModelId};
 
 use super::controls::Controls;
 use super::hooks::{use_animation_frames, use_layout_generation, use_playback_keys};
+use super::loop_demo::LoopDemo;
+use super::measure::MeasurePanel;
 use super::panels::{CodePanel, Narration, Results};
-use super::params::{self, Params};
+use super::params;
 use super::scene::{Legend, Scene};
 use super::state::{Action, Playback, Session};
 
@@ -64,18 +67,38 @@ fn replace_url(query: &str) {
     }
 }
 
-fn load(params: &Params) -> Rc<Session> {
-    let lesson = lessons::by_id(&params.lesson)
+/// Simulates a lesson, for one model or all, on the lesson's machine or on the learner's.
+fn load(lesson: &str, model: Option<ModelId>, machine: Option<&Machine>) -> Rc<Session> {
+    let mut lesson = lessons::by_id(lesson)
         .or_else(|| lessons::by_id(lessons::DEFAULT))
         .expect("the default lesson exists");
+    if let Some(m) = machine {
+        for config in &mut lesson.scenario.models {
+            config.cores = Some(m.speedup.round().max(1.0) as u32);
+            config.startup_ms = Some(m.startup_ms.clamp(0.0, 60_000.0));
+        }
+    }
     // Every preset is tested to simulate cleanly, so a failure here is a bug worth a panic screen.
-    Rc::new(Session::new(lesson, params.model).expect("presets always simulate"))
+    Rc::new(Session::new(lesson, model).expect("presets always simulate"))
+}
+
+/// The one model a session shows, if it shows only one.
+fn only_model(session: &Session) -> Option<ModelId> {
+    (session.traces.len() < session.lesson.scenario.models.len()).then(|| session.traces[0].model)
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
     let params = use_memo((), |_| params::parse(&location_query()));
-    let player = use_reducer(|| Player(Playback::new(load(&params), params.speed)));
+    let player = use_reducer(|| {
+        Player(Playback::new(
+            load(&params.lesson, params.model, None),
+            params.speed,
+        ))
+    });
+    let report = use_state(|| None::<(usize, Rc<Report>)>);
+    let machine = use_state(|| None::<Machine>);
+    let using_machine = use_state(|| false);
     let worker = use_state(|| WorkerStatus::Starting);
     let generation = use_layout_generation();
 
@@ -99,19 +122,50 @@ pub fn app() -> Html {
     let session = playback.session.clone();
     let lesson = &session.lesson;
 
+    let mine = (*using_machine).then(|| (*machine).clone()).flatten();
     let on_lesson = {
-        let player = player.clone();
+        let (player, mine) = (player.clone(), mine.clone());
         let speed = playback.speed;
         Callback::from(move |id: String| {
-            let params = Params {
-                lesson: id,
-                speed,
-                ..Params::default()
-            };
-            replace_url(&params::to_query(&params.lesson, None, speed));
-            player.dispatch(PlayerAction::Load(load(&params)));
+            replace_url(&params::to_query(&id, None, speed));
+            player.dispatch(PlayerAction::Load(load(&id, None, mine.as_ref())));
         })
     };
+    let session_key = Rc::as_ptr(&session) as usize;
+    let current_report = (*report)
+        .clone()
+        .filter(|(key, _)| *key == session_key)
+        .map(|(_, r)| r);
+    let on_report = {
+        let report = report.clone();
+        Callback::from(move |r: Option<Rc<Report>>| report.set(r.map(|r| (session_key, r))))
+    };
+    let on_machine = {
+        let machine = machine.clone();
+        Callback::from(move |m: Machine| machine.set(Some(m)))
+    };
+    let on_use_machine = {
+        let (player, machine, using_machine, session) = (
+            player.clone(),
+            machine.clone(),
+            using_machine.clone(),
+            session.clone(),
+        );
+        Callback::from(move |on: bool| {
+            using_machine.set(on);
+            let mine = if on { (*machine).clone() } else { None };
+            player.dispatch(PlayerAction::Load(load(
+                session.lesson.id,
+                only_model(&session),
+                mine.as_ref(),
+            )));
+        })
+    };
+    let event_loop_lesson = lesson
+        .scenario
+        .models
+        .iter()
+        .any(|m| matches!(m.id, ModelId::Asyncio | ModelId::Hybrid));
 
     let notice = (!params.ignored.is_empty()).then(|| {
         html! {
@@ -155,7 +209,17 @@ pub fn app() -> Html {
                     <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} />
                     <CodePanel session={session.clone()} current={playback.current()} />
                 </div>
-                <Results session={session.clone()} time={playback.time} generation={generation} />
+                <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
+                <MeasurePanel
+                    session={session.clone()}
+                    report={current_report}
+                    {on_report}
+                    machine={(*machine).clone()}
+                    {on_machine}
+                    using_machine={*using_machine}
+                    {on_use_machine}
+                />
+                if event_loop_lesson { <LoopDemo /> }
             </main>
             <Footer worker={(*worker).clone()} />
         </div>

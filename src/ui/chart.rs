@@ -6,6 +6,8 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
+use crate::bench::plan::Spread;
+use crate::bench::runner::Report;
 use crate::sim::Micros;
 
 use super::canvas::palette;
@@ -126,5 +128,145 @@ fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Opt
         })
     });
     let _ = chart.draw_series(bars);
+    let _ = root.present();
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MeasuredChartProps {
+    pub session: Rc<Session>,
+    pub report: Rc<Report>,
+    pub generation: u32,
+}
+
+/// Simulated and measured totals per model, the measured bar with min-max whiskers.
+#[function_component(MeasuredChart)]
+pub fn measured_chart(props: &MeasuredChartProps) -> Html {
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let (session, report) = (props.session.clone(), props.report.clone());
+        let deps = (
+            Rc::as_ptr(&session) as usize,
+            Rc::as_ptr(&report) as usize,
+            props.generation,
+        );
+        use_effect_with(deps, move |_| {
+            if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                draw_measured(&element, &session, &report);
+            }
+        });
+    }
+    let summary = props
+        .report
+        .models
+        .iter()
+        .filter_map(|m| {
+            m.spread
+                .map(|s| format!("{} measured {:.0} ms", m.model.as_str(), s.median))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        <div class="chart">
+            <canvas ref={canvas} id="measured-chart" role="img"
+                aria-label={format!("Simulated and measured total per model, measured with min-max whiskers. {summary}")}></canvas>
+            <ul class="legend">
+                <li><span class="swatch state-running" aria-hidden="true"></span>{ "simulated" }</li>
+                <li><span class="swatch measured" aria-hidden="true"></span>{ "measured here (median; whiskers: min to max)" }</li>
+            </ul>
+        </div>
+    }
+}
+
+fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report: &Report) {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let (w, h) = (element.client_width(), element.client_height());
+    if w < 10 || h < 10 {
+        return;
+    }
+    element.set_width((f64::from(w) * ratio) as u32);
+    element.set_height((f64::from(h) * ratio) as u32);
+    let Some(backend) = CanvasBackend::with_canvas_object(element.clone()) else {
+        return;
+    };
+    let pal = palette();
+    let (ink, muted) = (rgb(&pal.ink), rgb(&pal.muted));
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&rgb(&pal.surface));
+    let rows: Vec<(&str, f64, Option<Spread>)> = session
+        .traces
+        .iter()
+        .map(|t| {
+            let spread = report
+                .models
+                .iter()
+                .find(|m| m.model == t.model)
+                .and_then(|m| m.spread);
+            (
+                t.model.as_str(),
+                t.stats.makespan.as_ms_f64() / 1000.0,
+                spread.map(|s| s.scaled(0.001)),
+            )
+        })
+        .collect();
+    let top = rows
+        .iter()
+        .map(|(_, sim, m)| sim.max(m.map_or(0.0, |s| s.max)))
+        .fold(0.0, f64::max)
+        .max(0.001);
+    let n = rows.len();
+    let font = (13.0 * ratio) as u32;
+    let Ok(mut chart) = ChartBuilder::on(&root)
+        .margin((8.0 * ratio) as u32)
+        .x_label_area_size((22.0 * ratio) as u32)
+        .y_label_area_size((92.0 * ratio) as u32)
+        .build_cartesian_2d(0.0..top * 1.1, 0.0..n as f64)
+    else {
+        return;
+    };
+    let _ = chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(rgb(&pal.line))
+        .axis_style(muted)
+        .label_style(("sans-serif", font).into_font().color(&ink))
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&|v| {
+            let i = v.floor() as usize;
+            if (v - i as f64 - 0.5).abs() < 0.01 {
+                rows.get(n.saturating_sub(i + 1))
+                    .map_or(String::new(), |r| r.0.to_string())
+            } else {
+                String::new()
+            }
+        })
+        .x_labels(6)
+        .x_label_formatter(&|s| format!("{s:.2} s"))
+        .draw();
+    let (sim_color, real_color) = (rgb(&pal.running), rgb(&pal.gil));
+    for (k, (_, sim, measured)) in rows.iter().enumerate() {
+        // The first model at the top, like the table.
+        let y = (n - 1 - k) as f64;
+        let _ = chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, y + 0.55), (*sim, y + 0.9)],
+            sim_color.filled(),
+        )));
+        if let Some(s) = measured {
+            let mid = y + 0.275;
+            let _ = chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y + 0.1), (s.median, y + 0.45)],
+                real_color.filled(),
+            )));
+            let whisker = ink.stroke_width((1.5 * ratio) as u32);
+            let _ = chart.draw_series([
+                PathElement::new(vec![(s.min, mid), (s.max, mid)], whisker),
+                PathElement::new(vec![(s.min, y + 0.15), (s.min, y + 0.4)], whisker),
+                PathElement::new(vec![(s.max, y + 0.15), (s.max, y + 0.4)], whisker),
+            ]);
+        }
+    }
     let _ = root.present();
 }

@@ -17,6 +17,10 @@ pub mod fatal;
 #[cfg(target_arch = "wasm32")]
 mod hooks;
 #[cfg(target_arch = "wasm32")]
+mod loop_demo;
+#[cfg(target_arch = "wasm32")]
+mod measure;
+#[cfg(target_arch = "wasm32")]
 mod panels;
 #[cfg(target_arch = "wasm32")]
 mod scene;

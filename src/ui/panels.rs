@@ -6,8 +6,9 @@ use yew::prelude::*;
 
 use crate::sim::{Bytes, Micros, ModelId};
 
-use super::chart::TotalsChart;
+use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
+use crate::bench::runner::{ModelResult, Report};
 
 /// A model's name as learners read it.
 pub fn model_name(id: ModelId) -> &'static str {
@@ -117,6 +118,26 @@ pub struct ResultsProps {
     pub session: Rc<Session>,
     pub time: Micros,
     pub generation: u32,
+    /// Real timings from "Measure for real", if any.
+    pub measured: Option<Rc<Report>>,
+}
+
+/// A measured cell: the median in model time and the spread of the repeats.
+fn measured_cell(report: &Report, model: ModelId) -> String {
+    match report.models.iter().find(|m| m.model == model) {
+        Some(ModelResult {
+            spread: Some(s), ..
+        }) => format!(
+            "{} ({}–{})",
+            Micros::from_ms(s.median),
+            Micros::from_ms(s.min),
+            Micros::from_ms(s.max)
+        ),
+        Some(ModelResult {
+            note: Some(note), ..
+        }) => (*note).to_string(),
+        _ => "—".to_string(),
+    }
 }
 
 /// Each model's total appears once the playhead reaches it, so that predictions come first.
@@ -138,8 +159,9 @@ pub fn results(props: &ResultsProps) -> Html {
                 <thead>
                     <tr>
                         <th scope="col">{ "Model" }</th>
-                        <th scope="col" class="num">{ "Total time" }</th>
+                        <th scope="col" class="num">{ "Simulated total" }</th>
                         <th scope="col" class="num">{ "Real CPython" }</th>
+                        if props.measured.is_some() { <th scope="col" class="num">{ "Measured" }</th> }
                         if memory {
                             <th scope="col" class="num">{ "Memory reserved" }</th>
                             <th scope="col" class="num">{ "Memory resident" }</th>
@@ -154,6 +176,9 @@ pub fn results(props: &ResultsProps) -> Html {
                                 <th scope="row">{ model_name(trace.model) }</th>
                                 <td class="num total">{ total.map_or("…".to_string(), |t| t.to_string()) }</td>
                                 <td class="num">{ expected.map_or("—".to_string(), |t| format!("≈ {t}")) }</td>
+                                if let Some(report) = &props.measured {
+                                    <td class="num measured">{ measured_cell(report, trace.model) }</td>
+                                }
                                 if memory {
                                     <td class="num">{ Bytes(trace.stats.memory_reserved).to_string() }</td>
                                     <td class="num">{ Bytes(trace.stats.memory_resident).to_string() }</td>
@@ -163,7 +188,11 @@ pub fn results(props: &ResultsProps) -> Html {
                     }) }
                 </tbody>
             </table>
-            <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
+            if let Some(report) = &props.measured {
+                <MeasuredChart session={session.clone()} report={report.clone()} generation={props.generation} />
+            } else {
+                <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
+            }
             if done { <p class="takeaway" id="takeaway">{ lesson.takeaway }</p> }
         </section>
     }

@@ -19,13 +19,17 @@ const TYPES = {
 };
 
 /** Serves `root` on a free localhost port; extra pages (path -> html) are served as given. */
-export async function serve(root = resolve("dist"), extraPages = {}) {
+export async function serve(root = resolve("dist"), extraPages = {}, { isolated = false } = {}) {
+  // Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer and Atomics.wait.
+  const isolation = isolated
+    ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
+    : {};
   const requests = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     requests.push(url.pathname);
     if (extraPages[url.pathname]) {
-      res.writeHead(200, { "content-type": TYPES[".html"] });
+      res.writeHead(200, { "content-type": TYPES[".html"], ...isolation });
       res.end(extraPages[url.pathname]);
       return;
     }
@@ -40,7 +44,7 @@ export async function serve(root = resolve("dist"), extraPages = {}) {
     try {
       if (!(await stat(file)).isFile()) throw new Error("not a file");
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", ...isolation });
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
