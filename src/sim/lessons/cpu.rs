@@ -61,17 +61,17 @@ pub(super) fn cpu_in_loop() -> Lesson {
     let needles = vec![vec!["await asyncio.sleep(1)"; 3], vec!["total += i * i"]];
     Lesson {
         id: "cpu-in-loop",
-        title: "CPU-bound work in the event loop",
+        title: "CPU-bound work in the event loop".into(),
         summary: "One task computes for 10 s without awaiting. On the loop that is the chef chopping non-stop: \
                   ping's timer goes off after 1 s but nobody can run it until the chopping is done. Moving the \
-                  work to a process pool with loop.run_in_executor keeps the loop free.",
+                  work to a process pool with loop.run_in_executor keeps the loop free.".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Asyncio), ModelConfig::new(ModelId::Hybrid)]),
         code: vec![
             ModelCode::per_task(ModelId::Asyncio, CRUNCH_ASYNC, &needles),
             ModelCode::per_task(ModelId::Hybrid, CRUNCH_HYBRID, &needles),
         ],
         expected: vec![(ModelId::Asyncio, Micros::from_secs(12)), (ModelId::Hybrid, ms(10_020))],
-        takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.",
+        takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.".into(),
         question: question("While crunch computes for 10 s on the loop, when does ping finish its three 1 s ticks?", &["3 s", "10 s", "12 s"], 2),
     }
 }
@@ -120,17 +120,17 @@ pub(super) fn cpu_threads_gil() -> Lesson {
     ];
     Lesson {
         id: "cpu-threads-gil",
-        title: "CPU-bound threads under the GIL",
+        title: "CPU-bound threads under the GIL".into(),
         summary: "Four CPU-bound tasks on four threads and four cores. Only the thread holding the GIL runs \
                   bytecode; the others wait, and every 5 ms one asks for a turn. Measured on CPython 3.11: \
-                  serial 0.62 s, four threads 0.64 s. No faster, slightly slower from the hand-overs.",
+                  serial 0.62 s, four threads 0.64 s. No faster, slightly slower from the hand-overs.".into(),
         scenario: Scenario::new(four_heavy(), models),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_SYNC, 4, &["total += i * i"]),
             ModelCode::same(ModelId::Threads, HEAVY_THREADS, 4, &["total += i * i"]),
         ],
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640))],
-        takeaway: "Threads do not speed up pure-Python CPU work: one GIL, one thread at a time (0.62 s serial, 0.64 s threads).",
+        takeaway: "Threads do not speed up pure-Python CPU work: one GIL, one thread at a time (0.62 s serial, 0.64 s threads).".into(),
         question: question("Serial takes 0.62 s. How long with 4 threads on 4 cores?", &["about 0.16 s", "about 0.31 s", "about 0.64 s"], 2),
     }
 }
@@ -171,10 +171,10 @@ pub(super) fn cpu_processes() -> Lesson {
     ];
     Lesson {
         id: "cpu-processes",
-        title: "Processes: real parallelism, at a price",
+        title: "Processes: real parallelism, at a price".into(),
         summary: "The same four CPU-bound tasks in a ProcessPoolExecutor: each worker is a separate desk with its \
                   own interpreter and GIL, so four processes use four cores. The price shows on the timeline: \
-                  starting each process (spawn: ~100 ms) and pickling the arguments across (~60 MB/s).",
+                  starting each process (spawn: ~100 ms) and pickling the arguments across (~60 MB/s).".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_SYNC, 4, &["total += i * i"]),
@@ -182,7 +182,7 @@ pub(super) fn cpu_processes() -> Lesson {
             ModelCode::same(ModelId::Processes, HEAVY_PROCESSES, 4, &["total += i * i"]),
         ],
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(271_684))],
-        takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.",
+        takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.".into(),
         question: question("Four processes on four cores (serial 0.62 s, spawn start-up ~0.1 s). How long?", &["about 0.16 s", "about 0.27 s", "about 0.62 s"], 1),
     }
 }
@@ -254,17 +254,17 @@ pub(super) fn hybrid_executor() -> Lesson {
     ];
     Lesson {
         id: "hybrid-executor",
-        title: "Combining: asyncio front, process pool back",
+        title: "Combining: asyncio front, process pool back".into(),
         summary: "An async server reads four requests, renders a CPU-heavy report for each, and sends the replies. \
                   On the plain loop the four reports run one after another while every request waits. With \
-                  loop.run_in_executor and a ProcessPoolExecutor they run in parallel and the loop stays free.",
+                  loop.run_in_executor and a ProcessPoolExecutor they run in parallel and the loop stays free.".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::same(ModelId::Asyncio, SERVER_ASYNC, 4, &["await read_request(i)", "report = render_report", "await send_response(i"]),
             ModelCode::same(ModelId::Hybrid, SERVER_HYBRID, 4, &["await read_request(i)", "run_in_executor(pool, render_report", "await send_response(i"]),
         ],
         expected: vec![(ModelId::Asyncio, ms(950)), (ModelId::Hybrid, ms(350))],
-        takeaway: "Keep I/O on the loop and send CPU-heavy chunks to a process pool with run_in_executor: the loop never blocks.",
+        takeaway: "Keep I/O on the loop and send CPU-heavy chunks to a process pool with run_in_executor: the loop never blocks.".into(),
         question: question("Four requests, each 0.2 s of CPU between awaits. How long on the plain asyncio loop?", &["about 0.35 s", "about 0.95 s"], 1),
     }
 }

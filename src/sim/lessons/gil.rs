@@ -89,11 +89,11 @@ pub(super) fn convoy() -> Lesson {
     ];
     Lesson {
         id: "convoy",
-        title: "The new GIL and the convoy effect",
+        title: "The new GIL and the convoy effect".into(),
         summary: "A reader thread does 100 short reads (0.5 ms each, then a little Python) beside a CPU-bound \
                   thread. Each read releases the GIL; to get it back the reader must wait until it has waited a \
                   switch interval (5 ms) and asked the cruncher to drop it. Measured on CPython 3.9-3.13: the \
-                  reader takes 7-11x longer than alone.",
+                  reader takes 7-11x longer than alone.".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::per_task(ModelId::Sync, CONVOY_SYNC, &needles),
@@ -101,7 +101,7 @@ pub(super) fn convoy() -> Lesson {
             ModelCode::per_task(ModelId::ThreadsNogil, CONVOY_NOGIL, &needles),
         ],
         expected: vec![(ModelId::Sync, ms(1055)), (ModelId::Threads, Micros(1_037_000)), (ModelId::ThreadsNogil, ms(1100))],
-        takeaway: "Beside a CPU-bound thread, every GIL-releasing read waits up to a switch interval to get the GIL back: the I/O thread crawls.",
+        takeaway: "Beside a CPU-bound thread, every GIL-releasing read waits up to a switch interval to get the GIL back: the I/O thread crawls.".into(),
         question: question(
             "Alone, the reader takes about 0.055 s. Beside a CPU-bound thread, about how long?",
             &["about 0.06 s", "about 0.1 s", "about 0.5 s"],
@@ -150,17 +150,17 @@ pub(super) fn native_release() -> Lesson {
     let needles = ["default_rng(seed)", "b = a @ a", "b.trace()"];
     Lesson {
         id: "native-release",
-        title: "Native code that releases the GIL",
+        title: "Native code that releases the GIL".into(),
         summary: "NumPy and other C extensions release the GIL inside long computations. Four threads that each \
                   multiply big matrices hold the GIL only for the Python around the call, so the C code runs on \
-                  four cores at once: threads can speed up \"CPU-bound\" work when the hot loop is native.",
+                  four cores at once: threads can speed up \"CPU-bound\" work when the hot loop is native.".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Threads).workers(4).cores(4)]),
         code: vec![
             ModelCode::same(ModelId::Sync, NUMPY_SYNC, 4, &needles),
             ModelCode::same(ModelId::Threads, NUMPY_THREADS, 4, &needles),
         ],
         expected: vec![(ModelId::Sync, ms(1640)), (ModelId::Threads, Micros(425_480))],
-        takeaway: "When the hot loop runs in C without the GIL (NumPy), threads do use several cores.",
+        takeaway: "When the hot loop runs in C without the GIL (NumPy), threads do use several cores.".into(),
         question: question("Four threads each spend 0.4 s inside NumPy (4 cores). How long?", &["about 0.43 s", "about 1.6 s"], 0),
     }
 }
@@ -226,10 +226,10 @@ pub(super) fn free_threaded() -> Lesson {
     let needle = ["total += i * i"];
     Lesson {
         id: "free-threaded",
-        title: "Free-threaded Python: no GIL",
+        title: "Free-threaded Python: no GIL".into(),
         summary: "The same four CPU-bound tasks on a free-threaded build (python3.13t, officially supported but \
                   optional from 3.14). Without the GIL the threads run bytecode on four cores at once, each a \
-                  little slower than on the standard build (we count 10%).",
+                  little slower than on the standard build (we count 10%).".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_PLAIN, 4, &needle),
@@ -237,7 +237,7 @@ pub(super) fn free_threaded() -> Lesson {
             ModelCode::same(ModelId::ThreadsNogil, HEAVY_NOGIL, 4, &needle),
         ],
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::ThreadsNogil, Micros(170_500))],
-        takeaway: "Free-threaded builds run Python threads in parallel, at some single-thread cost; but shared data now needs locks.",
+        takeaway: "Free-threaded builds run Python threads in parallel, at some single-thread cost; but shared data now needs locks.".into(),
         question: question("Serial 0.62 s. Four threads on a free-threaded build, 4 cores?", &["about 0.17 s", "about 0.64 s"], 0),
     }
 }

@@ -63,10 +63,10 @@ pub(super) fn three_waits() -> Lesson {
     ];
     Lesson {
         id: "three-waits",
-        title: "Sync vs threads vs asyncio: three 2-second waits",
+        title: "Sync vs threads vs asyncio: three 2-second waits".into(),
         summary: "Three tasks each wait two seconds, as a network call would. Plain code waits for A, then B, \
                   then C. Three threads wait side by side, because waiting releases the GIL. One asyncio loop \
-                  does the same with a single thread: each task says \"I am waiting, run someone else\" at its await.",
+                  does the same with a single thread: each task says \"I am waiting, run someone else\" at its await.".into(),
         scenario: Scenario::new(abc(Step::await_io(2000.0)), models),
         code: vec![
             ModelCode::same(ModelId::Sync, SYNC_WAITS, 3, &["time.sleep(2)"]),
@@ -74,7 +74,7 @@ pub(super) fn three_waits() -> Lesson {
             ModelCode::same(ModelId::Asyncio, ASYNC_WAITS, 3, &["await asyncio.sleep(2)"]),
         ],
         expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(2))],
-        takeaway: "Waits overlap with threads (3 OS threads) or with asyncio (1 thread): 2 s instead of 6 s.",
+        takeaway: "Waits overlap with threads (3 OS threads) or with asyncio (1 thread): 2 s instead of 6 s.".into(),
         question: question("How long will the asyncio version take?", &["2 s", "4 s", "6 s"], 0),
     }
 }
@@ -116,16 +116,16 @@ pub(super) fn gather_overlap() -> Lesson {
     ];
     Lesson {
         id: "gather-overlap",
-        title: "gather overlaps waits: the total is the max, not the sum",
+        title: "gather overlaps waits: the total is the max, not the sum".into(),
         summary: "gather(worker(\"A\", 2), worker(\"B\", 1)) starts both coroutines; both reach their await at \
-                  once, so B finishes after 1 s and A after 2 s. The total is the longest wait, not the sum.",
+                  once, so B finishes after 1 s and A after 2 s. The total is the longest wait, not the sum.".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Asyncio)]),
         code: vec![
             ModelCode::same(ModelId::Sync, GATHER_SYNC, 2, &["time.sleep(delay)"]),
             ModelCode::same(ModelId::Asyncio, GATHER_ASYNC, 2, &["await asyncio.sleep(delay)"]),
         ],
         expected: vec![(ModelId::Sync, Micros::from_secs(3)), (ModelId::Asyncio, Micros::from_secs(2))],
-        takeaway: "With gather, the total is the longest wait (2 s), not the sum (3 s); B is done at 1 s.",
+        takeaway: "With gather, the total is the longest wait (2 s), not the sum (3 s); B is done at 1 s.".into(),
         question: question("How long does gather(worker(\"A\", 2), worker(\"B\", 1)) take?", &["1 s", "2 s", "3 s"], 1),
     }
 }
@@ -156,10 +156,10 @@ pub(super) fn blocking_in_async() -> Lesson {
     ];
     Lesson {
         id: "blocking-in-async",
-        title: "The async trap: a blocking call inside async def",
+        title: "The async trap: a blocking call inside async def".into(),
         summary: "time.sleep(2) or requests.get(url) inside an async def never reaches an await, so the loop \
                   cannot switch: the ready queue grows and nothing moves while the call runs. Three such tasks \
-                  under gather take 6 s, exactly like plain code. Threads are not fooled: the call releases the GIL.",
+                  under gather take 6 s, exactly like plain code. Threads are not fooled: the call releases the GIL.".into(),
         scenario: Scenario::new(abc(Step::blocking_io(2000.0)), models),
         code: vec![
             ModelCode::same(ModelId::Sync, SYNC_WAITS, 3, &["time.sleep(2)"]),
@@ -167,7 +167,7 @@ pub(super) fn blocking_in_async() -> Lesson {
             ModelCode::same(ModelId::Asyncio, BLOCKING_ASYNC, 3, &["time.sleep(2)"]),
         ],
         expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(6))],
-        takeaway: "A blocking call inside async def freezes the loop: 6 s, like sync. Use await asyncio.sleep or an async client to get 2 s back.",
+        takeaway: "A blocking call inside async def freezes the loop: 6 s, like sync. Use await asyncio.sleep or an async client to get 2 s back.".into(),
         question: question("Three async tasks each call time.sleep(2) under gather. How long?", &["2 s", "6 s"], 1),
     }
 }
@@ -212,17 +212,17 @@ pub(super) fn io_threads() -> Lesson {
     let needles = ["headers = {", "requests.get(url", "response.json()"];
     Lesson {
         id: "io-threads",
-        title: "I/O-bound threads: the GIL is released while waiting",
+        title: "I/O-bound threads: the GIL is released while waiting".into(),
         summary: "Four downloads, each a little Python around a 1-second network wait. The GIL is held only \
                   for the Python bits; requests.get releases it while waiting, so four threads finish in about \
-                  one second. The GIL only matters when Python is actively computing.",
+                  one second. The GIL only matters when Python is actively computing.".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Threads).workers(4)]),
         code: vec![
             ModelCode::same(ModelId::Sync, FETCH_SYNC, 4, &needles),
             ModelCode::same(ModelId::Threads, FETCH_THREADS, 4, &needles),
         ],
         expected: vec![(ModelId::Sync, ms(4040)), (ModelId::Threads, Micros(1_025_480))],
-        takeaway: "The GIL only matters when Python is actively computing: I/O-bound threads overlap their waits.",
+        takeaway: "The GIL only matters when Python is actively computing: I/O-bound threads overlap their waits.".into(),
         question: question("Four 1-second downloads on four threads. Does the GIL make them take 4 s?", &["No, about 1 s", "Yes, about 4 s"], 0),
     }
 }
@@ -258,17 +258,17 @@ pub(super) fn ten_thousand() -> Lesson {
         .collect();
     Lesson {
         id: "ten-thousand",
-        title: "10,000 concurrent waits: memory",
+        title: "10,000 concurrent waits: memory".into(),
         summary: "Ten thousand waits of one second. Both models finish in about a second, but the bill differs: \
                   each OS thread reserves an 8 MB stack (8.5 MB of address space, ~14 KB resident at first), \
-                  while an asyncio task costs about 1.5 KB. Reserved and resident memory are shown side by side.",
+                  while an asyncio task costs about 1.5 KB. Reserved and resident memory are shown side by side.".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Threads), ModelConfig::new(ModelId::Asyncio)]),
         code: vec![
             ModelCode::same(ModelId::Threads, MANY_THREADS, 10_000, &["time.sleep(1)"]),
             ModelCode::same(ModelId::Asyncio, MANY_TASKS, 10_000, &["await asyncio.sleep(1)"]),
         ],
         expected: vec![(ModelId::Threads, Micros::from_secs(1)), (ModelId::Asyncio, Micros::from_secs(1))],
-        takeaway: "Tens to hundreds of waits: threads are fine. Thousands: asyncio (~1.5 KB a task against 8.5 MB reserved a thread).",
+        takeaway: "Tens to hundreds of waits: threads are fine. Thousands: asyncio (~1.5 KB a task against 8.5 MB reserved a thread).".into(),
         question: question(
             "10,000 threads each wait 1 s. How much address space do their stacks reserve?",
             &["about 14 MB", "about 140 MB", "about 85 GB"],

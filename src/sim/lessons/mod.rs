@@ -10,6 +10,7 @@ mod gil;
 mod io;
 
 use super::{Micros, ModelId, Scenario};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// The lesson shown when none is chosen.
@@ -37,9 +38,9 @@ pub struct Lesson {
     /// Stable id, like "three-waits".
     pub id: &'static str,
     /// A short title.
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     /// One paragraph on what the lesson shows.
-    pub summary: &'static str,
+    pub summary: Cow<'static, str>,
     /// The workload and the models it compares.
     pub scenario: Scenario,
     /// The Python code for each compared model.
@@ -47,7 +48,7 @@ pub struct Lesson {
     /// Expected makespan per model, in model time (from `LESSONS.md` or its rules).
     pub expected: Vec<(ModelId, Micros)>,
     /// One line shown after the run.
-    pub takeaway: &'static str,
+    pub takeaway: Cow<'static, str>,
     /// Asked before the run; revealed after.
     pub question: Question,
 }
@@ -58,7 +59,7 @@ pub struct ModelCode {
     /// Which model this code is written for.
     pub model: ModelId,
     /// Complete source.
-    pub source: &'static str,
+    pub source: Cow<'static, str>,
     /// `lines[task][step]`: the 1-based line that step executes, for highlighting.
     pub lines: Vec<Vec<u32>>,
 }
@@ -67,9 +68,9 @@ pub struct ModelCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
     /// The question.
-    pub prompt: &'static str,
+    pub prompt: Cow<'static, str>,
     /// Two to four answers.
-    pub choices: Vec<&'static str>,
+    pub choices: Vec<Cow<'static, str>>,
     /// Index of the right answer in `choices`.
     pub correct: usize,
 }
@@ -113,7 +114,7 @@ impl ModelCode {
         let row: Vec<u32> = needles.iter().map(|n| line_of(source, n)).collect();
         ModelCode {
             model,
-            source,
+            source: source.into(),
             lines: vec![row; tasks],
         }
     }
@@ -126,7 +127,7 @@ impl ModelCode {
             .collect();
         ModelCode {
             model,
-            source,
+            source: source.into(),
             lines,
         }
     }
@@ -135,8 +136,8 @@ impl ModelCode {
 /// Shorthand for a question.
 fn question(prompt: &'static str, choices: &[&'static str], correct: usize) -> Question {
     Question {
-        prompt,
-        choices: choices.to_vec(),
+        prompt: prompt.into(),
+        choices: choices.iter().map(|&c| c.into()).collect(),
         correct,
     }
 }
