@@ -181,8 +181,8 @@ pub fn app() -> Html {
             <main id="main">
                 { for notice }
                 <section class="intro" aria-labelledby="lesson-title">
-                    <h1 id="lesson-title">{ lesson.title }</h1>
-                    <p>{ lesson.summary }</p>
+                    <h1 id="lesson-title">{ lesson.title.clone() }</h1>
+                    <p>{ lesson.summary.clone() }</p>
                 </section>
                 <section class="stage" aria-label="Simulation">
                     { for session.traces.iter().enumerate().map(|(t, _)| html! {

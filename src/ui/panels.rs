@@ -99,7 +99,7 @@ pub fn code_panel(props: &CodeProps) -> Html {
             <h2 id="code-title">{ "The Python code" }</h2>
             if session.traces.len() > 1 { <div class="tabs" role="group" aria-label="Code for model">{ for tabs }</div> }
             <pre aria-label={format!("Python code for {}", model_name(trace.model))}><code>
-                { for code.map(|c| c.source).unwrap_or("").lines().enumerate().map(|(i, text)| {
+                { for code.map(|c| c.source.as_ref()).unwrap_or("").lines().enumerate().map(|(i, text)| {
                     let number = i as u32 + 1;
                     let current = current_line == Some(number);
                     html! {
@@ -193,7 +193,7 @@ pub fn results(props: &ResultsProps) -> Html {
             } else {
                 <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
             }
-            if done { <p class="takeaway" id="takeaway">{ lesson.takeaway }</p> }
+            if done { <p class="takeaway" id="takeaway">{ lesson.takeaway.clone() }</p> }
         </section>
     }
 }
