@@ -1,7 +1,9 @@
 //! The URL contract `?lesson=ID&model=ID&speed=X`: exact ids, lenient with garbage, never panics.
 
 use concurrency_kitchen::sim::ModelId;
-use concurrency_kitchen::ui::params::{parse, to_query};
+use concurrency_kitchen::sim::{lessons, Micros};
+use concurrency_kitchen::ui::codec;
+use concurrency_kitchen::ui::params::{parse, Params, Theme};
 use proptest::prelude::*;
 
 #[test]
@@ -49,17 +51,62 @@ fn a_model_outside_the_lesson_is_ignored() {
 
 #[test]
 fn queries_round_trip() {
-    for (lesson, model, speed) in [
-        ("convoy", Some(ModelId::Threads), 0.5),
-        ("three-waits", None, 1.0),
-    ] {
-        let p = parse(&to_query(lesson, model, speed));
-        assert_eq!(
-            (p.lesson.as_str(), p.model, p.speed),
-            (lesson, model, speed)
-        );
-        assert!(p.ignored.is_empty());
+    let views = [
+        Params {
+            lesson: "convoy".into(),
+            model: Some(ModelId::Threads),
+            speed: 0.5,
+            t: Some(Micros(12_500)),
+            theme: Some(Theme::Contrast),
+            present: true,
+            ..Params::default()
+        },
+        Params::default(),
+        Params {
+            embed: true,
+            theme: Some(Theme::Dark),
+            ..Params::default()
+        },
+        Params {
+            scenario: Some(lessons::by_id("gather-overlap").unwrap().scenario),
+            model: Some(ModelId::Asyncio),
+            ..Params::default()
+        },
+    ];
+    for view in views {
+        let query = view.to_query();
+        assert_eq!(parse(&query), view, "{query}");
     }
+}
+
+#[test]
+fn time_theme_and_flags() {
+    let p = parse("?lesson=convoy&t=250.5&theme=dark&embed=1&present=1");
+    assert_eq!(p.t, Some(Micros(250_500)));
+    assert_eq!(p.theme, Some(Theme::Dark));
+    assert!(p.embed && p.present);
+    let bad = parse("?t=-4&theme=neon&embed=maybe");
+    assert_eq!((bad.t, bad.theme, bad.embed), (None, None, false));
+    assert_eq!(bad.ignored.len(), 3, "{:?}", bad.ignored);
+}
+
+#[test]
+fn a_custom_scenario_replaces_the_lesson() {
+    let scenario = lessons::by_id("three-waits").unwrap().scenario;
+    let p = parse(&format!(
+        "?lesson=convoy&scenario={}",
+        codec::encode(&scenario)
+    ));
+    assert_eq!(p.scenario.as_ref(), Some(&scenario));
+    assert_eq!(p.lesson().id, "custom");
+    let broken = parse("?scenario=%%%");
+    assert_eq!(broken.scenario, None);
+    assert!(
+        broken.ignored[0].contains("scenario"),
+        "{:?}",
+        broken.ignored
+    );
+    assert_eq!(broken.lesson().id, "three-waits");
 }
 
 proptest! {

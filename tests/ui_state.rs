@@ -160,3 +160,18 @@ fn stepping_through_one_instant_reveals_its_events_one_by_one() {
     seen.dedup();
     assert_eq!(seen.len(), 6, "each step changes what the scenes show");
 }
+
+#[test]
+fn advancing_steps_while_playing_and_stops_at_the_end() {
+    let paused = playback("gather-overlap").reduce(Action::Advance);
+    assert_eq!(paused.cursor, None, "advancing does nothing while paused");
+    let mut p = playback("gather-overlap").reduce(Action::TogglePlay);
+    let events = p.session.order.len();
+    for i in 0..events {
+        p = p.reduce(Action::Advance);
+        assert_eq!(p.cursor, Some(i));
+        assert!(p.playing);
+    }
+    p = p.reduce(Action::Advance);
+    assert!(p.finished() && !p.playing);
+}

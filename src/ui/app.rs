@@ -1,4 +1,4 @@
-//! The root component: reads the URL, owns the playback reducer and lays out the frame.
+//! The root component: reads the URL, owns the view and the playback reducer, lays out the frame.
 
 use std::rc::Rc;
 
@@ -6,15 +6,22 @@ use yew::prelude::*;
 
 use crate::bench::client::{self, WorkerStatus};
 use crate::bench::runner::{Machine, Report};
-use crate::sim::{lessons, ModelId};
+use crate::sim::lessons::CUSTOM;
+use crate::sim::{Micros, ModelId, Scenario};
 
+use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
-use super::hooks::{use_animation_frames, use_layout_generation, use_playback_keys};
+use super::editor::Editor;
+use super::hooks::{
+    use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion,
+};
 use super::loop_demo::LoopDemo;
 use super::measure::MeasurePanel;
 use super::panels::{CodePanel, Narration, Results};
-use super::params;
+use super::params::{self, Params, Theme};
+use super::predict::Predict;
 use super::scene::{Legend, Scene};
+use super::share::{self, EmbedDialog};
 use super::state::{Action, Playback, Session};
 
 /// The playback state as Yew sees it: every action goes through `Playback::reduce`.
@@ -60,60 +67,121 @@ fn location_query() -> String {
         .unwrap_or_default()
 }
 
-/// Puts the current view in the address bar without adding a history entry.
-fn replace_url(query: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
-    }
-}
-
-/// Simulates a lesson, for one model or all, on the lesson's machine or on the learner's.
-fn load(lesson: &str, model: Option<ModelId>, machine: Option<&Machine>) -> Rc<Session> {
-    let mut lesson = lessons::by_id(lesson)
-        .or_else(|| lessons::by_id(lessons::DEFAULT))
-        .expect("the default lesson exists");
+/// Simulates the view's lesson, for one model or all, on the lesson's machine or the learner's.
+fn load(view: &Params, machine: Option<&Machine>) -> Result<Rc<Session>, String> {
+    let mut lesson = view.lesson();
     if let Some(m) = machine {
         for config in &mut lesson.scenario.models {
             config.cores = Some(m.speedup.round().max(1.0) as u32);
             config.startup_ms = Some(m.startup_ms.clamp(0.0, 60_000.0));
         }
     }
-    // Every preset is tested to simulate cleanly, so a failure here is a bug worth a panic screen.
-    Rc::new(Session::new(lesson, model).expect("presets always simulate"))
+    Session::new(lesson, view.model).map(Rc::new)
 }
 
-/// The one model a session shows, if it shows only one.
-fn only_model(session: &Session) -> Option<ModelId> {
-    (session.traces.len() < session.lesson.scenario.models.len()).then(|| session.traces[0].model)
+/// The first session: the link's view, or the default lesson (with a notice) if it cannot run.
+fn first_session(view: &mut Params) -> Rc<Session> {
+    match load(view, None) {
+        Ok(session) => session,
+        Err(e) => {
+            view.ignored.push(e);
+            *view = Params {
+                ignored: std::mem::take(&mut view.ignored),
+                ..Params::default()
+            };
+            load(view, None).expect("the default lesson always simulates")
+        }
+    }
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let params = use_memo((), |_| params::parse(&location_query()));
+    let initial = use_memo((), |_| {
+        let mut view = params::parse(&location_query());
+        let session = first_session(&mut view);
+        (view, session)
+    });
+    let view = use_state(|| initial.0.clone());
     let player = use_reducer(|| {
-        Player(Playback::new(
-            load(&params.lesson, params.model, None),
-            params.speed,
-        ))
+        let mut playback = Playback::new(initial.1.clone(), initial.0.speed);
+        if let Some(t) = initial.0.t {
+            playback = playback.reduce(Action::Seek(t));
+        }
+        Player(playback)
     });
     let report = use_state(|| None::<(usize, Rc<Report>)>);
     let machine = use_state(|| None::<Machine>);
     let using_machine = use_state(|| false);
     let worker = use_state(|| WorkerStatus::Starting);
+    let copied = use_state(|| None::<String>);
+    let embed_open = use_state(|| false);
+    let saved = use_state(share::saved_scenario);
     let generation = use_layout_generation();
+    let reduced_motion = use_reduced_motion();
 
     let dispatch = {
         let player = player.clone();
         Callback::from(move |action: Action| player.dispatch(PlayerAction::Playback(action)))
     };
     use_playback_keys(dispatch.clone());
-    use_animation_frames(player.0.playing, dispatch.reform(Action::Tick));
-
-    // Prove the measurement pipeline: spawn the worker, wait for "ready", exchange a ping.
+    // With reduced motion, playing moves from event to event instead of animating.
+    use_animation_frames(
+        player.0.playing && !reduced_motion,
+        dispatch.reform(Action::Tick),
+    );
     {
-        let worker = worker.clone();
+        let dispatch = dispatch.clone();
+        let period = (900.0 / player.0.speed) as u32;
+        use_effect_with(
+            (player.0.playing && reduced_motion, period),
+            move |&(on, period)| {
+                let interval = on.then(|| {
+                    gloo_timers::callback::Interval::new(period, move || {
+                        dispatch.emit(Action::Advance)
+                    })
+                });
+                move || drop(interval)
+            },
+        );
+    }
+    {
+        let (theme, present) = (view.theme, view.present);
+        use_effect_with((theme, present), move |&(theme, present)| {
+            share::apply_theme(theme, present)
+        });
+    }
+    share::use_height_reports(view.embed);
+    let toggle_present = {
+        let view = view.clone();
+        Callback::from(move |_| {
+            let on = !view.present;
+            share::set_fullscreen(on);
+            view.set(Params {
+                present: on,
+                ..(*view).clone()
+            });
+        })
+    };
+    share::use_presentation(view.present, toggle_present.clone());
+    // The address bar always holds the view (not the playhead: Copy link adds that).
+    use_effect_with((*view).clone(), |v| {
+        share::replace_url(
+            &Params {
+                t: None,
+                ..v.clone()
+            }
+            .to_query(),
+        )
+    });
+
+    // Prove the measurement pipeline, and install the offline cache, once.
+    {
+        let (worker, embed) = (worker.clone(), view.embed);
         use_effect_with((), move |_| {
             let probe = client::probe(move |status| worker.set(status));
+            if !embed {
+                share::register_service_worker();
+            }
             move || drop(probe)
         });
     }
@@ -121,15 +189,92 @@ pub fn app() -> Html {
     let playback = &player.0;
     let session = playback.session.clone();
     let lesson = &session.lesson;
-
     let mine = (*using_machine).then(|| (*machine).clone()).flatten();
+
+    // Shows another view: a new session if it simulates, otherwise an explanation.
+    let show = {
+        let (player, view, copied) = (player.clone(), view.clone(), copied.clone());
+        Rc::new(
+            move |next: Params, mine: Option<Machine>| match load(&next, mine.as_ref()) {
+                Ok(session) => {
+                    player.dispatch(PlayerAction::Load(session));
+                    copied.set(None);
+                    view.set(Params {
+                        ignored: Vec::new(),
+                        ..next
+                    });
+                }
+                Err(e) => copied.set(Some(format!("Could not show that: {e}"))),
+            },
+        )
+    };
     let on_lesson = {
-        let (player, mine) = (player.clone(), mine.clone());
-        let speed = playback.speed;
+        let (show, view, mine) = (show.clone(), view.clone(), mine.clone());
         Callback::from(move |id: String| {
-            replace_url(&params::to_query(&id, None, speed));
-            player.dispatch(PlayerAction::Load(load(&id, None, mine.as_ref())));
+            if id != CUSTOM {
+                show(
+                    Params {
+                        lesson: id,
+                        scenario: None,
+                        model: None,
+                        ..(*view).clone()
+                    },
+                    mine.clone(),
+                );
+            }
         })
+    };
+    let on_apply = {
+        let (show, view, mine, saved) = (show.clone(), view.clone(), mine.clone(), saved.clone());
+        Callback::from(move |scenario: Scenario| {
+            share::save_scenario(&scenario.to_json());
+            saved.set(Some(scenario.clone()));
+            let model = view
+                .model
+                .filter(|m| scenario.model_configs().iter().any(|c| c.id == *m));
+            show(
+                Params {
+                    scenario: Some(scenario),
+                    model,
+                    ..(*view).clone()
+                },
+                mine.clone(),
+            );
+        })
+    };
+    let on_theme = {
+        let view = view.clone();
+        Callback::from(move |theme: Option<Theme>| {
+            view.set(Params {
+                theme,
+                ..(*view).clone()
+            })
+        })
+    };
+    let on_copy = {
+        let (copied, view, time) = (copied.clone(), view.clone(), playback.time);
+        Callback::from(move |_| {
+            let link = share::url_with(
+                &Params {
+                    t: Some(time),
+                    ignored: Vec::new(),
+                    ..(*view).clone()
+                }
+                .to_query(),
+            );
+            let (copied, shown) = (copied.clone(), link.clone());
+            share::copy(&link, move |ok| {
+                copied.set(Some(if ok {
+                    "Link copied".into()
+                } else {
+                    format!("Copy this link: {shown}")
+                }))
+            });
+        })
+    };
+    let on_embed = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_| embed_open.set(true))
     };
     let session_key = Rc::as_ptr(&session) as usize;
     let current_report = (*report)
@@ -145,20 +290,15 @@ pub fn app() -> Html {
         Callback::from(move |m: Machine| machine.set(Some(m)))
     };
     let on_use_machine = {
-        let (player, machine, using_machine, session) = (
-            player.clone(),
+        let (show, view, machine, using_machine) = (
+            show.clone(),
+            view.clone(),
             machine.clone(),
             using_machine.clone(),
-            session.clone(),
         );
         Callback::from(move |on: bool| {
             using_machine.set(on);
-            let mine = if on { (*machine).clone() } else { None };
-            player.dispatch(PlayerAction::Load(load(
-                session.lesson.id,
-                only_model(&session),
-                mine.as_ref(),
-            )));
+            show((*view).clone(), if on { (*machine).clone() } else { None });
         })
     };
     let event_loop_lesson = lesson
@@ -166,50 +306,96 @@ pub fn app() -> Html {
         .models
         .iter()
         .any(|m| matches!(m.id, ModelId::Asyncio | ModelId::Hybrid));
-
-    let notice = (!params.ignored.is_empty()).then(|| {
+    let notice = (!view.ignored.is_empty()).then(|| {
         html! {
-            <p class="notice" role="status">
-                { format!("Ignored from the link: {}. Showing the lesson below instead.", params.ignored.join("; ")) }
+            <p class="notice" role="status" id="notice">
+                { format!("Ignored from the link: {}. Showing what could be used instead.", view.ignored.join("; ")) }
             </p>
         }
     });
+    let embed_link = share::url_with(
+        &Params {
+            embed: true,
+            present: false,
+            t: None,
+            ignored: Vec::new(),
+            ..(*view).clone()
+        }
+        .to_query(),
+    );
+    let full_link = share::url_with(
+        &Params {
+            embed: false,
+            t: Some(playback.time).filter(|t| *t > Micros(0)),
+            ..(*view).clone()
+        }
+        .to_query(),
+    );
+    let stage = html! {
+        <>
+            <section class="stage" aria-label="Simulation">
+                { for session.traces.iter().enumerate().map(|(t, _)| html! {
+                    <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} />
+                }) }
+            </section>
+            <Controls
+                playing={playback.playing}
+                finished={playback.finished()}
+                at_start={playback.cursor.is_none() && playback.time.0 == 0}
+                time={playback.time}
+                end={session.end}
+                speed={playback.speed}
+                dispatch={dispatch.clone()}
+            />
+        </>
+    };
+    let narration = html! {
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} />
+    };
+    let results = html! {
+        <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
+    };
 
+    if view.embed {
+        return html! {
+            <div class="app embed">
+                <EmbedBar title={lesson.title.to_string()} full={full_link} />
+                <main id="main">
+                    { for notice }
+                    { stage }
+                    { narration }
+                    { results }
+                </main>
+            </div>
+        };
+    }
     html! {
         <div class="app">
-            <Header lesson={lesson.id} on_lesson={on_lesson} />
+            <Header
+                lesson={lesson.id}
+                {on_lesson}
+                theme={view.theme}
+                {on_theme}
+                present={view.present}
+                on_present={toggle_present}
+                {on_copy}
+                {on_embed}
+                copied={(*copied).clone()}
+            />
             <main id="main">
                 { for notice }
                 <section class="intro" aria-labelledby="lesson-title">
                     <h1 id="lesson-title">{ lesson.title.clone() }</h1>
                     <p>{ lesson.summary.clone() }</p>
                 </section>
-                <section class="stage" aria-label="Simulation">
-                    { for session.traces.iter().enumerate().map(|(t, _)| html! {
-                        <Scene
-                            session={session.clone()}
-                            trace={t}
-                            time={playback.time}
-                            latest={playback.latest_in(t)}
-                            generation={generation}
-                        />
-                    }) }
-                </section>
+                <Predict session={session.clone()} started={playback.cursor.is_some() || playback.playing} finished={playback.finished()} />
+                { stage }
                 <Legend />
-                <Controls
-                    playing={playback.playing}
-                    finished={playback.finished()}
-                    at_start={playback.cursor.is_none() && playback.time.0 == 0}
-                    time={playback.time}
-                    end={session.end}
-                    speed={playback.speed}
-                    dispatch={dispatch.clone()}
-                />
                 <div class="panels">
-                    <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} />
+                    { narration }
                     <CodePanel session={session.clone()} current={playback.current()} />
                 </div>
-                <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
+                { results }
                 <MeasurePanel
                     session={session.clone()}
                     report={current_report}
@@ -220,87 +406,12 @@ pub fn app() -> Html {
                     {on_use_machine}
                 />
                 if event_loop_lesson { <LoopDemo /> }
+                <Editor scenario={lesson.scenario.clone()} {on_apply} saved={(*saved).clone()} />
             </main>
             <Footer worker={(*worker).clone()} />
+            if *embed_open {
+                <EmbedDialog url={embed_link} title={lesson.title.to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+            }
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct HeaderProps {
-    lesson: &'static str,
-    on_lesson: Callback<String>,
-}
-
-#[function_component(Header)]
-fn header(props: &HeaderProps) -> Html {
-    let onchange = {
-        let on_lesson = props.on_lesson.clone();
-        Callback::from(move |event: Event| {
-            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            on_lesson.emit(select.value());
-        })
-    };
-    html! {
-        <header class="topbar">
-            <a class="brand" href="./" aria-label="Concurrency Kitchen, home">
-                <svg viewBox="0 0 32 32" aria-hidden="true">
-                    <rect x="2" y="2" width="28" height="28" rx="7" fill="#c2410c" />
-                    <rect x="7" y="9" width="18" height="3.5" rx="1.75" fill="#fff" />
-                    <rect x="7" y="14.25" width="11" height="3.5" rx="1.75" fill="#fde68a" />
-                    <rect x="14" y="19.5" width="11" height="3.5" rx="1.75" fill="#fff" />
-                </svg>
-                <span>
-                    <span class="brand-name">{ "Concurrency Kitchen" }</span>
-                    <span class="brand-tag">{ "How Python runs concurrent work, step by step" }</span>
-                </span>
-            </a>
-            <label class="picker">
-                <span>{ "Lesson" }</span>
-                <select id="lesson-picker" {onchange}>
-                    { for lessons::all().iter().enumerate().map(|(i, l)| html! {
-                        <option value={l.id} selected={l.id == props.lesson}>{ format!("{}. {}", i + 1, l.title) }</option>
-                    }) }
-                </select>
-            </label>
-        </header>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct FooterProps {
-    worker: WorkerStatus,
-}
-
-#[function_component(Footer)]
-fn footer(props: &FooterProps) -> Html {
-    let (state, text, ok) = match &props.worker {
-        WorkerStatus::Starting => (
-            "starting",
-            "Measurement worker starting…".to_string(),
-            false,
-        ),
-        WorkerStatus::Ready { round_trip_ms } => (
-            "ready",
-            format!("Measurement worker ready ({round_trip_ms:.1} ms round trip)"),
-            true,
-        ),
-        WorkerStatus::Unavailable { reason } => (
-            "unavailable",
-            format!("Real measurements are off here: {reason}. The simulation works as usual."),
-            false,
-        ),
-    };
-    html! {
-        <footer class="sitefoot">
-            <span>
-                { "Concurrency Kitchen · open source · " }
-                <a href="https://github.com/concurrency-kitchen/concurrency-kitchen">{ "source code" }</a>
-            </span>
-            <span id="worker-status" data-worker={state}>
-                <span class={classes!("status-dot", ok.then_some("ok"))} aria-hidden="true"></span>
-                { text }
-            </span>
-        </footer>
     }
 }

@@ -153,3 +153,38 @@ pub fn use_layout_generation() -> u32 {
     }
     *generation
 }
+
+/// True while the learner's system asks for reduced motion (it can change at any time).
+#[hook]
+pub fn use_reduced_motion() -> bool {
+    let query = use_memo((), |_| {
+        web_sys::window().and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+    });
+    let reduced = use_state(|| query.as_ref().as_ref().is_some_and(|q| q.matches()));
+    {
+        let reduced = reduced.clone();
+        use_effect_with((), move |_| {
+            let q = (*query).clone();
+            let listener = Closure::<dyn FnMut(web_sys::MediaQueryListEvent)>::new(
+                move |e: web_sys::MediaQueryListEvent| reduced.set(e.matches()),
+            );
+            if let Some(q) = &q {
+                let _ =
+                    q.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(q) = q {
+                    let _ = q.remove_event_listener_with_callback(
+                        "change",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    *reduced
+}

@@ -1,6 +1,8 @@
 //! The user interface: the only Yew code. `state` and `params` are plain Rust and test natively;
 //! everything else is wasm-only.
 
+pub mod codec;
+pub mod embed;
 pub mod params;
 pub mod state;
 
@@ -11,7 +13,11 @@ pub mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod chart;
 #[cfg(target_arch = "wasm32")]
+mod chrome;
+#[cfg(target_arch = "wasm32")]
 mod controls;
+#[cfg(target_arch = "wasm32")]
+mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod fatal;
 #[cfg(target_arch = "wasm32")]
@@ -23,7 +29,11 @@ mod measure;
 #[cfg(target_arch = "wasm32")]
 mod panels;
 #[cfg(target_arch = "wasm32")]
+mod predict;
+#[cfg(target_arch = "wasm32")]
 mod scene;
+#[cfg(target_arch = "wasm32")]
+mod share;
 
 /// Mounts the app on the page, after installing the panic screen.
 #[cfg(target_arch = "wasm32")]

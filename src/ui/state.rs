@@ -100,6 +100,8 @@ pub enum Action {
     TogglePlay,
     Pause,
     StepForward,
+    /// Step forward without pausing: playback for learners who prefer reduced motion.
+    Advance,
     StepBack,
     Reset,
     /// Move the playhead to a model time (the scrub slider).
@@ -162,6 +164,18 @@ impl Playback {
                     self.time = self.session.time_of(next);
                 } else {
                     self.time = self.session.end;
+                }
+            }
+            Action::Advance => {
+                if self.playing {
+                    let next = self.cursor.map_or(0, |c| c + 1);
+                    if last.is_some_and(|l| next <= l) {
+                        self.cursor = Some(next);
+                        self.time = self.session.time_of(next);
+                    } else {
+                        self.time = self.session.end;
+                        self.playing = false;
+                    }
                 }
             }
             Action::StepBack => {

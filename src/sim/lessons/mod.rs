@@ -6,8 +6,11 @@
 //! `io.rs` (waiting), `cpu.rs` (computing) and `gil.rs` (the GIL in detail).
 
 mod cpu;
+mod custom;
 mod gil;
 mod io;
+
+pub use custom::{custom, CUSTOM};
 
 use super::{Micros, ModelId, Scenario};
 use std::borrow::Cow;

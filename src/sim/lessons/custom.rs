@@ -1,0 +1,276 @@
+//! A lesson made from any scenario (the editor's, or one from a shared link), with Python code
+//! written for each model so that the code panel can follow it step by step.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use super::{Lesson, ModelCode, Question};
+use crate::sim::{simulate, ModelId, Scenario, StepKind};
+
+/// The id a custom lesson carries in place of a preset's.
+pub const CUSTOM: &str = "custom";
+
+/// Code is written out for at most this many tasks; the rest are summarised in a comment.
+const CODE_TASKS: usize = 12;
+
+/// Builds a lesson from a scenario that has already been validated.
+pub fn custom(scenario: Scenario) -> Lesson {
+    let models = scenario.model_configs();
+    let code = models.iter().map(|m| python(&scenario, m.id)).collect();
+    // The question asks which model finishes first; the answer comes from the simulation.
+    let totals: Vec<Option<u64>> = models
+        .iter()
+        .map(|m| simulate(&scenario, m).ok().map(|t| t.stats.makespan.0))
+        .collect();
+    let correct = totals
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.map(|t| (t, i)))
+        .min()
+        .map_or(0, |(_, i)| i);
+    let choices: Vec<Cow<'static, str>> = models
+        .iter()
+        .map(|m| Cow::Borrowed(m.id.as_str()))
+        .collect();
+    let tasks = scenario.tasks.len();
+    let summary = format!(
+        "Your own workload: {tasks} task{} under {} model{}. Edit it below, share it with Copy link, or export it as JSON.",
+        if tasks == 1 { "" } else { "s" },
+        models.len(),
+        if models.len() == 1 { "" } else { "s" },
+    );
+    Lesson {
+        id: CUSTOM,
+        title: "Your scenario".into(),
+        summary: summary.into(),
+        scenario: Scenario {
+            models,
+            ..scenario
+        },
+        code,
+        expected: Vec::new(),
+        takeaway: "Waits overlap under threads and asyncio; Python computation overlaps only in processes or without the GIL."
+            .into(),
+        question: Question {
+            prompt: "Which model finishes first?".into(),
+            choices,
+            correct,
+        },
+    }
+}
+
+/// A Python identifier for a task name.
+fn ident(name: &str, index: usize) -> String {
+    let mut id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
+        id = format!("task_{index}_{id}");
+    }
+    id
+}
+
+/// Writes the scenario as Python for one model, noting the line of every step.
+fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
+    let is_async = matches!(model, ModelId::Asyncio | ModelId::Hybrid);
+    let mut out = String::new();
+    let mut line = 1u32;
+    let mut push = |out: &mut String, text: &str| {
+        out.push_str(text);
+        out.push('\n');
+        line += 1;
+        line - 1
+    };
+    let header = match model {
+        ModelId::Sync => "import time",
+        ModelId::Asyncio => "import asyncio\nimport time",
+        ModelId::Hybrid => {
+            "import asyncio\nimport time\nfrom concurrent.futures import ProcessPoolExecutor"
+        }
+        ModelId::Threads | ModelId::ThreadsNogil => {
+            "import time\nfrom concurrent.futures import ThreadPoolExecutor"
+        }
+        ModelId::Processes => "import time\nfrom concurrent.futures import ProcessPoolExecutor",
+    };
+    for l in header.lines() {
+        push(&mut out, l);
+    }
+    push(
+        &mut out,
+        "from kitchen import crunch, numpy_work, fetch   # stand-ins for your own code",
+    );
+    push(&mut out, "");
+    let mut lines = Vec::new();
+    let mut names = Vec::new();
+    for (i, task) in scenario.tasks.iter().enumerate() {
+        if i >= CODE_TASKS {
+            lines.push(vec![0; task.steps.len()]);
+            continue;
+        }
+        let name = ident(&task.name, i);
+        let def = if is_async { "async def" } else { "def" };
+        push(&mut out, &format!("{def} {name}():"));
+        let mut row = Vec::new();
+        for step in &task.steps {
+            let (ms, s) = (step.ms, step.ms / 1000.0);
+            let text = match (step.kind, model) {
+                (StepKind::Cpu, ModelId::Hybrid) => format!(
+                    "    await loop.run_in_executor(pool, crunch, {ms})   # CPU in a process"
+                ),
+                (StepKind::Cpu, _) if is_async => {
+                    format!("    crunch({ms})                 # {ms} ms of Python, no await")
+                }
+                (StepKind::Cpu, _) => {
+                    format!("    crunch({ms})                 # {ms} ms of Python")
+                }
+                (StepKind::NativeCpu, _) => {
+                    format!("    numpy_work({ms})             # C code; releases the GIL")
+                }
+                (StepKind::AwaitIo, _) if is_async => {
+                    format!("    await asyncio.sleep({s})     # I am waiting, run someone else")
+                }
+                (StepKind::AwaitIo, _) => {
+                    format!("    time.sleep({s})              # waiting releases the GIL")
+                }
+                (StepKind::BlockingIo, _) if is_async => {
+                    format!("    fetch({ms})                  # blocking call: the loop freezes")
+                }
+                (StepKind::BlockingIo, _) => {
+                    format!("    fetch({ms})                  # blocking call, {ms} ms")
+                }
+            };
+            row.push(push(&mut out, &text));
+        }
+        if task.steps.is_empty() {
+            push(&mut out, "    pass");
+        }
+        push(&mut out, "");
+        lines.push(row);
+        names.push(name);
+    }
+    if scenario.tasks.len() > CODE_TASKS {
+        push(
+            &mut out,
+            &format!(
+                "# ... and {} more tasks like these",
+                scenario.tasks.len() - CODE_TASKS
+            ),
+        );
+        push(&mut out, "");
+    }
+    let calls = names.join(", ");
+    let mut main = String::new();
+    match model {
+        ModelId::Sync => {
+            let _ = write!(
+                main,
+                "for task in [{calls}]:\n    task()                         # one after another"
+            );
+        }
+        ModelId::Asyncio => {
+            let _ = write!(
+                main,
+                "async def main():\n    await asyncio.gather({})\n\nasyncio.run(main())",
+                names
+                    .iter()
+                    .map(|n| format!("{n}()"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        ModelId::Hybrid => {
+            let _ = write!(main, "async def main():\n    global loop, pool\n    loop = asyncio.get_running_loop()\n    with ProcessPoolExecutor() as pool:\n        await asyncio.gather({})\n\nasyncio.run(main())", names.iter().map(|n| format!("{n}()")).collect::<Vec<_>>().join(", "));
+        }
+        ModelId::Threads | ModelId::ThreadsNogil => {
+            let note = if model == ModelId::ThreadsNogil {
+                "   # python3.14t: no GIL"
+            } else {
+                ""
+            };
+            let _ = write!(main, "with ThreadPoolExecutor() as pool:{note}\n    for task in [{calls}]:\n        pool.submit(task)");
+        }
+        ModelId::Processes => {
+            let _ = write!(main, "if __name__ == \"__main__\":\n    with ProcessPoolExecutor() as pool:\n        for task in [{calls}]:\n            pool.submit(task)");
+        }
+    }
+    for l in main.lines() {
+        push(&mut out, l);
+    }
+    ModelCode {
+        model,
+        source: out.into(),
+        lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{ModelConfig, Step, Task};
+
+    fn scenario() -> Scenario {
+        Scenario::new(
+            vec![
+                Task::new("Fetch page", vec![Step::await_io(500.0), Step::cpu(20.0)]),
+                Task::new("2nd", vec![Step::blocking_io(100.0)]),
+            ],
+            vec![
+                ModelConfig::new(ModelId::Sync),
+                ModelConfig::new(ModelId::Asyncio),
+            ],
+        )
+    }
+
+    #[test]
+    fn every_step_maps_to_its_own_line_of_code() {
+        let lesson = custom(scenario());
+        assert_eq!(lesson.code.len(), 2);
+        for code in &lesson.code {
+            let source: Vec<&str> = code.source.lines().collect();
+            assert_eq!(code.lines.len(), 2);
+            for (task, row) in code.lines.iter().enumerate() {
+                assert_eq!(row.len(), lesson.scenario.tasks[task].steps.len());
+                for &l in row {
+                    let text = source[l as usize - 1];
+                    assert!(
+                        text.starts_with("    "),
+                        "{:?} line {l}: {text}",
+                        code.model
+                    );
+                }
+            }
+        }
+        let asyncio = &lesson.code[1];
+        assert!(asyncio.source.contains("async def fetch_page():"));
+        assert!(asyncio.source.contains("async def task_1_2nd():"));
+        assert!(asyncio.source.contains("await asyncio.sleep(0.5)"));
+    }
+
+    #[test]
+    fn the_question_names_the_fastest_model() {
+        let lesson = custom(scenario());
+        assert_eq!(lesson.question.choices, vec!["sync", "asyncio"]);
+        assert_eq!(lesson.question.correct, 1, "asyncio overlaps the wait");
+    }
+
+    #[test]
+    fn no_models_means_every_model_and_big_scenarios_stay_short() {
+        let many = Scenario::new(
+            (0..50)
+                .map(|i| Task::new(&format!("t{i}"), vec![Step::cpu(1.0)]))
+                .collect(),
+            vec![],
+        );
+        let lesson = custom(many);
+        assert_eq!(lesson.scenario.models.len(), ModelId::ALL.len());
+        assert!(lesson.code[0].source.contains("and 38 more tasks"));
+        assert_eq!(lesson.code[0].lines[40], vec![0]);
+    }
+}

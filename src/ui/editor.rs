@@ -1,0 +1,346 @@
+//! The scenario editor: tasks, steps and models with inline validation, JSON import and export.
+//! Every valid edit is applied at once (and autosaved by the app); invalid ones say why.
+
+use std::collections::HashMap;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use yew::prelude::*;
+
+use crate::sim::{ModelConfig, ModelId, Scenario, StartMethod, Step, StepKind, Task};
+
+const KINDS: [(StepKind, &str); 4] = [
+    (StepKind::Cpu, "CPU (Python)"),
+    (StepKind::AwaitIo, "await I/O"),
+    (StepKind::BlockingIo, "blocking I/O"),
+    (StepKind::NativeCpu, "native CPU (no GIL)"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub scenario: Scenario,
+    pub on_apply: Callback<Scenario>,
+    /// A scenario saved earlier in this browser, offered back.
+    pub saved: Option<Scenario>,
+}
+
+/// One edit, addressed by task and step index.
+#[derive(Clone)]
+enum Edit {
+    TaskName(usize, String),
+    StepKind(usize, usize, StepKind),
+    StepMs(usize, usize, String),
+    AddStep(usize),
+    RemoveStep(usize, usize),
+    AddTask,
+    RemoveTask(usize),
+    Model(ModelId, bool),
+    Workers(ModelId, String),
+    Cores(ModelId, String),
+    Switch(ModelId, String),
+    Start(ModelId, String),
+    Replace(Scenario),
+}
+
+/// Text fields keep what was typed (even "-" or "1e") while the scenario holds its value.
+type Raw = HashMap<String, String>;
+
+fn number(text: &str) -> f64 {
+    text.trim().parse().unwrap_or(f64::NAN)
+}
+
+fn optional(text: &str) -> Option<u32> {
+    let t = text.trim();
+    // A value that is not a whole number becomes 0, which validation names and refuses.
+    (!t.is_empty()).then(|| t.parse().unwrap_or(0))
+}
+
+fn config(s: &mut Scenario, id: ModelId) -> Option<&mut ModelConfig> {
+    s.models.iter_mut().find(|m| m.id == id)
+}
+
+fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw) -> Scenario {
+    match edit {
+        Edit::TaskName(t, name) => s.tasks[t].name = name,
+        Edit::StepKind(t, i, kind) => s.tasks[t].steps[i].kind = kind,
+        Edit::StepMs(t, i, text) => {
+            s.tasks[t].steps[i].ms = number(&text);
+            raw.insert(format!("tasks[{t}].steps[{i}].ms"), text);
+        }
+        Edit::AddStep(t) => s.tasks[t].steps.push(Step::cpu(100.0)),
+        Edit::RemoveStep(t, i) => {
+            s.tasks[t].steps.remove(i);
+            raw.clear();
+        }
+        Edit::AddTask => {
+            let name = format!("T{}", s.tasks.len() + 1);
+            s.tasks.push(Task::new(&name, vec![Step::await_io(1000.0)]));
+        }
+        Edit::RemoveTask(t) => {
+            s.tasks.remove(t);
+            raw.clear();
+        }
+        Edit::Model(id, on) => {
+            s.models.retain(|m| m.id != id);
+            if on {
+                s.models.push(ModelConfig::new(id));
+                s.models
+                    .sort_by_key(|m| ModelId::ALL.iter().position(|&x| x == m.id));
+            }
+        }
+        Edit::Workers(id, text) => {
+            if let Some(m) = config(&mut s, id) {
+                m.workers = optional(&text);
+            }
+        }
+        Edit::Cores(id, text) => {
+            if let Some(m) = config(&mut s, id) {
+                m.cores = optional(&text);
+            }
+        }
+        Edit::Switch(id, text) => {
+            if let Some(m) = config(&mut s, id) {
+                m.switch_interval_ms = (!text.trim().is_empty()).then(|| number(&text));
+                raw.insert(format!("switch.{}", id.as_str()), text);
+            }
+        }
+        Edit::Start(id, text) => {
+            if let Some(m) = config(&mut s, id) {
+                m.start_method = serde_json::from_str(&format!("\"{text}\"")).ok();
+            }
+        }
+        Edit::Replace(new) => {
+            raw.clear();
+            s = new;
+        }
+    }
+    s
+}
+
+/// Checks a draft the way the app will use it: the format's rules, then every model's run.
+fn check(s: &Scenario) -> Result<(), crate::sim::ScenarioError> {
+    s.validate()?;
+    for m in s.model_configs() {
+        crate::sim::simulate(s, &m)?;
+    }
+    Ok(())
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let draft = use_state(|| props.scenario.clone());
+    let raw = use_mut_ref(Raw::new);
+    let error = use_state(|| None::<crate::sim::ScenarioError>);
+    let import_error = use_state(|| None::<String>);
+    {
+        // A new lesson (or an applied edit coming back) replaces the draft.
+        let (draft, raw, error) = (draft.clone(), raw.clone(), error.clone());
+        use_effect_with(props.scenario.clone(), move |s| {
+            if *draft != *s {
+                raw.borrow_mut().clear();
+                draft.set(s.clone());
+                error.set(None);
+            }
+        });
+    }
+    let edit = {
+        let (draft, raw, error, on_apply) = (
+            draft.clone(),
+            raw.clone(),
+            error.clone(),
+            props.on_apply.clone(),
+        );
+        Callback::from(move |e: Edit| {
+            let next = apply((*draft).clone(), e, &mut raw.borrow_mut());
+            match check(&next) {
+                Ok(()) => {
+                    error.set(None);
+                    on_apply.emit(next.clone());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            draft.set(next);
+        })
+    };
+    let s = &*draft;
+    let err_for = |path: &str| {
+        error
+            .as_ref()
+            .filter(|e| e.path == path || e.path.starts_with(&format!("{path}.")))
+            .map(|e| html! { <span class="field-error" role="alert">{ e.message.clone() }</span> })
+    };
+    let raw_value = |key: String, value: f64| {
+        raw.borrow()
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| value.to_string())
+    };
+
+    let tasks = s.tasks.iter().enumerate().map(|(t, task)| {
+        let name = edit.reform(move |e: InputEvent| Edit::TaskName(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+        let steps = task.steps.iter().enumerate().map(|(i, step)| {
+            let kind = edit.reform(move |e: Event| {
+                let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                Edit::StepKind(t, i, KINDS.iter().find(|k| k.0.as_str() == v).map_or(StepKind::Cpu, |k| k.0))
+            });
+            let ms = edit.reform(move |e: InputEvent| Edit::StepMs(t, i, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+            let path = format!("tasks[{t}].steps[{i}]");
+            html! {
+                <li class="step">
+                    <select aria-label={format!("Task {} step {} kind", t + 1, i + 1)} onchange={kind}>
+                        { for KINDS.iter().map(|(k, label)| html! { <option value={k.as_str()} selected={*k == step.kind}>{ *label }</option> }) }
+                    </select>
+                    <input type="text" inputmode="decimal" aria-label={format!("Task {} step {} milliseconds", t + 1, i + 1)}
+                        value={raw_value(format!("{path}.ms"), step.ms)} oninput={ms} />
+                    <span class="unit">{ "ms" }</span>
+                    <button type="button" class="btn small" aria-label={format!("Remove step {} of task {}", i + 1, t + 1)}
+                        onclick={edit.reform(move |_| Edit::RemoveStep(t, i))}>{ "×" }</button>
+                    { for err_for(&path) }
+                </li>
+            }
+        });
+        html! {
+            <fieldset class="task">
+                <legend>{ format!("Task {}", t + 1) }</legend>
+                <input type="text" class="task-name" aria-label={format!("Task {} name", t + 1)} value={task.name.clone()} oninput={name} />
+                { for err_for(&format!("tasks[{t}].name")) }
+                <ol class="steps">{ for steps }</ol>
+                { for err_for(&format!("tasks[{t}].steps")).filter(|_| task.steps.is_empty()) }
+                <div class="row">
+                    <button type="button" class="btn small" onclick={edit.reform(move |_| Edit::AddStep(t))}>{ "Add step" }</button>
+                    <button type="button" class="btn small" onclick={edit.reform(move |_| Edit::RemoveTask(t))}>{ "Remove task" }</button>
+                </div>
+            </fieldset>
+        }
+    });
+
+    let models = ModelId::ALL.iter().map(|&id| {
+        let current = s.models.iter().find(|m| m.id == id);
+        let toggle = edit.reform(move |e: Event| Edit::Model(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()));
+        let text = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+        let params = current.map(|m| {
+            let workers = edit.reform(move |e: InputEvent| Edit::Workers(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+            let cores = edit.reform(move |e: InputEvent| Edit::Cores(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+            let switch = edit.reform(move |e: InputEvent| Edit::Switch(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+            let start = edit.reform(move |e: Event| Edit::Start(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
+            let pooled = !matches!(id, ModelId::Sync | ModelId::Asyncio);
+            let method = m.start_method.map_or("", |s| s.as_str());
+            html! {
+                <span class="params">
+                    if pooled {
+                        <label>{ "workers " }<input type="text" inputmode="numeric" placeholder="default" value={text(m.workers)} oninput={workers} /></label>
+                    }
+                    <label>{ "cores " }<input type="text" inputmode="numeric" placeholder="4" value={text(m.cores)} oninput={cores} /></label>
+                    if id == ModelId::Threads {
+                        <label>{ "switch interval (ms) " }<input type="text" inputmode="decimal" placeholder="5"
+                            value={raw.borrow().get(&format!("switch.{}", id.as_str())).cloned().or(m.switch_interval_ms.map(|v| v.to_string())).unwrap_or_default()}
+                            oninput={switch} /></label>
+                    }
+                    if matches!(id, ModelId::Processes | ModelId::Hybrid) {
+                        <label>{ "start method " }
+                            <select onchange={start}>
+                                <option value="" selected={method.is_empty()}>{ "default (forkserver)" }</option>
+                                { for [StartMethod::Fork, StartMethod::Forkserver, StartMethod::Spawn].iter().map(|sm| html! {
+                                    <option value={sm.as_str()} selected={method == sm.as_str()}>{ sm.as_str() }</option>
+                                }) }
+                            </select>
+                        </label>
+                    }
+                    { for err_for(&format!("models[{}]", s.models.iter().position(|x| x.id == id).unwrap_or(0))) }
+                </span>
+            }
+        });
+        html! {
+            <li class="model">
+                <label class="check"><input type="checkbox" checked={current.is_some()} onchange={toggle} />{ id.as_str() }</label>
+                { for params }
+            </li>
+        }
+    });
+
+    let export = {
+        let draft = draft.clone();
+        Callback::from(move |_: MouseEvent| download("scenario.json", &draft.to_json()))
+    };
+    let import = {
+        let (edit, import_error) = (edit.clone(), import_error.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let (edit, import_error) = (edit.clone(), import_error.clone());
+            spawn_local(async move {
+                let text = JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                match Scenario::from_json(&text).and_then(|s| check(&s).map(|_| s)) {
+                    Ok(s) => {
+                        import_error.set(None);
+                        edit.emit(Edit::Replace(s));
+                    }
+                    Err(e) => import_error.set(Some(format!("The file was not imported: {e}"))),
+                }
+            });
+            input.set_value("");
+        })
+    };
+    let restore = props.saved.clone().filter(|saved| saved != s).map(|saved| {
+        let onclick = edit.reform(move |_| Edit::Replace(saved.clone()));
+        html! { <button type="button" class="btn small" {onclick}>{ "Open my last scenario" }</button> }
+    });
+    let summary = error.as_ref().map(|e| {
+        html! {
+            <p class="notice" role="alert" id="editor-error">{ format!("Not applied: {e}") }</p>
+        }
+    });
+
+    html! {
+        <details class="card editor" id="editor">
+            <summary><h2>{ "Edit this scenario" }</h2></summary>
+            <p class="hint">{ "Change tasks, steps and models: the stage updates as you type, and the link and this browser keep your scenario." }</p>
+            { for summary }
+            <div class="tasks">{ for tasks }</div>
+            <div class="row">
+                <button type="button" class="btn small" onclick={edit.reform(|_| Edit::AddTask)}>{ "Add task" }</button>
+                { for restore }
+            </div>
+            { for err_for("tasks").filter(|_| s.tasks.is_empty()) }
+            <h3>{ "Models" }</h3>
+            <ul class="models">{ for models }</ul>
+            <div class="row">
+                <button type="button" class="btn small" onclick={export}>{ "Export JSON" }</button>
+                <label class="btn small file">{ "Import JSON" }<input type="file" accept=".json,application/json" onchange={import} /></label>
+            </div>
+            if let Some(e) = &*import_error { <p class="notice" role="alert">{ e.clone() }</p> }
+        </details>
+    }
+}
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -1,0 +1,286 @@
+//! Browser glue for sharing and showing: the theme on `<html>`, the address bar, the clipboard,
+//! the Embed dialog, the embed's height reports, and presentation mode.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::embed::{self, RESIZE_MESSAGE};
+use super::params::Theme;
+
+fn root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// Puts the theme on `<html data-theme>`; presentation mode always uses high contrast.
+pub fn apply_theme(theme: Option<Theme>, present: bool) {
+    let Some(root) = root() else { return };
+    let theme = if present {
+        Some(Theme::Contrast)
+    } else {
+        theme
+    };
+    let _ = match theme {
+        Some(t) => root.set_attribute("data-theme", t.as_str()),
+        None => root.remove_attribute("data-theme"),
+    };
+    let _ = if present {
+        root.class_list().add_1("present")
+    } else {
+        root.class_list().remove_1("present")
+    };
+}
+
+/// The page's own address with another query string.
+pub fn url_with(query: &str) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return query.to_string();
+    };
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    format!("{origin}{path}{query}")
+}
+
+/// Shows a view in the address bar without adding a history entry.
+pub fn replace_url(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(query));
+    }
+}
+
+/// Copies text; `done(true)` once copied, `done(false)` if the clipboard refused.
+pub fn copy(text: &str, done: impl Fn(bool) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return done(false);
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// In an embed, reports the page's height to the host page whenever it changes.
+#[hook]
+pub fn use_height_reports(embed: bool) {
+    use_effect_with(embed, move |&embed| {
+        let mut cleanup: Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> = None;
+        if let (true, Some(window)) = (embed, web_sys::window()) {
+            let in_frame = window.parent().ok().flatten().is_some_and(|p| p != window);
+            if let (true, Some(body)) = (in_frame, window.document().and_then(|d| d.body())) {
+                let report = Closure::<dyn FnMut()>::new(move || {
+                    let Some(window) = web_sys::window() else {
+                        return;
+                    };
+                    let height = window
+                        .document()
+                        .and_then(|d| d.document_element())
+                        .map_or(0.0, |e| f64::from(e.scroll_height()));
+                    let message = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&message, &"type".into(), &RESIZE_MESSAGE.into());
+                    let _ = js_sys::Reflect::set(
+                        &message,
+                        &"height".into(),
+                        &embed::clamp_height(height).into(),
+                    );
+                    if let Ok(Some(parent)) = window.parent() {
+                        // The host checks our origin; the height is no secret, so any host may hear it.
+                        let _ = parent.post_message(&message, "*");
+                    }
+                });
+                if let Ok(observer) = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref())
+                {
+                    observer.observe(&body);
+                    cleanup = Some((observer, report));
+                }
+            }
+        }
+        move || {
+            if let Some((observer, _report)) = cleanup {
+                observer.disconnect();
+            }
+        }
+    });
+}
+
+/// Presentation mode: F toggles it (and fullscreen), and the cursor hides after a moment still.
+#[hook]
+pub fn use_presentation(present: bool, toggle: Callback<()>) {
+    use_effect_with((), move |_| {
+        let keys =
+            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
+                if (e.key() == "f" || e.key() == "F")
+                    && !typing
+                    && !e.ctrl_key()
+                    && !e.meta_key()
+                    && !e.alt_key()
+                {
+                    e.prevent_default();
+                    toggle.emit(());
+                }
+            });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            let _ = d.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(d) = document {
+                let _ =
+                    d.remove_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
+            }
+        }
+    });
+    use_effect_with(present, move |&present| {
+        let timer: Rc<RefCell<Option<Timeout>>> = Rc::default();
+        let moved = Closure::<dyn FnMut()>::new({
+            let timer = timer.clone();
+            move || {
+                let Some(html) = root() else { return };
+                let _ = html.class_list().remove_1("cursor-idle");
+                let later = Timeout::new(2500, move || {
+                    if let Some(html) = root() {
+                        let _ = html.class_list().add_1("cursor-idle");
+                    }
+                });
+                *timer.borrow_mut() = Some(later);
+            }
+        });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let (true, Some(d)) = (present, &document) {
+            let _ = d.add_event_listener_with_callback("mousemove", moved.as_ref().unchecked_ref());
+            let _ = moved
+                .as_ref()
+                .unchecked_ref::<js_sys::Function>()
+                .call0(&JsValue::NULL);
+        }
+        move || {
+            timer.borrow_mut().take();
+            if let Some(d) = document {
+                let _ = d.remove_event_listener_with_callback(
+                    "mousemove",
+                    moved.as_ref().unchecked_ref(),
+                );
+            }
+            if let Some(root) = root() {
+                let _ = root.class_list().remove_1("cursor-idle");
+            }
+        }
+    });
+}
+
+/// Enters or leaves fullscreen with presentation mode (it needs the click or key press that
+/// asked for it, so a `?present=1` link presents without going fullscreen).
+pub fn set_fullscreen(on: bool) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if on {
+        if let Some(root) = document.document_element() {
+            let _ = root.request_fullscreen();
+        }
+    } else if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedDialogProps {
+    /// The `?embed=1` link of the current view.
+    pub url: String,
+    pub title: String,
+    pub on_close: Callback<()>,
+}
+
+/// The snippet to paste, with a Copy button; Escape or Close dismisses it.
+#[function_component(EmbedDialog)]
+pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
+    let area = use_node_ref();
+    let copied = use_state(|| false);
+    let snippet = embed::snippet(&props.url, &props.title);
+    {
+        let area = area.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = area.cast::<web_sys::HtmlTextAreaElement>() {
+                let _ = el.focus();
+                el.select();
+            }
+        });
+    }
+    let close = {
+        let cb = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_key = {
+        let cb = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                cb.emit(());
+            }
+        })
+    };
+    let do_copy = {
+        let (text, copied) = (snippet.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            copy(&text, move |ok| copied.set(ok));
+        })
+    };
+    html! {
+        <div class="modal-backdrop" onkeydown={on_key}>
+            <div class="modal card" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+                <h2 id="embed-title">{ "Embed this lesson" }</h2>
+                <p class="hint">{ "Paste this into your page. The script lets the frame grow to fit; it trusts only messages from this app." }</p>
+                <textarea ref={area} id="embed-snippet" readonly=true rows="9" value={snippet} />
+                <div class="measure-actions">
+                    <button type="button" class="btn primary" onclick={do_copy}>{ if *copied { "Copied" } else { "Copy snippet" } }</button>
+                    <button type="button" class="btn" onclick={close}>{ "Close" }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+const SAVED_KEY: &str = "concurrency-kitchen:scenario";
+
+fn storage() -> Option<web_sys::Storage> {
+    // Sandboxed frames without same-origin access throw here; they simply do not save.
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Keeps the learner's latest custom scenario in this browser.
+pub fn save_scenario(json: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(SAVED_KEY, json);
+    }
+}
+
+/// The scenario saved by `save_scenario`, if any is there and still valid.
+pub fn saved_scenario() -> Option<crate::sim::Scenario> {
+    let json = storage()?.get_item(SAVED_KEY).ok()??;
+    crate::sim::Scenario::from_json(&json).ok()
+}
+
+/// Registers the offline service worker (static/sw.js) for classrooms with poor Wi-Fi. Its URL
+/// is relative, so it works from any sub-path; embeds and `file://` pages skip it.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let secure = window
+        .location()
+        .protocol()
+        .is_ok_and(|p| p == "https:" || p == "http:");
+    let has = js_sys::Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false);
+    if secure && has {
+        let _ = window.navigator().service_worker().register("sw.js");
+    }
+}
