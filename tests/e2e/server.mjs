@@ -25,7 +25,8 @@ export async function serve(root = resolve("dist"), extraPages = {}, { isolated 
     ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
     : {};
   const requests = [];
-  const server = createServer(async (req, res) => {
+  // Long enough headers for the "scenario too long" link tests.
+  const server = createServer({ maxHeaderSize: 512 * 1024 }, async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     requests.push(url.pathname);
     if (extraPages[url.pathname]) {

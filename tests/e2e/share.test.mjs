@@ -1,0 +1,238 @@
+// Share, embed, present and edit, in a real browser: links reproduce views, the embed works in
+// a sandboxed iframe on another origin and grows to fit, clicker keys drive presentation mode,
+// edits validate inline and survive a reload, and garbage links never break the page.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { serve } from "./server.mjs";
+import { launch, openPage, waitForApp } from "./browser.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const eventNumber = async (page) => Number((await page.textContent("#narration-title")).match(/event (\d+)/)[1]);
+
+test("a link reproduces the view, and Copy link gives one that does", async () => {
+  const { page, context, problems, close } = await openPage(browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+  await page.goto(`${server.origin}/?lesson=convoy&model=threads&t=300&speed=2&theme=dark`);
+  await waitForApp(page);
+  const state = () =>
+    page.evaluate(() => ({
+      lesson: document.querySelector("#lesson-picker").value,
+      scenes: [...document.querySelectorAll(".scene")].map((s) => s.dataset.model),
+      time: document.querySelector(".controls .time").textContent,
+      speed: document.querySelector(".speed select").value,
+      theme: document.documentElement.dataset.theme,
+    }));
+  const first = await state();
+  assert.deepEqual(first, { lesson: "convoy", scenes: ["threads"], time: first.time, speed: "2", theme: "dark" });
+  assert.match(first.time, /^300 ms \//);
+  assert.match(page.url(), /\?lesson=convoy&model=threads&speed=2&theme=dark$/, "the address bar holds the view");
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await page.waitForSelector(".copied");
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /t=300/);
+  const again = await browser.newPage();
+  await again.goto(link);
+  await waitForApp(again);
+  const second = await again.evaluate(() => ({
+    lesson: document.querySelector("#lesson-picker").value,
+    time: document.querySelector(".controls .time").textContent,
+    theme: document.documentElement.dataset.theme,
+  }));
+  assert.deepEqual(second, { lesson: "convoy", time: first.time, theme: "dark" });
+  await again.close();
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("the embed works in a sandboxed iframe on another site and grows to fit", async () => {
+  const { page, problems, close } = await openPage(browser);
+  await page.goto(`${server.origin}/?lesson=gather-overlap`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Embed" }).click();
+  const snippet = await page.inputValue("#embed-snippet");
+  assert.match(snippet, /loading="lazy"/);
+  assert.match(snippet, /title="Concurrency Kitchen: /);
+  assert.match(snippet, /embed=1/);
+  await page.keyboard.press("Escape");
+  assert.equal(await page.$("#embed-snippet"), null, "Escape closes the dialog");
+
+  // A blog on another origin pastes the snippet.
+  const blog = await serve(undefined, { "/post.html": `<!doctype html><title>My post</title><link rel="icon" href="data:,"><h1>My post</h1>${snippet}<p>After.</p>` });
+  try {
+    await page.goto(`${blog.origin}/post.html`);
+    const frameElement = await page.waitForSelector("iframe[data-concurrency-kitchen]");
+    assert.equal(await frameElement.getAttribute("sandbox"), "allow-scripts allow-same-origin");
+    const frame = await frameElement.contentFrame();
+    await frame.waitForSelector(".embed-bar", { timeout: 30_000 });
+    assert.match(await frame.textContent(".embed-bar"), /Open in full app/);
+    assert.equal(await frame.$("header.topbar"), null, "minimal chrome");
+    await frame.getByRole("button", { name: "Step forward", exact: true }).click();
+    assert.match(await frame.textContent("#narration-title"), /event 1 of/);
+    await page.waitForFunction(() => {
+      const f = document.querySelector("iframe[data-concurrency-kitchen]");
+      return f.style.height && f.style.height !== "720px";
+    }, null, { timeout: 10_000 });
+    const height = await frameElement.evaluate((f) => parseInt(f.style.height, 10));
+    assert.ok(height >= 240 && height <= 4000, `resized to ${height}px`);
+  } finally {
+    await blog.close();
+  }
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("presentation mode: big type, high contrast, clicker keys, F toggles, idle cursor hides", async () => {
+  const { page, problems, close } = await openPage(browser, { width: 1920, height: 1080 });
+  await page.goto(`${server.origin}/?lesson=three-waits&present=1`);
+  await waitForApp(page);
+  const root = () => page.evaluate(() => ({ cls: document.documentElement.className, theme: document.documentElement.dataset.theme }));
+  assert.match((await root()).cls, /present/);
+  assert.equal((await root()).theme, "contrast");
+  const size = await page.$eval("#narration", (e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(size >= 28, `narration at ${size}px`);
+  const body = await page.$eval(".intro p", (e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(body >= 28, `body text at ${body}px`);
+  await page.keyboard.press("PageDown");
+  await page.keyboard.press("PageDown");
+  assert.equal(await eventNumber(page), 2);
+  await page.keyboard.press("PageUp");
+  assert.equal(await eventNumber(page), 1);
+  await page.mouse.move(200, 200);
+  await page.waitForFunction(() => document.documentElement.classList.contains("cursor-idle"), null, { timeout: 6_000 });
+  await page.keyboard.press("f");
+  assert.doesNotMatch((await root()).cls, /present/);
+  await page.keyboard.press("F");
+  assert.match((await root()).cls, /present/);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("predict, then reveal", async () => {
+  const { page, problems, close } = await openPage(browser);
+  await page.goto(`${server.origin}/?lesson=three-waits&speed=8`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "6 s", exact: true }).click();
+  assert.match(await page.textContent(".predict"), /You predicted: 6 s/);
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForSelector("#reveal", { timeout: 30_000 });
+  assert.match(await page.textContent("#reveal"), /the answer is 2 s/);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("the editor validates inline, applies edits, and a reload loses nothing", async () => {
+  const { page, problems, close } = await openPage(browser);
+  await page.goto(`${server.origin}/?lesson=three-waits&speed=8`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  const ms = page.getByLabel("Task 1 step 1 milliseconds");
+  await ms.fill("-5");
+  await page.waitForSelector("#editor-error");
+  assert.match(await page.textContent("#editor-error"), /tasks\[0\]\.steps\[0\]\.ms/);
+  assert.match(await page.textContent(".field-error"), /./);
+  assert.equal(await page.$eval("#lesson-picker", (s) => s.value), "three-waits", "an invalid edit is not applied");
+  await ms.fill("1500");
+  await page.waitForFunction(() => document.querySelector("#lesson-picker").value === "custom");
+  assert.equal(await page.$("#editor-error"), null);
+  assert.match(page.url(), /scenario=/);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await page.$eval("#lesson-picker", (s) => s.value), "custom");
+  await page.click("#editor summary");
+  assert.equal(await page.getByLabel("Task 1 step 1 milliseconds").inputValue(), "1500");
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForSelector("#takeaway", { timeout: 30_000 });
+  assert.equal(await page.textContent('tr[data-model="sync"] td.total'), "5.5 s");
+  // A fresh visit starts on the default lesson but offers the saved scenario back.
+  await page.goto(`${server.origin}/`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  await page.getByRole("button", { name: "Open my last scenario" }).click();
+  await page.waitForFunction(() => document.querySelector("#lesson-picker").value === "custom");
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("JSON import refuses a bad file with a message and takes a good one", async () => {
+  const { page, problems, close } = await openPage(browser);
+  await page.goto(`${server.origin}/`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  const input = page.locator('#editor input[type="file"]');
+  await input.setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from('{"tasks": [{"name": "A", "steps": [{"kind": "teleport", "ms": 1}]}]}') });
+  await page.waitForSelector("text=The file was not imported");
+  const good = { tasks: [{ name: "solo", steps: [{ kind: "cpu", ms: 250 }] }], models: [{ id: "sync" }, { id: "threads" }] };
+  await input.setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
+  await page.waitForFunction(() => document.querySelector("#lesson-picker").value === "custom");
+  assert.deepEqual(await page.$$eval(".scene", (s) => s.map((x) => x.dataset.model)), ["sync", "threads"]);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("garbage links load the default lesson with a notice, never a blank page or injected markup", async () => {
+  // Far too long for a link: refused before it is even decoded.
+  const huge = Buffer.from(JSON.stringify({ tasks: Array.from({ length: 3000 }, () => ({ name: "x", steps: [{ kind: "cpu", ms: 1 }] })) })).toString("base64url");
+  const links = [
+    "?lesson=../../etc/passwd&speed=NaN&t=abc&theme=%3Cb%3Ebold%3C/b%3E&model=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
+    "?scenario=%%%zz&embed=yes",
+    `?scenario=${huge}&lesson=convoy`,
+    "?lesson=" + "x".repeat(5000),
+    "?&&&=&lesson&&speed=",
+  ];
+  for (const link of links) {
+    const { page, problems, close } = await openPage(browser);
+    await page.goto(`${server.origin}/${link}`);
+    await waitForApp(page);
+    assert.ok(await page.isVisible("#notice"), `a notice for ${link.slice(0, 60)}`);
+    assert.ok(await page.isVisible(".scene canvas"));
+    assert.equal(await page.$$eval("img, b", (e) => e.length), 0, "nothing injected");
+    assert.deepEqual(problems(), [], link.slice(0, 60));
+    await close();
+  }
+});
+
+test("with reduced motion, Play steps from event to event", async () => {
+  const { page, problems, close } = await openPage(browser, { reducedMotion: "reduce" });
+  await page.goto(`${server.origin}/?lesson=three-waits&speed=8`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForFunction(() => Number(document.querySelector("#narration-title").textContent.match(/event (\d+)/)[1]) >= 3, null, { timeout: 10_000 });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  const n = await eventNumber(page);
+  const time = await page.textContent(".controls .time");
+  await page.waitForTimeout(500);
+  assert.equal(await eventNumber(page), n, "paused");
+  assert.equal(await page.textContent(".controls .time"), time);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("offline: after one visit the app loads without a network", async () => {
+  const { page, context, close } = await openPage(browser);
+  await page.goto(`${server.origin}/concurrency-kitchen/?lesson=convoy`);
+  await waitForApp(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // A second load goes through the service worker and fills its cache.
+  await page.reload();
+  await waitForApp(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForTimeout(500);
+  await context.setOffline(true);
+  await page.goto(`${server.origin}/concurrency-kitchen/?lesson=three-waits`);
+  await waitForApp(page);
+  assert.equal(await page.$eval("#lesson-picker", (s) => s.value), "three-waits");
+  await context.setOffline(false);
+  await close();
+});
