@@ -1,7 +1,7 @@
 //! Concurrency Kitchen: the module tree. `sim` is the pure core; browser-only parts are wasm32-gated.
 //!
-//! What may depend on what: `sim` on nothing of ours; `render` on `sim`; `bench` on nothing of
-//! ours; `ui` on everything; nothing on `ui`.
+//! What may depend on what: `sim` on nothing of ours; `render` and `bench` on `sim`; `ui` on
+//! everything; nothing on `ui`.
 
 pub mod bench;
 pub mod render;

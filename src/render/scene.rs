@@ -117,6 +117,21 @@ fn name(trace: &Trace, task: usize) -> String {
         .unwrap_or_else(|| format!("task {task}"))
 }
 
+/// The text colour on a fill, for WCAG AA contrast in every theme: white only on the dark
+/// blue of "running", the theme's ink on neutral fills, black on every other state colour.
+fn on<'a>(pal: &'a Palette, fill: &str) -> &'a str {
+    if fill == pal.running {
+        "#ffffff"
+    } else if [&pal.idle, &pal.line, &pal.surface, &pal.background]
+        .iter()
+        .any(|c| c.as_str() == fill)
+    {
+        &pal.ink
+    } else {
+        "#000000"
+    }
+}
+
 /// A labelled chip; returns its width.
 fn chip(p: &mut impl Painter, x: f64, y: f64, text: &str, px: f64, fill: &str, ink: &str) -> f64 {
     let w = p.text_width(text, px) + px * 1.1;
@@ -151,7 +166,7 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: u
             );
             return;
         }
-        x += chip(p, x, area.y, &label, px, fill, &ctx.pal.ink) + px * 0.4;
+        x += chip(p, x, area.y, &label, px, fill, on(ctx.pal, fill)) + px * 0.4;
     }
     if total > ids.len() {
         chip(
@@ -241,15 +256,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             &pal.surface,
         );
     }
-    // Bright state colours take dark text in every theme; the idle fill follows the theme.
-    let bright = [&pal.io, &pal.ready, &pal.gil];
-    let ink = if fill == pal.idle {
-        pal.ink.as_str()
-    } else if bright.iter().any(|c| c.as_str() == fill) {
-        "#1c1a17"
-    } else {
-        "#ffffff"
-    };
+    let ink = on(pal, fill);
     let big = (px * 1.35).min(chef_w / (headline.chars().count().max(4) as f64 * 0.72));
     p.text(
         a.x + chef_w / 2.0,
@@ -324,7 +331,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             );
             break;
         }
-        x += chip(p, x, y, &text, px, &pal.io, &pal.ink) + px * 0.4;
+        x += chip(p, x, y, &text, px, &pal.io, on(pal, &pal.io)) + px * 0.4;
     }
     if snap.io_waiters.is_empty() {
         p.text(
@@ -368,7 +375,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
                 |t| name(ctx.trace, t),
             );
             let (color, _) = pal.state(state);
-            x += chip(p, x, row(2.0) + px * 1.4, &text, px, color, &pal.ink) + px * 0.4;
+            x += chip(p, x, row(2.0) + px * 1.4, &text, px, color, on(pal, color)) + px * 0.4;
         }
     }
 }
