@@ -12,6 +12,7 @@ use crate::sim::Micros;
 
 use super::canvas::palette;
 use super::state::Session;
+use crate::render::Palette;
 
 #[derive(Properties, PartialEq)]
 pub struct ChartProps {
@@ -70,20 +71,26 @@ fn rgb(css: &str) -> RGBColor {
     }
 }
 
-fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Option<Micros>]) {
+/// Sizes the canvas for the device's pixel ratio and returns its backend, the theme's colours
+/// and the ratio (plotters draws in device pixels); `None` while the canvas is not laid out.
+fn prepare(element: &web_sys::HtmlCanvasElement) -> Option<(CanvasBackend, Palette, f64)> {
     let ratio = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
     let (w, h) = (element.client_width(), element.client_height());
     if w < 10 || h < 10 {
-        return;
+        return None;
     }
     element.set_width((f64::from(w) * ratio) as u32);
     element.set_height((f64::from(h) * ratio) as u32);
-    let Some(backend) = CanvasBackend::with_canvas_object(element.clone()) else {
+    let backend = CanvasBackend::with_canvas_object(element.clone())?;
+    Some((backend, palette(), ratio))
+}
+
+fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Option<Micros>]) {
+    let Some((backend, pal, ratio)) = prepare(element) else {
         return;
     };
-    let pal = palette();
     let (ink, muted, bar) = (rgb(&pal.ink), rgb(&pal.muted), rgb(&pal.running));
     let root = backend.into_drawing_area();
     let _ = root.fill(&rgb(&pal.surface));
@@ -179,19 +186,9 @@ pub fn measured_chart(props: &MeasuredChartProps) -> Html {
 }
 
 fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report: &Report) {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let (w, h) = (element.client_width(), element.client_height());
-    if w < 10 || h < 10 {
-        return;
-    }
-    element.set_width((f64::from(w) * ratio) as u32);
-    element.set_height((f64::from(h) * ratio) as u32);
-    let Some(backend) = CanvasBackend::with_canvas_object(element.clone()) else {
+    let Some((backend, pal, ratio)) = prepare(element) else {
         return;
     };
-    let pal = palette();
     let (ink, muted) = (rgb(&pal.ink), rgb(&pal.muted));
     let root = backend.into_drawing_area();
     let _ = root.fill(&rgb(&pal.surface));

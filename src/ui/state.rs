@@ -147,7 +147,6 @@ impl Playback {
     }
 
     pub fn reduce(mut self, action: Action) -> Self {
-        let last = self.session.order.len().checked_sub(1);
         match action {
             Action::TogglePlay => {
                 if self.finished() {
@@ -158,24 +157,11 @@ impl Playback {
             Action::Pause => self.playing = false,
             Action::StepForward => {
                 self.playing = false;
-                let next = self.cursor.map_or(0, |c| c + 1);
-                if last.is_some_and(|l| next <= l) {
-                    self.cursor = Some(next);
-                    self.time = self.session.time_of(next);
-                } else {
-                    self.time = self.session.end;
-                }
+                self.next_event();
             }
             Action::Advance => {
-                if self.playing {
-                    let next = self.cursor.map_or(0, |c| c + 1);
-                    if last.is_some_and(|l| next <= l) {
-                        self.cursor = Some(next);
-                        self.time = self.session.time_of(next);
-                    } else {
-                        self.time = self.session.end;
-                        self.playing = false;
-                    }
+                if self.playing && !self.next_event() {
+                    self.playing = false;
                 }
             }
             Action::StepBack => {
@@ -205,6 +191,19 @@ impl Playback {
             Action::SetSpeed(speed) => self.speed = clamp_speed(speed),
         }
         self
+    }
+
+    /// Moves to the next event, or to the end after the last one; false once at the end.
+    fn next_event(&mut self) -> bool {
+        let next = self.cursor.map_or(0, |c| c + 1);
+        if next < self.session.order.len() {
+            self.cursor = Some(next);
+            self.time = self.session.time_of(next);
+            true
+        } else {
+            self.time = self.session.end;
+            false
+        }
     }
 
     /// Places the playhead at `time` and the cursor on the last event at or before it.

@@ -1,5 +1,6 @@
 // Headless Chromium via playwright-core (Debian's chromium; never a downloaded browser), and a
 // page wrapper that collects every console error, failed request and off-site request.
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const CHROMIUM_ARGS = [
@@ -73,4 +74,27 @@ export async function canvasHash(page, selector) {
     for (let i = 0; i < data.length; i += 7) h = Math.imul(h ^ data[i], 16777619);
     return h >>> 0;
   });
+}
+
+/** The number in "event N of M" above the narration. */
+export async function eventNumber(page) {
+  return Number((await page.textContent("#narration-title")).match(/event (\d+)/)[1]);
+}
+
+/**
+ * Serves dist/ and launches Chromium once per test file. The returned object's `server` and
+ * `browser` are set before the first test runs and closed after the last.
+ */
+export function suite() {
+  const env = {};
+  before(async () => {
+    const { serve } = await import("./server.mjs");
+    env.server = await serve();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

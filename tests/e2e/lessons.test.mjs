@@ -1,10 +1,9 @@
 // The visualizer, lesson by lesson, in a real browser: play to the end and read the totals,
 // step forward and back, watch the canvas change, drive it from the keyboard.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { serve } from "./server.mjs";
-import { launch, openPage, waitForApp, canvasColours, canvasHash } from "./browser.mjs";
+import { eventNumber, openPage, suite, waitForApp, canvasColours, canvasHash } from "./browser.mjs";
 
 const LESSONS = [
   "three-waits", "gather-overlap", "blocking-in-async", "cpu-in-loop", "cpu-threads-gil", "io-threads",
@@ -35,27 +34,15 @@ function parseTotal(text) {
 
 const narration = (page) => page.textContent("#narration");
 const currentLine = (page) => page.$eval(".code", (c) => c.querySelector(".line.current")?.textContent ?? "");
-const eventNumber = async (page) => Number((await page.textContent("#narration-title")).match(/event (\d+)/)[1]);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 for (const lesson of LESSONS) {
   describe(`lesson ${lesson}`, () => {
     test("plays to the end and shows the simulated totals", async () => {
       const expected = simulated(lesson);
-      const { page, problems, close } = await openPage(browser);
-      await page.goto(`${server.origin}/?lesson=${lesson}&speed=8`);
+      const { page, problems, close } = await openPage(env.browser);
+      await page.goto(`${env.server.origin}/?lesson=${lesson}&speed=8`);
       await waitForApp(page);
       assert.equal(await page.$eval("#lesson-picker", (s) => s.value), lesson);
       await page.getByRole("button", { name: "Play", exact: true }).click();
@@ -83,8 +70,8 @@ for (const lesson of LESSONS) {
     });
 
     test("stepping forward then back returns the same narration and line; the canvas changes", async () => {
-      const { page, problems, close } = await openPage(browser);
-      await page.goto(`${server.origin}/?lesson=${lesson}`);
+      const { page, problems, close } = await openPage(env.browser);
+      await page.goto(`${env.server.origin}/?lesson=${lesson}`);
       await waitForApp(page);
       const canvas = ".scene canvas";
       assert.ok((await canvasColours(page, canvas)) > 3, "not blank");
@@ -112,8 +99,8 @@ for (const lesson of LESSONS) {
 }
 
 test("keyboard: Space plays and pauses, arrows and clicker keys step, Home resets", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/?lesson=convoy&speed=0.25`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=convoy&speed=0.25`);
   await waitForApp(page);
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("ArrowRight");
@@ -136,8 +123,8 @@ test("keyboard: Space plays and pauses, arrows and clicker keys step, Home reset
 });
 
 test("the URL's model and speed are honoured", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/?lesson=three-waits&model=asyncio&speed=2`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=three-waits&model=asyncio&speed=2`);
   await waitForApp(page);
   assert.deepEqual(await page.$$eval(".scene", (s) => s.map((x) => x.dataset.model)), ["asyncio"]);
   assert.equal(await page.$eval(".speed select", (s) => s.value), "2");
@@ -146,8 +133,8 @@ test("the URL's model and speed are honoured", async () => {
 });
 
 test("choosing a lesson updates the page and the address", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/`);
   await waitForApp(page);
   await page.selectOption("#lesson-picker", "convoy");
   await page.waitForFunction(() => document.querySelector("#lesson-title").textContent.includes("convoy"));

@@ -1,30 +1,18 @@
 // Share, embed, present and edit, in a real browser: links reproduce views, the embed works in
 // a sandboxed iframe on another origin and grows to fit, clicker keys drive presentation mode,
 // edits validate inline and survive a reload, and garbage links never break the page.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
-import { launch, openPage, waitForApp } from "./browser.mjs";
+import { eventNumber, openPage, suite, waitForApp } from "./browser.mjs";
 
-let server;
-let browser;
+const env = suite();
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const eventNumber = async (page) => Number((await page.textContent("#narration-title")).match(/event (\d+)/)[1]);
 
 test("a link reproduces the view, and Copy link gives one that does", async () => {
-  const { page, context, problems, close } = await openPage(browser);
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
-  await page.goto(`${server.origin}/?lesson=convoy&model=threads&t=300&speed=2&theme=dark`);
+  const { page, context, problems, close } = await openPage(env.browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.origin });
+  await page.goto(`${env.server.origin}/?lesson=convoy&model=threads&t=300&speed=2&theme=dark`);
   await waitForApp(page);
   const state = () =>
     page.evaluate(() => ({
@@ -42,7 +30,7 @@ test("a link reproduces the view, and Copy link gives one that does", async () =
   await page.waitForSelector(".copied");
   const link = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(link, /t=300/);
-  const again = await browser.newPage();
+  const again = await env.browser.newPage();
   await again.goto(link);
   await waitForApp(again);
   const second = await again.evaluate(() => ({
@@ -57,8 +45,8 @@ test("a link reproduces the view, and Copy link gives one that does", async () =
 });
 
 test("the embed works in a sandboxed iframe on another site and grows to fit", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/?lesson=gather-overlap`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=gather-overlap`);
   await waitForApp(page);
   await page.getByRole("button", { name: "Embed" }).click();
   const snippet = await page.inputValue("#embed-snippet");
@@ -94,8 +82,8 @@ test("the embed works in a sandboxed iframe on another site and grows to fit", a
 });
 
 test("presentation mode: big type, high contrast, clicker keys, F toggles, idle cursor hides", async () => {
-  const { page, problems, close } = await openPage(browser, { width: 1920, height: 1080 });
-  await page.goto(`${server.origin}/?lesson=three-waits&present=1`);
+  const { page, problems, close } = await openPage(env.browser, { width: 1920, height: 1080 });
+  await page.goto(`${env.server.origin}/?lesson=three-waits&present=1`);
   await waitForApp(page);
   const root = () => page.evaluate(() => ({ cls: document.documentElement.className, theme: document.documentElement.dataset.theme }));
   assert.match((await root()).cls, /present/);
@@ -120,8 +108,8 @@ test("presentation mode: big type, high contrast, clicker keys, F toggles, idle 
 });
 
 test("predict, then reveal", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/?lesson=three-waits&speed=8`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
   await waitForApp(page);
   await page.getByRole("button", { name: "6 s", exact: true }).click();
   assert.match(await page.textContent(".predict"), /You predicted: 6 s/);
@@ -133,8 +121,8 @@ test("predict, then reveal", async () => {
 });
 
 test("the editor validates inline, applies edits, and a reload loses nothing", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/?lesson=three-waits&speed=8`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
   await waitForApp(page);
   await page.click("#editor summary");
   const ms = page.getByLabel("Task 1 step 1 milliseconds");
@@ -156,7 +144,7 @@ test("the editor validates inline, applies edits, and a reload loses nothing", a
   await page.waitForSelector("#takeaway", { timeout: 30_000 });
   assert.equal(await page.textContent('tr[data-model="sync"] td.total'), "5.5 s");
   // A fresh visit starts on the default lesson but offers the saved scenario back.
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${env.server.origin}/`);
   await waitForApp(page);
   await page.click("#editor summary");
   await page.getByRole("button", { name: "Open my last scenario" }).click();
@@ -166,8 +154,8 @@ test("the editor validates inline, applies edits, and a reload loses nothing", a
 });
 
 test("JSON import refuses a bad file with a message and takes a good one", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(`${server.origin}/`);
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/`);
   await waitForApp(page);
   await page.click("#editor summary");
   const input = page.locator('#editor input[type="file"]');
@@ -192,8 +180,8 @@ test("garbage links load the default lesson with a notice, never a blank page or
     "?&&&=&lesson&&speed=",
   ];
   for (const link of links) {
-    const { page, problems, close } = await openPage(browser);
-    await page.goto(`${server.origin}/${link}`);
+    const { page, problems, close } = await openPage(env.browser);
+    await page.goto(`${env.server.origin}/${link}`);
     await waitForApp(page);
     assert.ok(await page.isVisible("#notice"), `a notice for ${link.slice(0, 60)}`);
     assert.ok(await page.isVisible(".scene canvas"));
@@ -204,8 +192,8 @@ test("garbage links load the default lesson with a notice, never a blank page or
 });
 
 test("with reduced motion, Play steps from event to event", async () => {
-  const { page, problems, close } = await openPage(browser, { reducedMotion: "reduce" });
-  await page.goto(`${server.origin}/?lesson=three-waits&speed=8`);
+  const { page, problems, close } = await openPage(env.browser, { reducedMotion: "reduce" });
+  await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
   await waitForApp(page);
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForFunction(() => Number(document.querySelector("#narration-title").textContent.match(/event (\d+)/)[1]) >= 3, null, { timeout: 10_000 });
@@ -220,8 +208,8 @@ test("with reduced motion, Play steps from event to event", async () => {
 });
 
 test("offline: after one visit the app loads without a network", async () => {
-  const { page, context, close } = await openPage(browser);
-  await page.goto(`${server.origin}/concurrency-kitchen/?lesson=convoy`);
+  const { page, context, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/concurrency-kitchen/?lesson=convoy`);
   await waitForApp(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
   // A second load goes through the service worker and fills its cache.
@@ -230,7 +218,7 @@ test("offline: after one visit the app loads without a network", async () => {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await page.waitForTimeout(500);
   await context.setOffline(true);
-  await page.goto(`${server.origin}/concurrency-kitchen/?lesson=three-waits`);
+  await page.goto(`${env.server.origin}/concurrency-kitchen/?lesson=three-waits`);
   await waitForApp(page);
   assert.equal(await page.$eval("#lesson-picker", (s) => s.value), "three-waits");
   await context.setOffline(false);

@@ -1,29 +1,18 @@
 // The app shell against the release build: loads at / and under a sub-path, with no console
 // errors, failed or off-site requests, a drawn canvas and a worker that answers.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
-import { serve, SUB_PATH } from "./server.mjs";
-import { launch, openPage, waitForApp, canvasColours } from "./browser.mjs";
+import { SUB_PATH } from "./server.mjs";
+import { openPage, suite, waitForApp, canvasColours } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = suite();
 
 for (const base of ["/", SUB_PATH]) {
   describe(`served from ${base}`, () => {
     test("renders the default lesson with no errors and a live worker", async () => {
-      const { page, problems, close } = await openPage(browser);
-      await page.goto(server.origin + base);
+      const { page, problems, close } = await openPage(env.browser);
+      await page.goto(env.server.origin + base);
       await waitForApp(page);
       assert.match(await page.textContent("header"), /Concurrency Kitchen/);
       assert.equal(await page.$eval("#lesson-picker", (s) => s.value), "three-waits");
@@ -38,18 +27,18 @@ for (const base of ["/", SUB_PATH]) {
 }
 
 test("only localhost is ever asked for anything", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(server.origin + SUB_PATH + "?lesson=convoy");
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(env.server.origin + SUB_PATH + "?lesson=convoy");
   await waitForApp(page);
   await page.waitForSelector('#worker-status[data-worker="ready"]', { timeout: 20_000 });
   assert.deepEqual(problems().filter((p) => p.startsWith("third-party")), []);
-  assert.ok(server.requests.some((r) => r.startsWith(SUB_PATH) && r.endsWith(".wasm")), "wasm came from the sub-path");
+  assert.ok(env.server.requests.some((r) => r.startsWith(SUB_PATH) && r.endsWith(".wasm")), "wasm came from the sub-path");
   await close();
 });
 
 test("a bad link shows a notice and the default lesson, not a blank page", async () => {
-  const { page, problems, close } = await openPage(browser);
-  await page.goto(server.origin + "/?lesson=%3Cscript%3Ealert(1)%3C/script%3E&speed=banana&model=gpu");
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(env.server.origin + "/?lesson=%3Cscript%3Ealert(1)%3C/script%3E&speed=banana&model=gpu");
   await waitForApp(page);
   const notice = await page.textContent(".notice");
   assert.match(notice, /unknown lesson/);
@@ -69,8 +58,8 @@ test("screenshots at phone, laptop and projector sizes, light and dark", async (
   ];
   for (const [name, width, height] of sizes) {
     for (const colorScheme of ["light", "dark"]) {
-      const { page, problems, close } = await openPage(browser, { width, height, colorScheme });
-      await page.goto(server.origin + "/?lesson=three-waits");
+      const { page, problems, close } = await openPage(env.browser, { width, height, colorScheme });
+      await page.goto(env.server.origin + "/?lesson=three-waits");
       await waitForApp(page);
       // Step a few events in so the pictures show something happening.
       for (let i = 0; i < 5; i++) await page.click("text=Step forward");
