@@ -1,6 +1,24 @@
 //! `trace`: the command-line edge over `sim`. Runs a lesson or a scenario file under its
 //! models and prints an ASCII timeline and the totals per model, or JSON with `--json`.
 
+/// Like `print!`, except that a closed pipe (`trace --lesson convoy | head`) ends the program
+/// quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => {{ out!($($arg)*); out!("\n"); }};
+}
+
 use concurrency_kitchen::sim::{self, lessons, timeline, ModelConfig, ModelId, Scenario, Trace};
 use serde_json::{json, Map, Value};
 use std::process::ExitCode;
@@ -49,14 +67,14 @@ fn parse(argv: &[String]) -> Result<Option<Args>, String> {
         };
         match a.as_str() {
             "--help" | "-h" => {
-                print!("{HELP}");
+                out!("{HELP}");
                 return Ok(None);
             }
             "--list" => {
                 for l in lessons::all() {
                     let models: Vec<&str> =
                         l.scenario.models.iter().map(|m| m.id.as_str()).collect();
-                    println!("{:<18} {} [{}]", l.id, l.title, models.join(", "));
+                    outln!("{:<18} {} [{}]", l.id, l.title, models.join(", "));
                 }
                 return Ok(None);
             }
@@ -145,29 +163,29 @@ fn run(args: &Args) -> Result<(), String> {
             by_model.insert(t.model.as_str().to_string(), stats_json(t));
         }
         let out = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
         );
         return Ok(());
     }
     if let Some(l) = &lesson {
-        println!("{} ({})\n{}\n", l.title, l.id, l.summary);
+        outln!("{} ({})\n{}\n", l.title, l.id, l.summary);
     }
     for t in &traces {
-        println!("== {} ({}) ==", t.model, t.model.title());
-        print!("{}", timeline::render(t, args.width));
-        print!("{}", timeline::stats(t));
+        outln!("== {} ({}) ==", t.model, t.model.title());
+        out!("{}", timeline::render(t, args.width));
+        out!("{}", timeline::stats(t));
         if let Some((_, want)) = lesson
             .as_ref()
             .and_then(|l| l.expected.iter().find(|(m, _)| *m == t.model))
         {
-            println!("expected (CPython): {want}");
+            outln!("expected (CPython): {want}");
         }
-        println!();
+        outln!();
     }
     if let Some(l) = &lesson {
-        println!("takeaway: {}", l.takeaway);
+        outln!("takeaway: {}", l.takeaway);
     }
     Ok(())
 }

@@ -278,7 +278,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
 
     let rx = a.x + chef_w + px;
     let rw = a.w - chef_w - px;
-    let row = |k: f64| a.y + k * px * 2.9;
+    let row = |k: f64| a.y + k * px * 3.3;
     let label = if ctx.trace.model == ModelId::Sync {
         "still to do"
     } else {

@@ -100,7 +100,7 @@ pub fn draw(
     let row_h = if shown == 0 {
         0.0
     } else {
-        (rows_h / shown as f64).min(font * 2.6)
+        (rows_h / shown as f64).min(font * 3.2)
     };
     let scale = TimeScale {
         x0: area.x + label_w,
