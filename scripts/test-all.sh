@@ -26,7 +26,7 @@ wasm_test_not_isolated() {
 
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (host)" cargo clippy --all-targets --locked -- -D warnings
-step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --locked -- -D warnings
+step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --test web_bench --locked -- -D warnings
 step "native tests" cargo test --locked
 step "browser tests (cross-origin isolated)" wasm_test
 step "browser tests (not isolated, as in an embed)" wasm_test_not_isolated

@@ -1,7 +1,7 @@
 //! `./kitchen bench` only: the simulation's speed in wasm, printed, never asserted.
 #![cfg(target_arch = "wasm32")]
 
-use concurrency_kitchen::sim::{lessons, simulate};
+use concurrency_kitchen::sim::{lessons, simulate, ModelConfig, ModelId};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -10,7 +10,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn ten_thousand_under_every_model() {
     let performance = web_sys::window().unwrap().performance().unwrap();
     let lesson = lessons::by_id("ten-thousand").unwrap();
-    for config in &lesson.scenario.models {
+    // Every model, not only the two the lesson compares.
+    for config in ModelId::ALL.map(ModelConfig::new).iter() {
         let mut runs = Vec::new();
         let mut events = 0;
         for _ in 0..5 {
