@@ -192,6 +192,10 @@ impl<'p> Machine<'p> {
             self.advance(driver, t);
         }
         while let Some((at, wake)) = self.queue.pop() {
+            if at > self.now {
+                // The instant is over: whatever the last event set in motion has settled.
+                self.settle_snapshot();
+            }
             self.now = at;
             match wake {
                 Wake::WorkDone { thread, ver } if self.threads[thread].ver == ver => {

@@ -137,6 +137,13 @@ impl Machine<'_> {
             step,
         };
         let sentence = narrate::sentence(self, &event, dur);
+        // Models mostly emit an event and then apply it, so the state seen now is the state
+        // right after the previous event: that becomes its snapshot. The newest event's snapshot
+        // is settled by the next emit, when the clock moves on, or by `finish`.
+        // An event from an earlier instant was settled when the clock moved on.
+        if self.rec.events.last().is_some_and(|e| e.time == self.now) {
+            self.settle_snapshot();
+        }
         let snapshot = self.snapshot();
         self.rec.events.push(event);
         self.rec.snapshots.push(snapshot);
@@ -149,6 +156,14 @@ impl Machine<'_> {
         self.emit(EventKind::TaskFinish, Some(task), lane, None, None);
     }
 
+    /// Replaces the newest event's snapshot with the state as it is now.
+    pub(crate) fn settle_snapshot(&mut self) {
+        let now = self.snapshot();
+        if let Some(previous) = self.rec.snapshots.last_mut() {
+            *previous = now;
+        }
+    }
+
     fn snapshot(&self) -> Snapshot {
         let (ready, ready_len) = self.board.ready_view();
         let (io_waiters, io_len) = self.board.io_view();
@@ -159,7 +174,8 @@ impl Machine<'_> {
             if let Some(g) = &p.gil {
                 gil_holder.push(
                     g.holder
-                        .and_then(|t| self.threads[t].work.and_then(|w| w.task)),
+                        .and_then(|t| self.threads[t].work.and_then(|w| w.task))
+                        .filter(|t| self.rec.finished[*t].is_none()),
                 );
                 gil_waiters_len += g.waiters.len();
                 let room = SNAPSHOT_CAP.saturating_sub(gil_waiters.len());
@@ -171,6 +187,8 @@ impl Machine<'_> {
                 );
             }
         }
+        // A finished task may still sit on its thread until the model moves on: it is not running.
+        let live = |task: &usize| self.rec.finished[*task].is_none();
         let running = self
             .cores
             .iter()
@@ -178,6 +196,7 @@ impl Machine<'_> {
                 c.occupant
                     .and_then(|t| self.threads[t].work.and_then(|w| w.task))
             })
+            .filter(live)
             .collect();
         Snapshot {
             ready,
@@ -203,6 +222,7 @@ impl Machine<'_> {
             .max()
             .unwrap_or(Micros::ZERO);
         let end = self.now.max(makespan);
+        self.settle_snapshot();
         self.rec.close_all(end);
         let stats = Stats {
             makespan,
