@@ -37,7 +37,9 @@ pub fn draw_scene(
         snap,
         now,
         pal,
-        font: (top.h / 9.0).clamp(11.0, 17.0),
+        // Projection (the thick palette) gets larger type.
+        font: (top.h / 9.0).clamp(11.0, if pal.thick { 24.0 } else { 17.0 }),
+        started: latest.is_some(),
         focus,
     };
     match trace.model {
@@ -99,14 +101,36 @@ struct Ctx<'a> {
     font: f64,
     /// The lane of the current event.
     focus: Option<usize>,
+    /// Whether any event has happened yet.
+    started: bool,
 }
 
 impl Ctx<'_> {
+    /// What `lane` is doing at the playhead; nothing before the first event has happened.
     fn state(&self, lane: usize) -> Option<(State, Option<usize>)> {
+        if !self.started {
+            return None;
+        }
         let i = self.index.at(self.trace, lane, self.now)?;
         let s = &self.trace.segments[i];
         Some((s.state, s.task))
     }
+}
+
+/// `text` shortened with an ellipsis to fit `width` pixels at `px`.
+fn fit(p: &impl Painter, text: &str, px: f64, width: f64) -> String {
+    if p.text_width(text, px) <= width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let short: String = chars.iter().collect::<String>() + "…";
+        if p.text_width(&short, px) <= width {
+            return short;
+        }
+    }
+    String::new()
 }
 
 fn name(trace: &Trace, task: usize) -> String {
@@ -161,7 +185,7 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: u
                 area.y,
                 &format!("+{}", total - shown),
                 px,
-                &ctx.pal.line,
+                &ctx.pal.idle,
                 &ctx.pal.ink,
             );
             return;
@@ -175,7 +199,7 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: u
             area.y,
             &format!("+{}", total - ids.len()),
             px,
-            &ctx.pal.line,
+            &ctx.pal.idle,
             &ctx.pal.ink,
         );
     } else if ids.is_empty() {
@@ -198,7 +222,13 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let loop_lane = ctx.trace.lanes.iter().position(|l| {
         l.kind == LaneKind::Loop || (ctx.trace.model == ModelId::Sync && l.kind == LaneKind::Thread)
     });
-    let state = loop_lane.and_then(|l| ctx.state(l));
+    // The snapshot follows the cursor through an instant; the lane's segment only knows time.
+    let state = match (loop_lane.and_then(|l| ctx.state(l)), snap.running.first()) {
+        (Some((State::Blocked, t)), _) => Some((State::Blocked, t)),
+        (_, Some(&t)) => Some((State::Running, Some(t))),
+        (Some((State::Running, _)), None) => Some((State::Idle, None)),
+        (other, None) => other,
+    };
     let sync = ctx.trace.model == ModelId::Sync;
     let who = |t: Option<usize>| t.map(|t| name(ctx.trace, t)).unwrap_or_default();
     let (fill, headline, sub): (&str, String, String) = match state {
@@ -238,7 +268,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     p.text(
         a.x,
         a.y + px * 0.7,
-        title,
+        &fit(p, title, px * 0.9, chef_w),
         Font::regular(px * 0.9),
         &pal.muted,
         Align::Left,
@@ -266,7 +296,8 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         ink,
         Align::Center,
     );
-    let small = (px * 0.8).min(chef_w / (sub.chars().count().max(4) as f64 * 0.56));
+    let small = (px * 0.8).max(10.0);
+    let sub = fit(p, &sub, small, chef_w - 8.0);
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.72,
@@ -287,7 +318,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     p.text(
         rx,
         row(0.0) + px * 0.7,
-        label,
+        &fit(p, label, px * 0.9, rw),
         Font::regular(px * 0.9),
         &pal.muted,
         Align::Left,
@@ -309,7 +340,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     p.text(
         rx,
         row(1.0) + px * 0.7,
-        "waiting on I/O (in the oven)",
+        &fit(p, "waiting on I/O (in the oven)", px * 0.9, rw),
         Font::regular(px * 0.9),
         &pal.muted,
         Align::Left,
@@ -326,7 +357,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
                 y,
                 &format!("+{}", snap.io_len - shown),
                 px,
-                &pal.line,
+                &pal.idle,
                 &pal.ink,
             );
             break;
@@ -349,7 +380,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             y,
             &format!("+{}", snap.io_len - snap.io_waiters.len()),
             px,
-            &pal.line,
+            &pal.idle,
             &pal.ink,
         );
     }
@@ -455,10 +486,12 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             // Each process is a separate desk: its own interpreter, memory and GIL.
             text.push_str(&format!("  · own memory {PROCESS_RESIDENT}"));
         }
+        // Leave room for the GIL token at the right of the card.
+        let room = cell_w - px * 0.9 - (cell_h * 0.36).min(px * 0.9) * 2.0 - 10.0;
         p.text(
             x + px * 0.9,
             y + cell_h / 2.0,
-            &text,
+            &fit(p, &text, px * 0.9, room),
             Font::regular(px * 0.9),
             &pal.ink,
             Align::Left,
@@ -517,7 +550,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         p.text(
             sx + px * 2.8,
             a.y + px * 2.8,
-            &held,
+            &fit(p, &held, px * 0.8, side_w - px * 3.4),
             Font::regular(px * 0.8),
             &pal.ink,
             Align::Left,
@@ -578,7 +611,12 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         p.text(
             cx,
             cy,
-            &counts,
+            &fit(
+                p,
+                &counts,
+                px * 0.85,
+                if has_gil { side_w - px } else { a.w * 0.5 },
+            ),
             Font::regular(px * 0.85),
             &pal.muted,
             Align::Right,

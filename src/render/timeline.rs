@@ -113,11 +113,21 @@ pub fn draw(
         let y = area.y + lane_no as f64 * row_h;
         let mut label = lane.label.clone();
         if lane_no + 1 == shown && hidden > 0 {
-            label = format!("+{} more", hidden + 1);
+            label = format!("+{} more lanes", hidden + 1);
         }
         if focus == Some(lane_no) {
             p.fill_rect(area.x, y, label_w - 4.0, row_h, &pal.highlight);
         }
+        let label = if p.text_width(&label, font) > label_w - 6.0 {
+            let keep = ((label_w - 6.0) / (font * 0.56)).floor().max(1.0) as usize;
+            label
+                .chars()
+                .take(keep.saturating_sub(1))
+                .collect::<String>()
+                + "…"
+        } else {
+            label
+        };
         p.text(
             area.x + 2.0,
             y + row_h / 2.0,

@@ -115,7 +115,7 @@ pub fn app() -> Html {
     let worker = use_state(|| WorkerStatus::Starting);
     let copied = use_state(|| None::<String>);
     let embed_open = use_state(|| false);
-    let saved = use_state(share::saved_scenario);
+    let saved = use_state(|| share::saved_scenario().map(Rc::new));
     let generation = use_layout_generation();
     let reduced_motion = use_reduced_motion();
 
@@ -162,12 +162,13 @@ pub fn app() -> Html {
             });
         })
     };
-    share::use_presentation(view.present, toggle_present.clone());
+    share::use_presentation(view.present, view.embed, toggle_present.clone());
     // The address bar always holds the view (not the playhead: Copy link adds that).
-    use_effect_with((*view).clone(), |v| {
+    use_effect_with(((*view).clone(), player.0.speed), |(v, speed)| {
         share::replace_url(
             &Params {
                 t: None,
+                speed: *speed,
                 ..v.clone()
             }
             .to_query(),
@@ -228,7 +229,7 @@ pub fn app() -> Html {
         let (show, view, mine, saved) = (show.clone(), view.clone(), mine.clone(), saved.clone());
         Callback::from(move |scenario: Scenario| {
             share::save_scenario(&scenario.to_json());
-            saved.set(Some(scenario.clone()));
+            saved.set(Some(Rc::new(scenario.clone())));
             let model = view
                 .model
                 .filter(|m| scenario.model_configs().iter().any(|c| c.id == *m));
@@ -309,7 +310,7 @@ pub fn app() -> Html {
     let notice = (!view.ignored.is_empty()).then(|| {
         html! {
             <p class="notice" role="status" id="notice">
-                { format!("Ignored from the link: {}. Showing what could be used instead.", view.ignored.join("; ")) }
+                { format!("Part of the link was ignored ({}); the rest is shown below.", view.ignored.join("; ")) }
             </p>
         }
     });
@@ -340,7 +341,7 @@ pub fn app() -> Html {
             </section>
             <Controls
                 playing={playback.playing}
-                finished={playback.finished()}
+                at_end={playback.cursor.is_some_and(|c| c + 1 == session.order.len())}
                 at_start={playback.cursor.is_none() && playback.time.0 == 0}
                 time={playback.time}
                 end={session.end}
@@ -350,7 +351,7 @@ pub fn app() -> Html {
         </>
     };
     let narration = html! {
-        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} />
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} embed={view.embed} />
     };
     let results = html! {
         <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
@@ -374,7 +375,7 @@ pub fn app() -> Html {
             <Header
                 lesson={lesson.id}
                 {on_lesson}
-                theme={view.theme}
+                theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
                 {on_theme}
                 present={view.present}
                 on_present={toggle_present}
@@ -406,7 +407,7 @@ pub fn app() -> Html {
                     {on_use_machine}
                 />
                 if event_loop_lesson { <LoopDemo /> }
-                <Editor scenario={lesson.scenario.clone()} {on_apply} saved={(*saved).clone()} />
+                <Editor session={session.clone()} {on_apply} saved={(*saved).clone()} />
             </main>
             <Footer worker={(*worker).clone()} />
             if *embed_open {

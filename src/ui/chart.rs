@@ -257,7 +257,7 @@ fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report
                 [(0.0, y + 0.1), (s.median, y + 0.45)],
                 real_color.filled(),
             )));
-            let whisker = ink.stroke_width((1.5 * ratio) as u32);
+            let whisker = ink.stroke_width((2.5 * ratio) as u32);
             let _ = chart.draw_series([
                 PathElement::new(vec![(s.min, mid), (s.max, mid)], whisker),
                 PathElement::new(vec![(s.min, y + 0.15), (s.min, y + 0.4)], whisker),

@@ -44,7 +44,12 @@ pub fn from_base64url(text: &str) -> Option<Vec<u8>> {
 
 /// The link form of a scenario.
 pub fn encode(scenario: &Scenario) -> String {
-    base64url(scenario.to_json().as_bytes())
+    // Compact JSON: the link form has no reader to format for.
+    base64url(
+        serde_json::to_string(scenario)
+            .expect("a scenario always serialises")
+            .as_bytes(),
+    )
 }
 
 /// Reads a scenario from its link form, validated; the error says what is wrong.

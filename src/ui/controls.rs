@@ -9,7 +9,8 @@ use super::state::{Action, SPEEDS};
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub playing: bool,
-    pub finished: bool,
+    /// The cursor is on the last event: nothing left to step to.
+    pub at_end: bool,
     pub at_start: bool,
     pub time: Micros,
     pub end: Micros,
@@ -70,7 +71,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <button type="button" class="btn primary" id="play" onclick={send(Action::TogglePlay)}>
                     { icon(play_icon) }<span>{ play_label }</span>
                 </button>
-                <button type="button" class="btn" onclick={send(Action::StepForward)} disabled={props.finished}>
+                <button type="button" class="btn" onclick={send(Action::StepForward)} disabled={props.at_end}>
                     { icon(ICON_FORWARD) }<span>{ "Step forward" }</span>
                 </button>
             </div>

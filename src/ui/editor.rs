@@ -2,12 +2,15 @@
 //! Every valid edit is applied at once (and autosaved by the app); invalid ones say why.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
 use crate::sim::{ModelConfig, ModelId, Scenario, StartMethod, Step, StepKind, Task};
+
+use super::state::Session;
 
 const KINDS: [(StepKind, &str); 4] = [
     (StepKind::Cpu, "CPU (Python)"),
@@ -16,12 +19,16 @@ const KINDS: [(StepKind, &str); 4] = [
     (StepKind::NativeCpu, "native CPU (no GIL)"),
 ];
 
+/// Tasks shown for editing; larger scenarios are edited as JSON (Export, then Import).
+const EDITABLE_TASKS: usize = 40;
+
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub scenario: Scenario,
+    /// The lesson on show; compared by identity, so playback frames cost the editor nothing.
+    pub session: Rc<Session>,
     pub on_apply: Callback<Scenario>,
     /// A scenario saved earlier in this browser, offered back.
-    pub saved: Option<Scenario>,
+    pub saved: Option<Rc<Scenario>>,
 }
 
 /// One edit, addressed by task and step index.
@@ -128,14 +135,17 @@ fn check(s: &Scenario) -> Result<(), crate::sim::ScenarioError> {
 
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
-    let draft = use_state(|| props.scenario.clone());
+    let draft = use_state(|| props.session.lesson.scenario.clone());
+    let open = use_state(|| false);
     let raw = use_mut_ref(Raw::new);
     let error = use_state(|| None::<crate::sim::ScenarioError>);
     let import_error = use_state(|| None::<String>);
     {
         // A new lesson (or an applied edit coming back) replaces the draft.
         let (draft, raw, error) = (draft.clone(), raw.clone(), error.clone());
-        use_effect_with(props.scenario.clone(), move |s| {
+        let session = props.session.clone();
+        use_effect_with(Rc::as_ptr(&props.session) as usize, move |_| {
+            let s = &session.lesson.scenario;
             if *draft != *s {
                 raw.borrow_mut().clear();
                 draft.set(s.clone());
@@ -176,7 +186,8 @@ pub fn editor(props: &EditorProps) -> Html {
             .unwrap_or_else(|| value.to_string())
     };
 
-    let tasks = s.tasks.iter().enumerate().map(|(t, task)| {
+    let hidden = s.tasks.len().saturating_sub(EDITABLE_TASKS);
+    let tasks = s.tasks.iter().enumerate().take(EDITABLE_TASKS).map(|(t, task)| {
         let name = edit.reform(move |e: InputEvent| Edit::TaskName(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
         let steps = task.steps.iter().enumerate().map(|(i, step)| {
             let kind = edit.reform(move |e: Event| {
@@ -207,8 +218,8 @@ pub fn editor(props: &EditorProps) -> Html {
                 <ol class="steps">{ for steps }</ol>
                 { for err_for(&format!("tasks[{t}].steps")).filter(|_| task.steps.is_empty()) }
                 <div class="row">
-                    <button type="button" class="btn small" onclick={edit.reform(move |_| Edit::AddStep(t))}>{ "Add step" }</button>
-                    <button type="button" class="btn small" onclick={edit.reform(move |_| Edit::RemoveTask(t))}>{ "Remove task" }</button>
+                    <button type="button" class="btn small" aria-label={format!("Add a step to task {}", t + 1)} onclick={edit.reform(move |_| Edit::AddStep(t))}>{ "Add step" }</button>
+                    <button type="button" class="btn small" aria-label={format!("Remove task {}", t + 1)} onclick={edit.reform(move |_| Edit::RemoveTask(t))}>{ "Remove task" }</button>
                 </div>
             </fieldset>
         }
@@ -252,7 +263,10 @@ pub fn editor(props: &EditorProps) -> Html {
         });
         html! {
             <li class="model">
-                <label class="check"><input type="checkbox" checked={current.is_some()} onchange={toggle} />{ id.as_str() }</label>
+                // An empty model list would mean "every model": the last one cannot be unticked.
+                <label class="check"><input type="checkbox" checked={current.is_some()} onchange={toggle}
+                    disabled={current.is_some() && s.models.len() == 1}
+                    title={if current.is_some() && s.models.len() == 1 { "At least one model is needed" } else { "" }} />{ id.as_str() }</label>
                 { for params }
             </li>
         }
@@ -287,10 +301,20 @@ pub fn editor(props: &EditorProps) -> Html {
             input.set_value("");
         })
     };
-    let restore = props.saved.clone().filter(|saved| saved != s).map(|saved| {
-        let onclick = edit.reform(move |_| Edit::Replace(saved.clone()));
+    let restore = props.saved.clone().filter(|saved| **saved != *s).map(|saved| {
+        let onclick = edit.reform(move |_| Edit::Replace((*saved).clone()));
         html! { <button type="button" class="btn small" {onclick}>{ "Open my last scenario" }</button> }
     });
+    // The form is built only while open: a closed editor costs nothing per frame.
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(
+                e.target_unchecked_into::<web_sys::HtmlDetailsElement>()
+                    .open(),
+            )
+        })
+    };
     let summary = error.as_ref().map(|e| {
         html! {
             <p class="notice" role="alert" id="editor-error">{ format!("Not applied: {e}") }</p>
@@ -298,11 +322,15 @@ pub fn editor(props: &EditorProps) -> Html {
     });
 
     html! {
-        <details class="card editor" id="editor">
+        <details class="card editor" id="editor" ontoggle={toggle}>
             <summary><h2>{ "Edit this scenario" }</h2></summary>
+            if *open {
             <p class="hint">{ "Change tasks, steps and models: the stage updates as you type, and the link and this browser keep your scenario." }</p>
             { for summary }
             <div class="tasks">{ for tasks }</div>
+            if hidden > 0 {
+                <p class="hint">{ format!("…and {hidden} more tasks. To edit them all, export the JSON, change it and import it.") }</p>
+            }
             <div class="row">
                 <button type="button" class="btn small" onclick={edit.reform(|_| Edit::AddTask)}>{ "Add task" }</button>
                 { for restore }
@@ -315,6 +343,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 <label class="btn small file">{ "Import JSON" }<input type="file" accept=".json,application/json" onchange={import} /></label>
             </div>
             if let Some(e) = &*import_error { <p class="notice" role="alert">{ e.clone() }</p> }
+            }
         </details>
     }
 }

@@ -111,8 +111,9 @@ pub fn use_playback_keys(dispatch: Callback<Action>) {
     });
 }
 
-/// A counter that changes whenever the window is resized or the colour scheme flips, so that
-/// canvases know to redraw.
+/// A counter that changes whenever the canvases may need redrawing at a new size or in new
+/// colours: the window or the page's layout resized, the system colour scheme flipped, or the
+/// theme or presentation mode changed on `<html>`.
 #[hook]
 pub fn use_layout_generation() -> u32 {
     let generation = use_state(|| 0u32);
@@ -126,27 +127,46 @@ pub fn use_layout_generation() -> u32 {
                 generation.set(count);
             });
             let window = web_sys::window();
+            let document = window.as_ref().and_then(|w| w.document());
             let scheme = window
                 .as_ref()
                 .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+            let callback: &js_sys::Function = bump.as_ref().unchecked_ref();
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("resize", bump.as_ref().unchecked_ref());
+                let _ = w.add_event_listener_with_callback("resize", callback);
             }
             if let Some(q) = &scheme {
-                let _ = q.add_event_listener_with_callback("change", bump.as_ref().unchecked_ref());
+                let _ = q.add_event_listener_with_callback("change", callback);
+            }
+            let themes = web_sys::MutationObserver::new(callback).ok();
+            if let (Some(observer), Some(root)) = (
+                &themes,
+                document.as_ref().and_then(|d| d.document_element()),
+            ) {
+                let options = web_sys::MutationObserverInit::new();
+                options.set_attributes(true);
+                let filter = js_sys::Array::of2(&"data-theme".into(), &"class".into());
+                options.set_attribute_filter(&filter);
+                let _ = observer.observe_with_options(&root, &options);
+            }
+            let sizes = web_sys::ResizeObserver::new(callback).ok();
+            if let (Some(observer), Some(body)) = (&sizes, document.as_ref().and_then(|d| d.body()))
+            {
+                observer.observe(&body);
             }
             move || {
+                let callback: &js_sys::Function = bump.as_ref().unchecked_ref();
                 if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        bump.as_ref().unchecked_ref(),
-                    );
+                    let _ = w.remove_event_listener_with_callback("resize", callback);
                 }
                 if let Some(q) = scheme {
-                    let _ = q.remove_event_listener_with_callback(
-                        "change",
-                        bump.as_ref().unchecked_ref(),
-                    );
+                    let _ = q.remove_event_listener_with_callback("change", callback);
+                }
+                if let Some(o) = themes {
+                    o.disconnect();
+                }
+                if let Some(o) = sizes {
+                    o.disconnect();
                 }
             }
         });

@@ -181,7 +181,7 @@ pub fn measure_panel(props: &MeasureProps) -> Html {
 
 fn summary(report: &Report) -> String {
     format!(
-        "Measured {} times per model; 1 model second took {:.0} ms here; blocking waits used {}.",
+        "Each model ran {} times, sped up so that 1 model second took {:.0} real ms; the times shown are scaled back to model seconds. Blocking waits used {}.",
         REPEATS,
         report.scale * 1000.0,
         if report.atomics {

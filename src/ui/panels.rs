@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::{Bytes, Micros, ModelId};
+use crate::sim::{Bytes, EventKind, Micros, ModelId};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
@@ -28,6 +28,9 @@ pub struct NarrationProps {
     pub current: Option<(usize, usize)>,
     pub cursor: Option<usize>,
     pub steps: usize,
+    /// Embeds have no prediction card, so their first sentence does not ask for one.
+    #[prop_or_default]
+    pub embed: bool,
 }
 
 #[function_component(Narration)]
@@ -37,6 +40,10 @@ pub fn narration(props: &NarrationProps) -> Html {
             let trace = &props.session.traces[t];
             (Some(model_name(trace.model)), trace.narration[e].clone())
         }
+        None if props.embed => (
+            None,
+            "Press Play, or step through it event by event.".to_string(),
+        ),
         None => (
             None,
             "Press Play, or step through it event by event. Before you start: what do you predict?"
@@ -83,8 +90,19 @@ pub fn code_panel(props: &CodeProps) -> Html {
             let event = &session.traces[t].events[e];
             let code = code?;
             let task = event.task?;
-            let steps = session.traces[t].task_steps_at(e);
-            let step = (*steps.get(task)?)?;
+            // The task's latest step, found by walking back from this event: usually a few
+            // events, where replaying the whole trace would cost every frame of a large lesson.
+            let step = session.traces[t].events[..=e]
+                .iter()
+                .rev()
+                .filter(|ev| ev.task == Some(task))
+                .find_map(|ev| {
+                    if ev.kind == EventKind::TaskFinish {
+                        Some(None)
+                    } else {
+                        ev.step.map(Some)
+                    }
+                })??;
             code.lines.get(task)?.get(step).copied()
         });
     let tabs = session.traces.iter().enumerate().map(|(i, t)| {
@@ -160,7 +178,7 @@ pub fn results(props: &ResultsProps) -> Html {
                     <tr>
                         <th scope="col">{ "Model" }</th>
                         <th scope="col" class="num">{ "Simulated total" }</th>
-                        <th scope="col" class="num">{ "Real CPython" }</th>
+                        <th scope="col" class="num">{ "Real CPython (measured)" }</th>
                         if props.measured.is_some() { <th scope="col" class="num">{ "Measured" }</th> }
                         if memory {
                             <th scope="col" class="num">{ "Memory reserved" }</th>
@@ -170,12 +188,12 @@ pub fn results(props: &ResultsProps) -> Html {
                 </thead>
                 <tbody>
                     { for session.traces.iter().zip(&revealed).map(|(trace, total)| {
-                        let expected = lesson.expected.iter().find(|(m, _)| *m == trace.model).map(|(_, t)| *t);
+                        let measured = crate::sim::lessons::cpython(lesson.id, trace.model);
                         html! {
                             <tr data-model={trace.model.as_str()}>
                                 <th scope="row">{ model_name(trace.model) }</th>
                                 <td class="num total">{ total.map_or("…".to_string(), |t| t.to_string()) }</td>
-                                <td class="num">{ expected.map_or("—".to_string(), |t| format!("≈ {t}")) }</td>
+                                <td class="num">{ measured.unwrap_or("—") }</td>
                                 if let Some(report) = &props.measured {
                                     <td class="num measured">{ measured_cell(report, trace.model) }</td>
                                 }
@@ -188,6 +206,17 @@ pub fn results(props: &ResultsProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            if session.lesson.scenario.tasks.len() <= 4 {
+                <ul class="latencies" aria-label="When each task finished">
+                    { for session.traces.iter().zip(&revealed).filter(|(_, r)| r.is_some()).map(|(trace, _)| {
+                        let times = trace.task_names.iter().zip(&trace.stats.task_latency)
+                            .map(|(name, t)| format!("{name} {t}"))
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        html! { <li><strong>{ trace.model.as_str() }</strong>{ format!(": {times}") }</li> }
+                    }) }
+                </ul>
+            }
             if let Some(report) = &props.measured {
                 <MeasuredChart session={session.clone()} report={report.clone()} generation={props.generation} />
             } else {

@@ -108,8 +108,9 @@ pub fn use_height_reports(embed: bool) {
 
 /// Presentation mode: F toggles it (and fullscreen), and the cursor hides after a moment still.
 #[hook]
-pub fn use_presentation(present: bool, toggle: Callback<()>) {
-    use_effect_with((), move |_| {
+pub fn use_presentation(present: bool, embed: bool, toggle: Callback<()>) {
+    // An embed belongs to its host page: presentation mode is not offered there.
+    use_effect_with(embed, move |&embed| {
         let keys =
             Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
                 let typing = e
@@ -118,7 +119,8 @@ pub fn use_presentation(present: bool, toggle: Callback<()>) {
                     .is_some_and(|el| {
                         matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
                     });
-                if (e.key() == "f" || e.key() == "F")
+                if !embed
+                    && (e.key() == "f" || e.key() == "F")
                     && !typing
                     && !e.ctrl_key()
                     && !e.meta_key()
@@ -212,6 +214,8 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             if let Some(el) = area.cast::<web_sys::HtmlTextAreaElement>() {
                 let _ = el.focus();
                 el.select();
+                // Selected for copying, but scrolled to show the iframe line first.
+                el.set_scroll_top(0);
             }
         });
     }

@@ -149,3 +149,26 @@ fn question(prompt: &'static str, choices: &[&'static str], correct: usize) -> Q
 fn ms(x: u64) -> Micros {
     Micros(x * 1000)
 }
+
+/// What real CPython was measured doing for a lesson's model, in words from `LESSONS.md`.
+/// Only measured facts appear here; the simulation's own totals are never repeated as if
+/// they had been measured.
+pub fn cpython(lesson: &str, model: ModelId) -> Option<&'static str> {
+    use ModelId::*;
+    Some(match (lesson, model) {
+        ("three-waits", Sync) => "6 s",
+        ("three-waits", Threads | Asyncio) => "2 s",
+        ("gather-overlap", Asyncio) => "2 s (B done at ~1 s)",
+        ("gather-overlap", Sync) => "3 s",
+        ("blocking-in-async", Sync | Asyncio) => "6 s",
+        ("blocking-in-async", Threads) => "2 s",
+        ("cpu-in-loop", Asyncio) => "others wait 10 s",
+        ("cpu-threads-gil" | "cpu-processes", Sync) => "0.62 s (3.11)",
+        ("cpu-threads-gil" | "cpu-processes", Threads) => "0.64 s (3.11)",
+        ("cpu-processes", Processes) => "+ start-up: fork ~6 ms, spawn ~100 ms",
+        ("convoy", Threads) => "reader 7-11× slower",
+        ("ten-thousand", Threads) => "~85 GB reserved",
+        ("ten-thousand", Asyncio) => "~14 MB resident",
+        _ => return None,
+    })
+}
