@@ -175,6 +175,15 @@ pub fn app() -> Html {
         )
     });
 
+    // Every listener above is attached once this runs: tests and scripts may start pressing keys.
+    use_effect_with((), |_| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-app-ready", "");
+        }
+    });
     // Prove the measurement pipeline, and install the offline cache, once.
     {
         let (worker, embed) = (worker.clone(), view.embed);

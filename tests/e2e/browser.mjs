@@ -44,8 +44,10 @@ export async function openPage(browser, { width = 1280, height = 800, colorSchem
 
 /** Waits for the app to mount (the boot screen gone, the header drawn). */
 export async function waitForApp(page) {
-  await page.waitForSelector("header.topbar", { timeout: 30_000 });
+  await page.waitForSelector(".app main", { timeout: 30_000 });
   await page.waitForFunction(() => !document.getElementById("boot"), null, { timeout: 30_000 });
+  // Set once every key and animation listener is attached.
+  await page.waitForSelector("html[data-app-ready]", { state: "attached", timeout: 30_000 });
 }
 
 /** Counts the distinct colours of a canvas, sampled on a grid: 1 means blank. */

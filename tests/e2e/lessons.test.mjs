@@ -98,6 +98,20 @@ for (const lesson of LESSONS) {
   });
 }
 
+test("Step forward visits every event, the last one included", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=gather-overlap`);
+  await waitForApp(page);
+  const total = Number((await page.textContent("#narration-title")).match(/of (\d+)/)[1]);
+  const forward = page.getByRole("button", { name: "Step forward", exact: true });
+  for (let i = 0; i < total; i++) await forward.click();
+  assert.equal(await eventNumber(page), total);
+  assert.equal(await forward.isDisabled(), true, "nothing left to step to");
+  assert.ok(await page.isVisible("#takeaway"), "the end of the run");
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
 test("keyboard: Space plays and pauses, arrows and clicker keys step, Home resets", async () => {
   const { page, problems, close } = await openPage(env.browser);
   await page.goto(`${env.server.origin}/?lesson=convoy&speed=0.25`);

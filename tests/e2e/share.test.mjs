@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
-import { eventNumber, openPage, suite, waitForApp } from "./browser.mjs";
+import { canvasHash, eventNumber, openPage, suite, waitForApp } from "./browser.mjs";
 
 const env = suite();
 
@@ -222,5 +222,44 @@ test("offline: after one visit the app loads without a network", async () => {
   await waitForApp(page);
   assert.equal(await page.$eval("#lesson-picker", (s) => s.value), "three-waits");
   await context.setOffline(false);
+  await close();
+});
+
+test("the canvases redraw when the theme changes while paused", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=convoy&theme=light`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Step forward", exact: true }).click();
+  const light = await canvasHash(page, ".scene canvas");
+  await page.selectOption("#theme-picker", "dark");
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  await page.waitForTimeout(300);
+  assert.notEqual(await canvasHash(page, ".scene canvas"), light, "the scene was redrawn in the dark palette");
+  assert.match(page.url(), /theme=dark/);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("an embed offers no presentation mode and asks no prediction", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=three-waits&embed=1`);
+  await waitForApp(page);
+  await page.keyboard.press("f");
+  assert.doesNotMatch(await page.evaluate(() => document.documentElement.className), /present/);
+  assert.doesNotMatch(await page.textContent("#narration"), /predict/);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("the editor keeps at least one model", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=gather-overlap`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  await page.getByLabel("sync", { exact: true }).uncheck();
+  await page.waitForFunction(() => document.querySelectorAll(".scene").length === 1);
+  assert.equal(await page.getByLabel("asyncio", { exact: true }).isDisabled(), true);
+  assert.deepEqual(await page.$$eval(".scene", (s) => s.map((x) => x.dataset.model)), ["asyncio"]);
+  assert.deepEqual(problems(), []);
   await close();
 });
