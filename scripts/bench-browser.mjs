@@ -107,5 +107,32 @@ async function browserFigures() {
   }
 }
 
+/** Real timing in Web Workers: the machine check, and one lesson measured against the model. */
+async function measurementFigures() {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const { page, close } = await openPage(browser, { width: 1280, height: 900 });
+    await page.goto(server.origin + "/?lesson=three-waits");
+    await waitForApp(page);
+    await page.getByRole("button", { name: "Check my machine" }).click();
+    await page.waitForSelector("#machine", { timeout: 120_000 });
+    const machine = await page.$$eval("#machine dt", (dts) => dts.map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`));
+    console.log("machine check:\n  " + machine.join("\n  "));
+    const started = Date.now();
+    await page.click("#measure");
+    await page.waitForSelector("td.measured", { timeout: 120_000 });
+    const rows = await page.$$eval("table.results tbody tr", (trs) =>
+      trs.map((tr) => `${tr.dataset.model}: simulated ${tr.querySelector("td.total").textContent}, measured ${tr.querySelector("td.measured").textContent}`),
+    );
+    console.log(`measure for real (three-waits, ${((Date.now() - started) / 1000).toFixed(1)} s):\n  ` + rows.join("\n  "));
+    await close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 await transfer();
 await browserFigures();
+await measurementFigures();
