@@ -1,7 +1,9 @@
-//! WCAG AA contrast (4.5:1 for text) in every theme of `static/style.css`: light, dark (both
-//! the system-driven and the chosen one) and high contrast.
+//! WCAG AA contrast (4.5:1 for text): in every theme of `static/style.css` (light, dark as the
+//! system's and as chosen, high contrast), and for the text the canvas draws on state colours.
 
 use std::collections::HashMap;
+
+use concurrency_kitchen::render::Palette;
 
 fn luminance(hex: &str) -> f64 {
     let h = hex.trim().trim_start_matches('#');
@@ -70,4 +72,29 @@ fn text_is_readable_in_every_theme() {
             assert!(ratio >= 4.5, "{name}: --{fg} on --{bg} is {ratio:.2}:1");
         }
     }
+}
+
+#[test]
+fn state_colours_take_readable_text() {
+    let p = Palette::default();
+    assert!(contrast("#ffffff", &p.running) >= 4.5, "white on running");
+    for fill in [
+        &p.ready,
+        &p.io,
+        &p.gil,
+        &p.blocked,
+        &p.starting,
+        &p.pickling,
+    ] {
+        assert!(
+            contrast("#000000", fill) >= 4.5,
+            "black on {fill}: {:.2}",
+            contrast("#000000", fill)
+        );
+    }
+    assert!(contrast(&p.ink, &p.idle) >= 4.5, "ink on idle");
+    assert!(
+        contrast(&p.muted, &p.background) >= 4.5,
+        "muted labels on the canvas background"
+    );
 }
