@@ -96,7 +96,8 @@ fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Opt
     let _ = root.fill(&rgb(&pal.surface));
     let n = session.traces.len();
     let end_s = session.end.0 as f64 / 1e6;
-    let font = (13.0 * ratio) as u32;
+    // Projection (the thick palette) gets larger labels.
+    let font = ((if pal.thick { 20.0 } else { 13.0 }) * ratio) as u32;
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin((8.0 * ratio) as u32)
         .x_label_area_size((22.0 * ratio) as u32)
@@ -214,7 +215,8 @@ fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report
         .fold(0.0, f64::max)
         .max(0.001);
     let n = rows.len();
-    let font = (13.0 * ratio) as u32;
+    // Projection (the thick palette) gets larger labels.
+    let font = ((if pal.thick { 20.0 } else { 13.0 }) * ratio) as u32;
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin((8.0 * ratio) as u32)
         .x_label_area_size((22.0 * ratio) as u32)

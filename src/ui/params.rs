@@ -106,7 +106,8 @@ impl Params {
 }
 
 fn trim(ms: f64) -> String {
-    let text = format!("{ms:.3}");
+    // A tenth of a millisecond is finer than any playhead position a learner picks.
+    let text = format!("{ms:.1}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
