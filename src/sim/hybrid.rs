@@ -9,6 +9,7 @@
 use super::event_loop::Loop;
 use super::machine::{Action, Machine};
 use super::model::{PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT};
+use super::pool::start_process;
 use super::scenario::{ScenarioError, StepKind};
 use super::trace::{EventKind, LaneKind, State, Trace};
 use super::validate::{Params, Plan};
@@ -110,6 +111,26 @@ impl Executor {
     }
 
     /// What worker thread `t` does next.
+    /// Pickles a task's arguments over (`PickleSend`) or its result back (`PickleRecv`);
+    /// `None` when there is nothing to send that way.
+    fn pickle(m: &mut Machine, t: usize, task: usize, kind: EventKind) -> Option<WorkerStep> {
+        let bytes = match kind {
+            EventKind::PickleSend => m.plan.tasks[task].send,
+            _ => m.plan.tasks[task].recv,
+        };
+        (bytes.0 > 0).then(|| {
+            let work = m.params.pickle_time(bytes);
+            let job = Job {
+                task,
+                step: None,
+                work,
+                python: false,
+                state: State::Pickling,
+            };
+            Executor::compute(m, t, kind, job)
+        })
+    }
+
     pub(crate) fn next(&mut self, m: &mut Machine, t: usize) -> WorkerStep {
         let i = t - self.first;
         let lane = Some(m.threads[t].lane);
@@ -117,15 +138,7 @@ impl Executor {
             match self.slots[i] {
                 Slot::Fresh => {
                     self.slots[i] = Slot::Starting;
-                    let work = m.params.startup;
-                    m.emit(EventKind::Spawn, None, lane, None, Some(work));
-                    return WorkerStep::Act(Action::Compute {
-                        python: false,
-                        task: None,
-                        step: None,
-                        work,
-                        state: State::Starting,
-                    });
+                    return WorkerStep::Act(start_process(m, lane));
                 }
                 Slot::Starting => {
                     m.emit(EventKind::ProcessReady, None, lane, None, None);
@@ -140,21 +153,8 @@ impl Executor {
                         step,
                         stage: 0,
                     };
-                    let send = m.plan.tasks[task].send;
-                    if send.0 > 0 {
-                        let work = m.params.pickle_time(send);
-                        return Executor::compute(
-                            m,
-                            t,
-                            EventKind::PickleSend,
-                            Job {
-                                task,
-                                step: None,
-                                work,
-                                python: false,
-                                state: State::Pickling,
-                            },
-                        );
+                    if let Some(step) = Executor::pickle(m, t, task, EventKind::PickleSend) {
+                        return step;
                     }
                 }
                 Slot::Job {
@@ -195,21 +195,8 @@ impl Executor {
                         step,
                         stage: 2,
                     };
-                    let recv = m.plan.tasks[task].recv;
-                    if recv.0 > 0 {
-                        let work = m.params.pickle_time(recv);
-                        return Executor::compute(
-                            m,
-                            t,
-                            EventKind::PickleRecv,
-                            Job {
-                                task,
-                                step: None,
-                                work,
-                                python: false,
-                                state: State::Pickling,
-                            },
-                        );
+                    if let Some(step) = Executor::pickle(m, t, task, EventKind::PickleRecv) {
+                        return step;
                     }
                 }
                 Slot::Job { task, .. } => {

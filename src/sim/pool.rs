@@ -28,6 +28,20 @@ enum Slot {
 }
 
 /// A pool of workers (threads or single-threaded processes) sharing one task queue.
+/// A new worker process starts up: the start method's cost, on a core, before any work.
+/// Shared by the process pool and the hybrid model's executor.
+pub(crate) fn start_process(m: &mut Machine, lane: Option<usize>) -> Action {
+    let work = m.params.startup;
+    m.emit(EventKind::Spawn, None, lane, None, Some(work));
+    Action::Compute {
+        python: false,
+        task: None,
+        step: None,
+        work,
+        state: State::Starting,
+    }
+}
+
 pub(crate) struct Pool {
     slots: Vec<Slot>,
     /// Worker processes pay a start-up cost and pickle arguments and results.
@@ -102,15 +116,7 @@ impl Driver for Pool {
             match self.slots[t] {
                 Slot::Fresh => {
                     self.slots[t] = Slot::Starting;
-                    let work = m.params.startup;
-                    m.emit(EventKind::Spawn, None, lane, None, Some(work));
-                    return Action::Compute {
-                        python: false,
-                        task: None,
-                        step: None,
-                        work,
-                        state: State::Starting,
-                    };
+                    return start_process(m, lane);
                 }
                 Slot::Starting => {
                     m.emit(EventKind::ProcessReady, None, lane, None, None);
