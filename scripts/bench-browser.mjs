@@ -99,7 +99,6 @@ async function browserFigures() {
       console.log(`${label}: median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms over ${v.length} frames (budget: p95 <= 8 ms)`);
     };
     report("frame time (callbacks + render + draw + microtasks)", await page.evaluate(() => window.__ckFrameWork));
-    report("tick alone (User Timing ck-frame)", await page.evaluate(() => performance.getEntriesByName("ck-frame").map((e) => e.duration)));
     await close();
   } finally {
     await browser.close();

@@ -30,17 +30,7 @@ pub fn use_animation_frames(running: bool, tick: Callback<f64>) {
                 }
                 let previous = last.borrow_mut().replace(now);
                 // The first frame has no predecessor; long gaps (a background tab) are capped.
-                // User Timing marks let `./kitchen bench` read the work done per frame
-                // (state update, render and drawing) without any timing code of its own.
-                let perf = web_sys::window().and_then(|w| w.performance());
-                if let Some(p) = &perf {
-                    let _ = p.mark("ck-frame-start");
-                }
                 tick.emit(previous.map_or(0.0, |p| (now - p).min(100.0)));
-                if let Some(p) = &perf {
-                    let _ = p.measure_with_start_mark("ck-frame", "ck-frame-start");
-                    p.clear_marks_with_mark_name("ck-frame-start");
-                }
                 request_frame(again.borrow().as_ref());
             }));
             request_frame(frame.borrow().as_ref());
