@@ -4,7 +4,7 @@
 use concurrency_kitchen::render::scene::{describe, draw_scene};
 use concurrency_kitchen::render::timeline::{tick_step, LaneIndex, TimeScale};
 use concurrency_kitchen::render::{Palette, Recorder};
-use concurrency_kitchen::sim::{lessons, simulate, Micros};
+use concurrency_kitchen::sim::{lessons, simulate, Micros, Snapshot};
 
 #[test]
 fn every_lesson_and_model_draws_at_start_middle_and_end() {
@@ -44,23 +44,29 @@ fn every_lesson_and_model_draws_at_start_middle_and_end() {
     }
 }
 
-#[test]
-fn the_frozen_loop_is_unmistakable() {
-    let lesson = lessons::by_id("blocking-in-async").unwrap();
+/// Draws `model` of `lesson` at the first event whose snapshot satisfies `moment`; returns the
+/// texts drawn and the canvas's text alternative.
+fn draw_at(
+    lesson: &str,
+    model: &str,
+    width: f64,
+    moment: impl Fn(&Snapshot) -> bool,
+) -> (Vec<String>, String) {
+    let lesson = lessons::by_id(lesson).unwrap();
     let config = lesson
         .scenario
         .models
         .iter()
-        .find(|m| m.id.as_str() == "asyncio")
+        .find(|m| m.id.as_str() == model)
         .unwrap();
     let trace = simulate(&lesson.scenario, config).unwrap();
     let e = trace
         .snapshots
         .iter()
-        .position(|s| s.loop_frozen)
-        .expect("a frozen moment");
+        .position(moment)
+        .expect("such a moment");
     let now = trace.events[e].time;
-    let mut r = Recorder::new(640.0, 320.0);
+    let mut r = Recorder::new(width, 340.0);
     draw_scene(
         &mut r,
         &trace,
@@ -70,42 +76,24 @@ fn the_frozen_loop_is_unmistakable() {
         trace.stats.makespan,
         &Palette::default(),
     );
-    assert!(r.texts().contains(&"LOOP FROZEN"), "{:?}", r.texts());
-    assert!(describe(&trace, Some(e), now).contains("frozen"));
+    let texts = r.texts().iter().map(|t| t.to_string()).collect();
+    (texts, describe(&trace, Some(e), now))
+}
+
+#[test]
+fn the_frozen_loop_is_unmistakable() {
+    let (texts, alt) = draw_at("blocking-in-async", "asyncio", 640.0, |s| s.loop_frozen);
+    assert!(texts.iter().any(|t| t == "LOOP FROZEN"), "{texts:?}");
+    assert!(alt.contains("frozen"));
 }
 
 #[test]
 fn the_gil_token_is_drawn_for_threads() {
-    let lesson = lessons::by_id("cpu-threads-gil").unwrap();
-    let config = lesson
-        .scenario
-        .models
-        .iter()
-        .find(|m| m.id.as_str() == "threads")
-        .unwrap();
-    let trace = simulate(&lesson.scenario, config).unwrap();
-    let e = trace
-        .snapshots
-        .iter()
-        .position(|s| s.gil_holder.iter().any(Option::is_some))
-        .unwrap();
-    let now = trace.events[e].time;
-    let mut r = Recorder::new(800.0, 360.0);
-    draw_scene(
-        &mut r,
-        &trace,
-        &LaneIndex::new(&trace),
-        Some(e),
-        now,
-        trace.stats.makespan,
-        &Palette::default(),
-    );
-    assert!(
-        r.texts().iter().any(|t| t.starts_with("held by")),
-        "{:?}",
-        r.texts()
-    );
-    assert!(describe(&trace, Some(e), now).contains("GIL held by"));
+    let (texts, alt) = draw_at("cpu-threads-gil", "threads", 800.0, |s| {
+        s.gil_holder.iter().any(Option::is_some)
+    });
+    assert!(texts.iter().any(|t| t.starts_with("held by")), "{texts:?}");
+    assert!(alt.contains("GIL held by"));
 }
 
 #[test]
