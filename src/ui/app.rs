@@ -323,24 +323,31 @@ pub fn app() -> Html {
             </p>
         }
     });
-    let embed_link = share::url_with(
-        &Params {
-            embed: true,
-            present: false,
-            t: None,
-            ignored: Vec::new(),
-            ..(*view).clone()
-        }
-        .to_query(),
-    );
-    let full_link = share::url_with(
-        &Params {
-            embed: false,
-            t: Some(playback.time).filter(|t| *t > Micros(0)),
-            ..(*view).clone()
-        }
-        .to_query(),
-    );
+    // Links for the Embed dialog and the embed's way out: built only where they are shown,
+    // not on every animation frame.
+    let embed_link = || {
+        share::url_with(
+            &Params {
+                embed: true,
+                present: false,
+                t: None,
+                ignored: Vec::new(),
+                ..(*view).clone()
+            }
+            .to_query(),
+        )
+    };
+    let full_link = || {
+        let t = Some(playback.time).filter(|t| *t > Micros(0));
+        share::url_with(
+            &Params {
+                embed: false,
+                t,
+                ..(*view).clone()
+            }
+            .to_query(),
+        )
+    };
     let stage = html! {
         <>
             <section class="stage" aria-label="Simulation">
@@ -369,7 +376,7 @@ pub fn app() -> Html {
     if view.embed {
         return html! {
             <div class="app embed">
-                <EmbedBar title={lesson.title.to_string()} full={full_link} />
+                <EmbedBar title={lesson.title.to_string()} full={full_link()} />
                 <main id="main">
                     { for notice }
                     { stage }
@@ -420,7 +427,7 @@ pub fn app() -> Html {
             </main>
             <Footer worker={(*worker).clone()} />
             if *embed_open {
-                <EmbedDialog url={embed_link} title={lesson.title.to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                <EmbedDialog url={embed_link()} title={lesson.title.to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
             }
         </div>
     }

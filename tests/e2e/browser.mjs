@@ -29,7 +29,12 @@ export async function openPage(browser, { width = 1280, height = 800, colorSchem
     if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
   });
   page.on("pageerror", (err) => errors.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("requestfailed", (req) => {
+    // A request cut off because the test navigated away (a reload mid-load) is not a failure;
+    // HTTP errors are still caught below.
+    if (req.failure()?.errorText === "net::ERR_ABORTED") return;
+    errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
   page.on("response", (res) => {
     if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
   });
@@ -99,4 +104,17 @@ export function suite() {
     await env.server?.close();
   });
   return env;
+}
+
+/**
+ * The event number once the page has caught up with a key press or click: waits (up to 5 s)
+ * for `expected` to show, then returns what is shown, so the caller's assertion still decides.
+ */
+export async function settledEvent(page, expected) {
+  await page
+    .waitForFunction((n) => new RegExp(`event ${n} of`).test(document.querySelector("#narration-title")?.textContent ?? ""), expected, {
+      timeout: 5_000,
+    })
+    .catch(() => {});
+  return eventNumber(page);
 }

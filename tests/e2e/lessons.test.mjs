@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { eventNumber, openPage, suite, waitForApp, canvasColours, canvasHash } from "./browser.mjs";
+import { eventNumber, openPage, settledEvent, suite, waitForApp, canvasColours, canvasHash } from "./browser.mjs";
 
 const LESSONS = [
   "three-waits", "gather-overlap", "blocking-in-async", "cpu-in-loop", "cpu-threads-gil", "io-threads",
@@ -79,14 +79,14 @@ for (const lesson of LESSONS) {
       const back = page.getByRole("button", { name: "Step back", exact: true });
       for (let i = 0; i < 3; i++) await forward.click();
       const [text, line, hash] = [await narration(page), await currentLine(page), await canvasHash(page, canvas)];
-      assert.equal(await eventNumber(page), 3);
+      assert.equal(await settledEvent(page, 3), 3);
       for (let i = 0; i < 4; i++) await forward.click();
-      assert.equal(await eventNumber(page), 7);
+      assert.equal(await settledEvent(page, 7), 7);
       const later = await Promise.all(
         [...(await page.$$(canvas))].map((_, i) => canvasHash(page, `.scene:nth-child(${i + 1}) canvas`)),
       );
       for (let i = 0; i < 4; i++) await back.click();
-      assert.equal(await eventNumber(page), 3);
+      assert.equal(await settledEvent(page, 3), 3);
       assert.equal(await narration(page), text, "same narration after forward then back");
       assert.equal(await currentLine(page), line, "same highlighted line after forward then back");
       assert.equal(await canvasHash(page, canvas), hash, "same picture after forward then back");
@@ -105,7 +105,7 @@ test("Step forward visits every event, the last one included", async () => {
   const total = Number((await page.textContent("#narration-title")).match(/of (\d+)/)[1]);
   const forward = page.getByRole("button", { name: "Step forward", exact: true });
   for (let i = 0; i < total; i++) await forward.click();
-  assert.equal(await eventNumber(page), total);
+  assert.equal(await settledEvent(page, total), total);
   assert.equal(await forward.isDisabled(), true, "nothing left to step to");
   assert.ok(await page.isVisible("#takeaway"), "the end of the run");
   assert.deepEqual(problems(), []);
@@ -119,18 +119,18 @@ test("keyboard: Space plays and pauses, arrows and clicker keys step, Home reset
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
-  assert.equal(await eventNumber(page), 2);
+  assert.equal(await settledEvent(page, 2), 2);
   await page.keyboard.press("PageDown");
-  assert.equal(await eventNumber(page), 3);
+  assert.equal(await settledEvent(page, 3), 3);
   await page.keyboard.press("PageUp");
   await page.keyboard.press("ArrowLeft");
-  assert.equal(await eventNumber(page), 1);
+  assert.equal(await settledEvent(page, 1), 1);
   await page.keyboard.press("Space");
   await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 5_000 });
   await page.keyboard.press("Space");
   await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 5_000 });
   await page.keyboard.press("Home");
-  assert.equal(await eventNumber(page), 0);
+  assert.equal(await settledEvent(page, 0), 0);
   assert.equal(await page.getByRole("button", { name: "Reset", exact: true }).isDisabled(), true);
   assert.deepEqual(problems(), []);
   await close();

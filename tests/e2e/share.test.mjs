@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
-import { canvasHash, eventNumber, openPage, suite, waitForApp } from "./browser.mjs";
+import { canvasHash, eventNumber, openPage, settledEvent, suite, waitForApp } from "./browser.mjs";
 
 const env = suite();
 
@@ -94,14 +94,19 @@ test("presentation mode: big type, high contrast, clicker keys, F toggles, idle 
   assert.ok(body >= 28, `body text at ${body}px`);
   await page.keyboard.press("PageDown");
   await page.keyboard.press("PageDown");
-  assert.equal(await eventNumber(page), 2);
+  assert.equal(await settledEvent(page, 2), 2);
   await page.keyboard.press("PageUp");
-  assert.equal(await eventNumber(page), 1);
+  assert.equal(await settledEvent(page, 1), 1);
   await page.mouse.move(200, 200);
   await page.waitForFunction(() => document.documentElement.classList.contains("cursor-idle"), null, { timeout: 6_000 });
+  // The class follows the key press after the next render: wait for it, then check.
+  const presenting = (on) =>
+    page.waitForFunction((on) => document.documentElement.classList.contains("present") === on, on, { timeout: 5_000 });
   await page.keyboard.press("f");
+  await presenting(false);
   assert.doesNotMatch((await root()).cls, /present/);
   await page.keyboard.press("F");
+  await presenting(true);
   assert.match((await root()).cls, /present/);
   assert.deepEqual(problems(), []);
   await close();
@@ -201,7 +206,7 @@ test("with reduced motion, Play steps from event to event", async () => {
   const n = await eventNumber(page);
   const time = await page.textContent(".controls .time");
   await page.waitForTimeout(500);
-  assert.equal(await eventNumber(page), n, "paused");
+  assert.equal(await settledEvent(page, n), n, "paused");
   assert.equal(await page.textContent(".controls .time"), time);
   assert.deepEqual(problems(), []);
   await close();
