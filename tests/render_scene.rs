@@ -63,7 +63,7 @@ fn draw_at(
     let e = trace
         .snapshots
         .iter()
-        .position(moment)
+        .position(|s| moment(&s))
         .expect("such a moment");
     let now = trace.events[e].time;
     let mut r = Recorder::new(width, 340.0);
@@ -90,7 +90,7 @@ fn the_frozen_loop_is_unmistakable() {
 #[test]
 fn the_gil_token_is_drawn_for_threads() {
     let (texts, alt) = draw_at("cpu-threads-gil", "threads", 800.0, |s| {
-        s.gil_holder.iter().any(Option::is_some)
+        !s.gil_holders.is_empty()
     });
     assert!(texts.iter().any(|t| t.starts_with("held by")), "{texts:?}");
     assert!(alt.contains("GIL held by"));

@@ -2,8 +2,8 @@
 //! whatever the workload (GIL, loop, cores, conservation of work, lower bounds, replay).
 
 use concurrency_kitchen::sim::{
-    simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, Scenario, StartMethod, State,
-    Step, StepKind, Task, Trace, SNAPSHOT_CAP,
+    check, simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, Scenario, StartMethod,
+    State, Step, StepKind, Task, Trace, SNAPSHOT_CAP,
 };
 use proptest::prelude::*;
 
@@ -60,7 +60,7 @@ fn python(step: &Step, id: ModelId) -> u64 {
 fn peak(trace: &Trace, kinds: &[LaneKind], states: &[State]) -> usize {
     let mut edges: Vec<(Micros, i32)> = Vec::new();
     for s in &trace.segments {
-        if kinds.contains(&trace.lanes[s.lane].kind) && states.contains(&s.state) {
+        if kinds.contains(&trace.lane(s.lane).kind) && states.contains(&s.state) {
             edges.push((s.start, 1));
             edges.push((s.end, -1));
         }
@@ -81,7 +81,7 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
     let mut by_lane = vec![Vec::new(); t.lanes.len()];
     for seg in &t.segments {
         prop_assert!(seg.start < seg.end);
-        by_lane[seg.lane].push((seg.start, seg.end));
+        by_lane[seg.lane.index()].push((seg.start, seg.end));
     }
     for lane in &mut by_lane {
         lane.sort();
@@ -102,7 +102,7 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
     // At most one running task per loop.
     prop_assert!(peak(t, &[LaneKind::Task], &[State::Running, State::Blocked]) <= 1);
     // At most one GIL holder per process, replayed from the event stream.
-    let mut holder: Vec<Option<usize>> = vec![None; t.lanes.len()];
+    let mut holder = vec![None; t.lanes.len()];
     for e in &t.events {
         let (Some(lane), true) = (
             e.lane,
@@ -113,7 +113,7 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
         ) else {
             continue;
         };
-        let p = t.lanes[lane].process.unwrap();
+        let p = t.lane(lane).process.unwrap();
         if e.kind == EventKind::GilAcquire {
             prop_assert!(holder[p].is_none(), "two GIL holders in one process");
             holder[p] = Some(lane);
@@ -146,14 +146,14 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
     let core_running: u64 = t
         .segments
         .iter()
-        .filter(|g| t.lanes[g.lane].kind == LaneKind::Core && g.state == State::Running)
+        .filter(|g| t.lane(g.lane).kind == LaneKind::Core && g.state == State::Running)
         .map(|g| (g.end - g.start).0)
         .sum();
     prop_assert_eq!(core_running, compute);
     let core_total: u64 = t
         .segments
         .iter()
-        .filter(|g| t.lanes[g.lane].kind == LaneKind::Core)
+        .filter(|g| t.lane(g.lane).kind == LaneKind::Core)
         .map(|g| (g.end - g.start).0)
         .sum();
     prop_assert_eq!(
@@ -213,10 +213,15 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
         ModelId::Hybrid => prop_assert!(makespan >= sum_of(&[StepKind::BlockingIo])),
         ModelId::ThreadsNogil | ModelId::Processes => {}
     }
-    // Snapshots stay compact.
+    // Snapshots stay compact, one per event.
+    prop_assert_eq!(t.snapshots.len(), t.events.len());
     prop_assert!(t.snapshots.iter().all(|s| s.ready.len() <= SNAPSHOT_CAP
         && s.io_waiters.len() <= SNAPSHOT_CAP
-        && s.gil_waiters.len() <= SNAPSHOT_CAP));
+        && s.gil_waiters.len() <= SNAPSHOT_CAP
+        && s.running.len() <= SNAPSHOT_CAP));
+    // What each event's narration says is what its snapshot shows.
+    let problems = check::check(t);
+    prop_assert!(problems.is_empty(), "{}", problems.join("\n"));
     Ok(())
 }
 

@@ -1,56 +1,110 @@
-//! Snapshots show the state right after their event: the queues the canvas draws must agree
-//! with the narration at every step.
+//! Snapshots show the state right after their event: the queues and lanes the canvas draws
+//! must agree with the narration at every step, for every lesson and model.
 
-use concurrency_kitchen::sim::{lessons, simulate, EventKind, Micros};
+use concurrency_kitchen::sim::{
+    check, lessons, narrate, simulate, EventKind, LaneKind, Micros, State, Trace,
+};
+
+fn every_trace() -> impl Iterator<Item = (&'static str, Trace)> {
+    lessons::all().iter().flat_map(|lesson| {
+        lesson
+            .scenario
+            .models
+            .iter()
+            .map(|config| (lesson.id, simulate(&lesson.scenario, config).unwrap()))
+    })
+}
+
+#[test]
+fn every_event_of_every_lesson_agrees_with_its_snapshot() {
+    for (lesson, trace) in every_trace() {
+        let problems = check::check(&trace);
+        assert!(
+            problems.is_empty(),
+            "{lesson} {}: {} problems, first: {}",
+            trace.model,
+            problems.len(),
+            problems[..problems.len().min(5)].join("\n")
+        );
+    }
+}
 
 #[test]
 fn after_the_last_event_nothing_runs_and_every_gil_is_free() {
-    for lesson in lessons::all() {
-        for config in &lesson.scenario.models {
-            let trace = simulate(&lesson.scenario, config).unwrap();
-            let last = trace.snapshots.last().unwrap();
-            assert!(
-                last.running.is_empty(),
-                "{} {:?}: {:?}",
-                lesson.id,
-                config.id,
-                last.running
-            );
-            assert!(
-                last.gil_holder.iter().all(Option::is_none),
-                "{} {:?}",
-                lesson.id,
-                config.id
-            );
-            assert_eq!(
-                (last.ready_len, last.io_len),
-                (0, 0),
-                "{} {:?}",
-                lesson.id,
-                config.id
-            );
+    for (lesson, trace) in every_trace() {
+        let last = trace.snapshot(trace.events.len() - 1).unwrap();
+        assert!(last.running.is_empty(), "{lesson} {}", trace.model);
+        assert!(last.gil_holders.is_empty(), "{lesson} {}", trace.model);
+        assert_eq!(
+            (last.ready_len, last.io_len),
+            (0, 0),
+            "{lesson} {}",
+            trace.model
+        );
+    }
+}
+
+#[test]
+fn a_blocking_call_in_async_code_freezes_the_loop_until_it_returns_and_is_no_io_wait() {
+    let lesson = lessons::by_id("blocking-in-async").unwrap();
+    let config = lesson
+        .scenario
+        .models
+        .iter()
+        .find(|m| m.id.as_str() == "asyncio")
+        .unwrap();
+    let trace = simulate(&lesson.scenario, config).unwrap();
+    let mut returns = 0;
+    for (i, e) in trace.events.iter().enumerate() {
+        let snap = trace.snapshot(i).unwrap();
+        let on_loop = e.lane.is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
+        match e.kind {
+            EventKind::BlockingCall => {
+                let t = e.task.unwrap();
+                assert!(snap.io_waiters.iter().all(|&(w, _)| w != t), "event {i}");
+                assert_eq!(snap.loop_frozen, snap.ready_len > 0, "event {i}");
+            }
+            EventKind::IoDone if on_loop => {
+                returns += 1;
+                let sentence = narrate::sentence(&trace, i);
+                assert!(sentence.contains("the loop can move again"), "{sentence}");
+                assert!(!snap.loop_frozen, "event {i} is drawn frozen");
+                let loop_state = trace.lane_state(e.lane.unwrap(), i);
+                assert_eq!(
+                    loop_state.map(|(s, _)| s),
+                    Some(State::Running),
+                    "event {i}"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(returns > 0);
+}
+
+#[test]
+fn when_the_loop_starts_a_task_the_loop_is_drawn_running_it() {
+    for (lesson, trace) in every_trace() {
+        for (i, e) in trace.events.iter().enumerate() {
+            let on_loop = e.lane.is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
+            if on_loop && matches!(e.kind, EventKind::TaskStart | EventKind::Resume) {
+                let state = trace.lane_state(e.lane.unwrap(), i);
+                assert_eq!(state, Some((State::Running, e.task)), "{lesson} event {i}");
+            }
         }
     }
 }
 
 #[test]
 fn a_task_that_finished_is_not_running_in_its_own_snapshot() {
-    for lesson in lessons::all()
-        .iter()
-        .filter(|l| l.scenario.tasks.len() < 100)
-    {
-        for config in &lesson.scenario.models {
-            let trace = simulate(&lesson.scenario, config).unwrap();
-            for (e, event) in trace.events.iter().enumerate() {
-                if event.kind == EventKind::TaskFinish {
-                    let task = event.task.unwrap();
-                    assert!(
-                        !trace.snapshots[e].running.contains(&task),
-                        "{} {:?} event {e}",
-                        lesson.id,
-                        config.id
-                    );
-                }
+    for (lesson, trace) in every_trace() {
+        for (i, e) in trace.events.iter().enumerate() {
+            if e.kind == EventKind::TaskFinish {
+                let snap = trace.snapshot(i).unwrap();
+                assert!(
+                    !snap.running.contains(&e.task.unwrap()),
+                    "{lesson} event {i}"
+                );
             }
         }
     }
@@ -62,6 +116,6 @@ fn ten_thousand_waits_are_all_waiting_once_started() {
     for config in &lesson.scenario.models {
         let trace = simulate(&lesson.scenario, config).unwrap();
         let e = trace.event_at(Micros(500_000)).unwrap();
-        assert_eq!(trace.snapshots[e].io_len, 10_000, "{:?}", config.id);
+        assert_eq!(trace.snapshot(e).unwrap().io_len, 10_000, "{:?}", config.id);
     }
 }

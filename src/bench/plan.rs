@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{ModelConfig, ModelId, Scenario, StepKind};
+use crate::sim::models::descriptor;
+use crate::sim::{Measure, ModelConfig, ModelId, Scenario, StepKind};
 
 /// Browsers cap useful workers well below a Python pool's size: larger pools run as this many.
 pub const MAX_WORKERS: usize = 8;
@@ -69,8 +70,8 @@ pub struct ModelPlan {
 
 /// Why a model is not measured, in words for the results table.
 pub fn unmeasured_reason(model: ModelId) -> Option<&'static str> {
-    match model {
-        ModelId::Hybrid => Some("not measured: see asyncio and processes"),
+    match descriptor(model).measure {
+        Measure::Unmeasured(reason) => Some(reason),
         _ => None,
     }
 }
@@ -139,29 +140,24 @@ pub fn plan(
         }
         workers
     };
-    let tasks = scenario.tasks.len();
-    let (workers, fresh) = match config.id {
-        ModelId::Sync => (one_worker(Mode::Sequential, false), false),
-        ModelId::Asyncio => (one_worker(Mode::Cooperative, true), false),
-        ModelId::Threads => (
-            pool(config.workers.map_or(tasks, |w| w as usize), Mode::Locked),
-            false,
-        ),
-        ModelId::ThreadsNogil => (
-            pool(
-                config.workers.map_or(tasks, |w| w as usize),
-                Mode::Sequential,
-            ),
-            false,
-        ),
-        ModelId::Processes => {
-            let cores = config.cores.unwrap_or(crate::sim::DEFAULT_CORES);
-            (
-                pool(config.workers.unwrap_or(cores) as usize, Mode::Sequential),
-                true,
-            )
+    let d = descriptor(config.id);
+    let cores = config.cores.unwrap_or(crate::sim::DEFAULT_CORES) as usize;
+    let size = config.workers.map_or_else(
+        || d.default_workers(scenario.tasks.len(), cores),
+        |w| w as usize,
+    );
+    let (workers, fresh) = match d.measure {
+        Measure::Unmeasured(_) => return None,
+        Measure::Sequential => (one_worker(Mode::Sequential, false), false),
+        Measure::Cooperative => (one_worker(Mode::Cooperative, true), false),
+        Measure::Pool { locked, fresh } => {
+            let mode = if locked {
+                Mode::Locked
+            } else {
+                Mode::Sequential
+            };
+            (pool(size, mode), fresh)
         }
-        ModelId::Hybrid => return None,
     };
     Some(ModelPlan {
         model: config.id,

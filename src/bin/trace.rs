@@ -173,7 +173,11 @@ fn run(args: &Args) -> Result<(), String> {
         outln!("{} ({})\n{}\n", l.title, l.id, l.summary);
     }
     for t in &traces {
-        outln!("== {} ({}) ==", t.model, t.model.title());
+        outln!(
+            "== {} ({}) ==",
+            t.model,
+            sim::models::descriptor(t.model).title
+        );
         out!("{}", timeline::render(t, args.width));
         out!("{}", timeline::stats(t));
         if let Some((_, want)) = lesson

@@ -1,6 +1,9 @@
 //! A model's picture at the playhead (loop, threads and GIL, or processes) above its timeline.
 
-use crate::sim::{LaneKind, Micros, ModelId, Snapshot, State, Trace, PROCESS_RESIDENT};
+use crate::sim::models::descriptor;
+use crate::sim::{
+    LaneId, LaneKind, Micros, Shape, Snapshot, State, TaskId, Trace, PROCESS_RESIDENT,
+};
 
 use super::timeline::{self, Area, LaneIndex, View};
 use super::{Align, Font, Painter, Palette};
@@ -21,10 +24,7 @@ pub fn draw_scene(
     let focus = latest
         .and_then(|e| trace.events.get(e))
         .and_then(|e| e.lane);
-    let empty = Snapshot::default();
-    let snap = latest
-        .and_then(|e| trace.snapshots.get(e))
-        .unwrap_or(&empty);
+    let snap = latest.and_then(|e| trace.snapshot(e)).unwrap_or_default();
     let top = Area {
         x: 10.0,
         y: 8.0,
@@ -33,19 +33,18 @@ pub fn draw_scene(
     };
     let ctx = Ctx {
         trace,
-        index,
-        snap,
+        snap: &snap,
+        latest,
         now,
         pal,
         // Projection (the thick palette) gets larger type.
         font: (top.h / 9.0).clamp(11.0, if pal.thick { 24.0 } else { 17.0 }),
-        started: latest.is_some(),
         focus,
     };
-    match trace.model {
-        ModelId::Sync | ModelId::Asyncio | ModelId::Hybrid => draw_loop(p, &ctx, top),
-        ModelId::Threads | ModelId::ThreadsNogil => draw_workers(p, &ctx, top, LaneKind::Thread),
-        ModelId::Processes => draw_workers(p, &ctx, top, LaneKind::Process),
+    match descriptor(trace.model).shape {
+        Shape::Sequential | Shape::EventLoop { .. } => draw_loop(p, &ctx, top),
+        Shape::ThreadPool { .. } => draw_workers(p, &ctx, top, LaneKind::Thread),
+        Shape::ProcessPool => draw_workers(p, &ctx, top, LaneKind::Process),
     }
     let bottom = Area {
         x: 10.0,
@@ -53,16 +52,20 @@ pub fn draw_scene(
         w: w - 20.0,
         h: h - top_h - 8.0,
     };
-    let view = View { now, end, focus };
+    let view = View {
+        now,
+        end,
+        focus: focus.map(LaneId::index),
+    };
     timeline::draw(p, trace, index, view, bottom, pal);
 }
 
 /// A one-sentence text alternative for the canvas.
 pub fn describe(trace: &Trace, latest: Option<usize>, now: Micros) -> String {
-    let Some(snap) = latest.and_then(|e| trace.snapshots.get(e)) else {
+    let Some(snap) = latest.and_then(|e| trace.snapshot(e)) else {
         return format!("{}: not started.", trace.model.as_str());
     };
-    let names = |ids: &[usize]| {
+    let names = |ids: &[TaskId]| {
         ids.iter()
             .map(|&t| name(trace, t))
             .collect::<Vec<_>>()
@@ -83,7 +86,7 @@ pub fn describe(trace: &Trace, latest: Option<usize>, now: Micros) -> String {
     if snap.io_len > 0 {
         parts.push(format!("{} waiting on I/O", snap.io_len));
     }
-    if let Some(Some(holder)) = snap.gil_holder.first() {
+    if let Some(holder) = snap.gil_holders.first() {
         parts.push(format!("GIL held by {}", name(trace, *holder)));
     }
     if snap.gil_waiters_len > 0 {
@@ -94,26 +97,20 @@ pub fn describe(trace: &Trace, latest: Option<usize>, now: Micros) -> String {
 
 struct Ctx<'a> {
     trace: &'a Trace,
-    index: &'a LaneIndex,
     snap: &'a Snapshot,
+    /// The current event: everything drawn is the state right after it.
+    latest: Option<usize>,
     now: Micros,
     pal: &'a Palette,
     font: f64,
     /// The lane of the current event.
-    focus: Option<usize>,
-    /// Whether any event has happened yet.
-    started: bool,
+    focus: Option<LaneId>,
 }
 
 impl Ctx<'_> {
-    /// What `lane` is doing at the playhead; nothing before the first event has happened.
-    fn state(&self, lane: usize) -> Option<(State, Option<usize>)> {
-        if !self.started {
-            return None;
-        }
-        let i = self.index.at(self.trace, lane, self.now)?;
-        let s = &self.trace.segments[i];
-        Some((s.state, s.task))
+    /// What `lane` shows right after the current event; nothing before the first event.
+    fn state(&self, lane: usize) -> Option<(State, Option<TaskId>)> {
+        self.trace.lane_state(LaneId::new(lane), self.latest?)
     }
 }
 
@@ -133,10 +130,10 @@ fn fit(p: &impl Painter, text: &str, px: f64, width: f64) -> String {
     String::new()
 }
 
-fn name(trace: &Trace, task: usize) -> String {
+fn name(trace: &Trace, task: TaskId) -> String {
     trace
         .task_names
-        .get(task)
+        .get(task.index())
         .cloned()
         .unwrap_or_else(|| format!("task {task}"))
 }
@@ -172,7 +169,7 @@ fn chip(p: &mut impl Painter, x: f64, y: f64, text: &str, px: f64, fill: &str, i
 }
 
 /// A row of task chips that stops with "+N" when the space runs out.
-fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: usize, fill: &str) {
+fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[TaskId], total: usize, fill: &str) {
     let px = ctx.font;
     let mut x = area.x;
     for (shown, &t) in ids.iter().enumerate() {
@@ -218,19 +215,15 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[usize], total: u
 fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let (pal, px, snap) = (ctx.pal, ctx.font, ctx.snap);
     let chef_w = (a.w * 0.36).clamp(120.0, 280.0);
+    let sync = descriptor(ctx.trace.model).shape == Shape::Sequential;
     // Plain code has no loop: its one main thread plays the same part.
-    let loop_lane = ctx.trace.lanes.iter().position(|l| {
-        l.kind == LaneKind::Loop || (ctx.trace.model == ModelId::Sync && l.kind == LaneKind::Thread)
-    });
-    // The snapshot follows the cursor through an instant; the lane's segment only knows time.
-    let state = match (loop_lane.and_then(|l| ctx.state(l)), snap.running.first()) {
-        (Some((State::Blocked, t)), _) => Some((State::Blocked, t)),
-        (_, Some(&t)) => Some((State::Running, Some(t))),
-        (Some((State::Running, _)), None) => Some((State::Idle, None)),
-        (other, None) => other,
-    };
-    let sync = ctx.trace.model == ModelId::Sync;
-    let who = |t: Option<usize>| t.map(|t| name(ctx.trace, t)).unwrap_or_default();
+    let loop_lane = ctx
+        .trace
+        .lanes
+        .iter()
+        .position(|l| l.kind == LaneKind::Loop || (sync && l.kind == LaneKind::Thread));
+    let state = loop_lane.and_then(|l| ctx.state(l));
+    let who = |t: Option<TaskId>| t.map(|t| name(ctx.trace, t)).unwrap_or_default();
     let (fill, headline, sub): (&str, String, String) = match state {
         Some((State::Blocked, t)) => (
             &pal.blocked,
@@ -310,7 +303,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let rx = a.x + chef_w + px;
     let rw = a.w - chef_w - px;
     let row = |k: f64| a.y + k * px * 3.3;
-    let label = if ctx.trace.model == ModelId::Sync {
+    let label = if sync {
         "still to do"
     } else {
         "ready queue (FIFO)"
@@ -420,7 +413,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
     let cores: Vec<usize> = (0..ctx.trace.lanes.len())
         .filter(|&l| ctx.trace.lanes[l].kind == LaneKind::Core)
         .collect();
-    let has_gil = ctx.trace.model == ModelId::Threads;
+    let has_gil = descriptor(ctx.trace.model).shape == Shape::ThreadPool { gil: true };
     let side_w = if has_gil {
         (a.w * 0.3).clamp(100.0, 220.0)
     } else {
@@ -461,7 +454,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         let (state, task) = ctx.state(lane).unwrap_or((State::Idle, None));
         let (color, pattern) = pal.state(state);
         p.round_rect(x, y, cell_w, cell_h, 8.0, &pal.surface);
-        if ctx.focus == Some(lane) {
+        if ctx.focus == Some(LaneId::new(lane)) {
             p.stroke_rect(
                 x,
                 y,
@@ -497,8 +490,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             Align::Left,
         );
         // The GIL token sits on the card of the thread that holds it.
-        let holds =
-            has_gil && task.is_some() && snap.gil_holder.iter().flatten().any(|&h| Some(h) == task);
+        let holds = has_gil && task.is_some_and(|t| snap.gil_holders.contains(&t));
         let own_gil = kind == LaneKind::Process;
         if holds || own_gil {
             let r = (cell_h * 0.36).min(px * 0.9);
@@ -517,7 +509,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
     }
     if has_gil {
         let sx = a.x + a.w - side_w + px * 0.6;
-        let holder = snap.gil_holder.first().copied().flatten();
+        let holder = snap.gil_holders.first().copied();
         p.text(
             sx,
             a.y + px * 0.7,

@@ -36,7 +36,7 @@ impl LaneIndex {
     pub fn new(trace: &Trace) -> Self {
         let mut lanes = vec![Vec::new(); trace.lanes.len()];
         for (i, segment) in trace.segments.iter().enumerate() {
-            if let Some(lane) = lanes.get_mut(segment.lane) {
+            if let Some(lane) = lanes.get_mut(segment.lane.index()) {
                 lane.push(i);
             }
         }

@@ -4,60 +4,60 @@
 //! - Std and serde only. No clock, no threads, no files, no randomness: the same scenario
 //!   gives a byte-identical trace on every machine, natively and in the browser.
 //! - Time is integer microseconds (`Micros`); the event queue breaks ties by sequence.
-//! - One model per file behind one signature (`run(plan, params) -> Result<Trace, _>`), all
-//!   on the same simulated machine (`machine.rs`, with `gil.rs` and `cores.rs`).
-//! - One flat event stream; narration is written as events happen, statistics are totalled
-//!   at the end, and the ASCII timeline (`timeline.rs`) only reads the trace.
+//! - One file per model (`models/`), each with its run function and a `Descriptor` that the
+//!   rest of the app asks instead of matching on model ids.
+//! - The machine (`machine/`) is made of parts with private state (GIL, cores, board,
+//!   recorder) that none of them imports the machine to use.
+//! - One flat event stream; each event is recorded after it is applied, with the snapshot
+//!   of the state right after it. Narration (`narrate.rs`), the ASCII timeline
+//!   (`timeline.rs`) and the consistency checker (`check.rs`) only read the trace.
+//! - Bounded memory (`budget.rs`): a run is estimated before it starts and refused, with a
+//!   message, if it would not fit; no import cycles between the files of `sim`.
 
-mod cores;
-mod engine;
-mod event_loop;
-mod gil;
-mod hybrid;
+mod budget;
+pub mod check;
+mod error;
+mod ids;
 pub mod lessons;
 mod machine;
 mod model;
-mod narrate;
-mod pool;
-mod processes;
-mod record;
+pub mod models;
+pub mod narrate;
+mod plan;
 mod scenario;
-mod sync;
-mod threads;
+mod snapshot;
 mod time;
 pub mod timeline;
 mod trace;
 mod validate;
 
+pub use budget::{Estimate, MAX_EVENTS, MEMORY_BUDGET, RUN_BUDGET};
+pub use error::ScenarioError;
+pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
-    ModelConfig, ModelId, StartMethod, DEFAULT_CORES, DEFAULT_NOGIL_OVERHEAD_PCT,
+    ModelConfig, ModelId, ModelParams, StartMethod, DEFAULT_CORES, DEFAULT_NOGIL_OVERHEAD_PCT,
     DEFAULT_PICKLE_MB_PER_S, DEFAULT_START_METHOD, DEFAULT_SWITCH_INTERVAL_MS, GIL_HANDOFF,
     OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT, THREAD_RESERVED,
     THREAD_RESIDENT,
 };
-pub use scenario::{Scenario, ScenarioError, Step, StepKind, Task};
+pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
+pub use plan::{
+    MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
+    MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
+};
+pub use scenario::{Scenario, Step, StepKind, Task};
+pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
 pub use time::{Bytes, Micros};
-pub use trace::{
-    Event, EventKind, Lane, LaneKind, Segment, Snapshot, State, Stats, Trace, SNAPSHOT_CAP,
-};
-pub use validate::{
-    MAX_CORES, MAX_EVENTS, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES,
-    MAX_STEPS_PER_TASK, MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
-};
+pub use trace::{Event, EventKind, Lane, LaneKind, Segment, State, Stats, Trace};
 
-/// Simulates `scenario` under `model`. Validates both first; the error names the field.
+/// Simulates `scenario` under `model`. Validates both first (the error names the field),
+/// then refuses at once a run too large to fit in memory.
 pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, ScenarioError> {
-    let plan = validate::plan(scenario)?;
+    let plan = plan::compile(scenario)?;
     let params = validate::params(model, plan.tasks.len(), "model")?;
-    validate::budget(&plan, &params)?;
-    match model.id {
-        ModelId::Sync => sync::run(&plan, &params),
-        ModelId::Asyncio => event_loop::run(&plan, &params),
-        ModelId::Hybrid => hybrid::run(&plan, &params),
-        ModelId::Threads => threads::run(&plan, &params, true),
-        ModelId::ThreadsNogil => threads::run(&plan, &params, false),
-        ModelId::Processes => processes::run(&plan, &params),
-    }
+    let d = models::descriptor(model.id);
+    budget::check(d.estimate(&plan, &params), &params)?;
+    (d.run)(&plan, &params)
 }
 
 /// Simulates `scenario` under each of its models (or every model, if it lists none).
@@ -68,4 +68,11 @@ pub fn simulate_all(scenario: &Scenario) -> Result<Vec<Trace>, ScenarioError> {
         .iter()
         .map(|m| simulate(scenario, m))
         .collect()
+}
+
+/// The expected size of `scenario` under `model`, or why it cannot run.
+pub fn estimate(scenario: &Scenario, model: &ModelConfig) -> Result<Estimate, ScenarioError> {
+    let plan = plan::compile(scenario)?;
+    let params = validate::params(model, plan.tasks.len(), "model")?;
+    Ok(models::descriptor(model.id).estimate(&plan, &params))
 }

@@ -1,9 +1,10 @@
-//! Model ids, model parameters (`ModelConfig`) and the documented constants every model uses.
+//! Model ids, model settings as written (`ModelConfig`) and as resolved (`ModelParams`), and
+//! the documented constants every model uses.
 //!
 //! Each constant cites the lesson in `LESSONS.md` it comes from, so a reader can check the
 //! simulation against what real CPython was measured to do.
 
-use super::scenario::ScenarioError;
+use super::error::ScenarioError;
 use super::time::{Bytes, Micros};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -47,18 +48,6 @@ impl ModelId {
             ModelId::Threads => "threads",
             ModelId::ThreadsNogil => "threads-nogil",
             ModelId::Processes => "processes",
-        }
-    }
-
-    /// A short human name for headings.
-    pub fn title(self) -> &'static str {
-        match self {
-            ModelId::Sync => "Plain sequential code",
-            ModelId::Asyncio => "asyncio event loop",
-            ModelId::Hybrid => "asyncio + process pool",
-            ModelId::Threads => "Threads (with the GIL)",
-            ModelId::ThreadsNogil => "Threads (free-threaded, no GIL)",
-            ModelId::Processes => "Processes",
         }
     }
 }
@@ -215,5 +204,31 @@ impl ModelConfig {
     pub fn switch_interval_ms(mut self, ms: f64) -> ModelConfig {
         self.switch_interval_ms = Some(ms);
         self
+    }
+}
+
+/// One model's settings, validated, with defaults filled in by its descriptor's `resolve`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelParams {
+    /// Which model.
+    pub id: ModelId,
+    /// Pool size (threads or processes; 1 for sync and asyncio).
+    pub workers: usize,
+    /// Cores of the simulated machine.
+    pub cores: usize,
+    /// The GIL's switch interval.
+    pub switch: Micros,
+    /// Start-up of one worker process.
+    pub startup: Micros,
+    /// Pickling throughput, in bytes per second.
+    pub pickle_bytes_per_s: f64,
+    /// Cost of one microsecond of Python bytecode, in thousandths (1000 = normal speed).
+    pub cpu_permille: u64,
+}
+
+impl ModelParams {
+    /// How long pickling `bytes` takes one way; zero bytes cost nothing.
+    pub fn pickle_time(&self, bytes: Bytes) -> Micros {
+        Micros((bytes.0 as f64 * 1e6 / self.pickle_bytes_per_s).round() as u64)
     }
 }

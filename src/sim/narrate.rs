@@ -1,46 +1,42 @@
-//! One sentence per event, in the learners' own words from `LESSONS.md`: the chef and the
-//! kitchen, to-do lists sharing one desk, "I am waiting, run someone else", the loop frozen.
+//! Narration, a reader of the finished trace: one sentence per event, in the learners' own
+//! words from `LESSONS.md` (the chef and the kitchen, to-do lists sharing one desk, "I am
+//! waiting, run someone else", the loop frozen). The wording that differs between models
+//! lives in each model's descriptor (`Phrases`).
+//!
+//! Architecture invariant: the engine writes no sentence. Rewording one changes no trace,
+//! and a trace of 90,000 events carries no text.
 
-use super::machine::Machine;
-use super::model::ModelId;
+use super::models::descriptor;
 use super::time::Micros;
-use super::trace::{Event, EventKind};
+use super::trace::{EventKind, LaneKind, Trace};
 
-/// The sentence for `event`; `dur` is the length of the step or wait it starts, if any.
-pub(crate) fn sentence(m: &Machine, event: &Event, dur: Option<Micros>) -> String {
-    let task = event
-        .task
-        .map(|t| m.plan.tasks[t].name.as_str())
-        .unwrap_or("the worker");
+/// The sentence for event `i` of `trace` (empty past the end).
+pub fn sentence(trace: &Trace, i: usize) -> String {
+    let Some(event) = trace.events.get(i) else {
+        return String::new();
+    };
+    let task = event.task.map_or("the worker", |t| trace.task_name(t));
     let lane = event
         .lane
-        .map(|l| m.rec.lanes[l].label.as_str())
-        .unwrap_or("the machine");
-    let d = dur.unwrap_or(Micros::ZERO);
-    let model = m.params.id;
-    let on_loop = matches!(model, ModelId::Asyncio | ModelId::Hybrid) && event.lane == Some(0);
+        .map_or("the machine", |l| trace.lane(l).label.as_str());
+    let d = event.dur.unwrap_or(Micros::ZERO);
+    let phrases = descriptor(trace.model).phrases;
+    let fill = |template: &str| {
+        template
+            .replace("{task}", task)
+            .replace("{lane}", lane)
+            .replace("{d}", &d.to_string())
+    };
+    let on_loop = event
+        .lane
+        .is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
     match event.kind {
-        EventKind::TaskStart => match model {
-            ModelId::Asyncio | ModelId::Hybrid => {
-                format!("The loop starts task {task}: the chef picks up dish {task}.")
-            }
-            ModelId::Sync => format!("Task {task} starts; the others wait their turn, one thing at a time."),
-            ModelId::Processes => {
-                format!("{lane} starts task {task} at its own desk: a separate interpreter with its own memory and GIL.")
-            }
-            ModelId::Threads | ModelId::ThreadsNogil => {
-                format!("{lane} picks task {task} from the to-do lists; all threads share one desk (memory).")
-            }
-        },
+        EventKind::TaskStart => fill(phrases.task_start),
         EventKind::TaskFinish => format!("Task {task} is done, {} after the start.", event.time),
         EventKind::Compute if on_loop => format!(
             "{task} computes for {d} without awaiting: the chef is chopping non-stop and every other dish waits."
         ),
-        EventKind::Compute => match model {
-            ModelId::Threads => format!("{task} runs Python for {d} on {lane}; only the thread holding the GIL may do that."),
-            ModelId::ThreadsNogil => format!("{task} runs Python for {d} on {lane}; there is no GIL, so threads compute in parallel."),
-            _ => format!("{task} computes for {d} on {lane}."),
-        },
+        EventKind::Compute => fill(phrases.compute),
         EventKind::Native if on_loop => {
             format!("{task} calls native code for {d}: it releases the GIL, but the loop thread is still busy, so the loop waits.")
         }
@@ -50,7 +46,7 @@ pub(crate) fn sentence(m: &Machine, event: &Event, dur: Option<Micros>) -> Strin
         EventKind::Await => format!(
             "{task} awaits {d} of I/O: \"I am waiting, run someone else.\" The dish is in the oven; the chef preps the next one."
         ),
-        EventKind::Wake if m.board.loop_busy => format!(
+        EventKind::Wake if trace.snapshot(i).is_some_and(|s| s.loop_frozen) => format!(
             "{task}'s I/O is done and it joins the ready queue, but the loop is busy: it has to wait."
         ),
         EventKind::Wake => format!("{task}'s I/O is done; it joins the ready queue."),
@@ -59,13 +55,7 @@ pub(crate) fn sentence(m: &Machine, event: &Event, dur: Option<Micros>) -> Strin
         EventKind::BlockingCall => format!(
             "{task} makes a blocking call for {d} inside async def. It never yields: the loop is frozen and every other task waits."
         ),
-        EventKind::IoWait => match model {
-            ModelId::Sync => format!("{task} waits {d} for I/O; nothing else can happen meanwhile."),
-            ModelId::Threads => {
-                format!("{task} waits {d} for I/O on {lane}; waiting releases the GIL, so other threads can run.")
-            }
-            _ => format!("{task} waits {d} for I/O on {lane}."),
-        },
+        EventKind::IoWait => fill(phrases.io_wait),
         EventKind::IoDone if on_loop => "The blocking call returns; the loop can move again.".to_string(),
         EventKind::IoDone => format!("{task}'s wait is over."),
         EventKind::GilRequest => {
@@ -74,7 +64,7 @@ pub(crate) fn sentence(m: &Machine, event: &Event, dur: Option<Micros>) -> Strin
         EventKind::GilAcquire => format!("{lane} takes the GIL and runs {task}'s Python."),
         EventKind::GilDropRequest => format!(
             "{lane} has waited a switch interval ({}) for the GIL and asks the holder to drop it.",
-            m.params.switch
+            trace.switch_interval
         ),
         EventKind::GilDrop => {
             format!("{lane} drops the GIL on request and must wait until another thread has taken it.")

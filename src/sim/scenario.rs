@@ -2,12 +2,10 @@
 //!
 //! This is the one serde format behind share links, JSON import/export and the CLI; see
 //! `SCENARIO.md` beside this file. Durations are milliseconds as JSON numbers; validation
-//! (in `validate.rs`) turns them into integer microseconds before anything is simulated.
+//! (in `plan.rs` and `validate.rs`) turns them into integer microseconds before anything is simulated.
 
-use super::model::ModelConfig;
-use super::validate;
+use super::model::{ModelConfig, ModelId};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A workload and the models to run it under.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -140,80 +138,17 @@ impl Scenario {
         Scenario { tasks, models }
     }
 
-    /// Parses and validates a JSON document; the error names the offending field.
-    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        if text.len() > validate::MAX_JSON_BYTES {
-            return Err(ScenarioError::new(
-                "json",
-                format!(
-                    "document is {} bytes; the limit is {}",
-                    text.len(),
-                    validate::MAX_JSON_BYTES
-                ),
-            ));
-        }
-        let scenario: Scenario =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("json", e.to_string()))?;
-        scenario.validate()?;
-        Ok(scenario)
-    }
-
     /// Serialises to pretty JSON (the share and export format).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Checks every field, stopping at the first bad one.
-    pub fn validate(&self) -> Result<(), ScenarioError> {
-        validate::plan(self)?;
-        for (i, m) in self.models.iter().enumerate() {
-            validate::params(m, self.tasks.len(), &format!("models[{i}]"))?;
-            if self.models[..i].iter().any(|o| o.id == m.id) {
-                return Err(ScenarioError::new(
-                    format!("models[{i}].id"),
-                    format!("model {:?} is listed twice", m.id.as_str()),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// The models to run: the listed ones, or every model with defaults if none is listed.
     pub fn model_configs(&self) -> Vec<ModelConfig> {
         if self.models.is_empty() {
-            super::model::ModelId::ALL
-                .into_iter()
-                .map(ModelConfig::new)
-                .collect()
+            ModelId::ALL.into_iter().map(ModelConfig::new).collect()
         } else {
             self.models.clone()
         }
     }
 }
-
-/// A bad scenario: the path of the field (like `tasks[2].steps[0].ms`) and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError {
-    /// Where: a field path, or "json" for a document that does not parse.
-    pub path: String,
-    /// What: a sentence fragment such as "must be a finite number >= 0, got -1".
-    pub message: String,
-}
-
-impl ScenarioError {
-    /// An error at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-        ScenarioError {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for ScenarioError {}

@@ -1,6 +1,7 @@
 //! Text views of a trace: the ASCII timeline (one row per lane, one character per time
 //! bucket), the totals, and the full dump the golden tests compare. Used by the CLI.
 
+use super::narrate;
 use super::time::{Bytes, Micros};
 use super::trace::{LaneKind, State, Trace};
 use std::fmt::Write;
@@ -66,7 +67,7 @@ pub fn render(trace: &Trace, width: usize) -> String {
     // For every shown row and bucket, how long each state covered it.
     let mut cover = vec![[0u64; State::ALL.len()]; shown.len() * width];
     for s in &trace.segments {
-        let row = row_of[s.lane];
+        let row = row_of[s.lane.index()];
         if row == usize::MAX {
             continue;
         }
@@ -156,8 +157,8 @@ pub fn stats(trace: &Trace) -> String {
 /// One event as a line of text: time, kind, task, lane, step, narration.
 pub fn event_line(trace: &Trace, i: usize) -> String {
     let e = &trace.events[i];
-    let task = e.task.map(|t| trace.task_names[t].as_str()).unwrap_or("-");
-    let lane = e.lane.map(|l| trace.lanes[l].label.as_str()).unwrap_or("-");
+    let task = e.task.map_or("-", |t| trace.task_name(t));
+    let lane = e.lane.map_or("-", |l| trace.lane(l).label.as_str());
     let step = e
         .step
         .map(|s| s.to_string())
@@ -166,7 +167,7 @@ pub fn event_line(trace: &Trace, i: usize) -> String {
         "{:>9} {:<16} {task:<8} {lane:<14} step {step:<3} {}",
         e.time.to_string(),
         e.kind.label(),
-        trace.narration[i]
+        narrate::sentence(trace, i)
     )
 }
 

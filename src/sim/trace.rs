@@ -1,15 +1,15 @@
 //! The output of a run: lanes, segments, one flat time-ordered event stream with a snapshot
-//! and a narration sentence per event, and the statistics.
+//! per event (`snapshot.rs`), and the statistics.
 //!
 //! Everything the canvas, the narration panel, the charts and the CLI show is read from a
-//! `Trace`; nothing is recomputed elsewhere.
+//! `Trace`; narration is a reader of it (`narrate.rs`), and nothing is recomputed elsewhere.
 
+use super::ids::{LaneId, StepId, TaskId};
 use super::model::ModelId;
+pub use super::snapshot::State;
+use super::snapshot::{LaneLog, LaneState, Snapshot, Snapshots};
 use super::time::Micros;
 use serde::{Deserialize, Serialize};
-
-/// How many ids a snapshot list keeps; the `_len` fields give the full count.
-pub const SNAPSHOT_CAP: usize = 8;
 
 /// The result of simulating one scenario under one model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,10 +24,12 @@ pub struct Trace {
     pub segments: Vec<Segment>,
     /// Everything that happened, in time order (ties in the order they happened).
     pub events: Vec<Event>,
-    /// The state of the queues right after each event (same length as `events`).
-    pub snapshots: Vec<Snapshot>,
-    /// One sentence per event, in the learners' words (same length as `events`).
-    pub narration: Vec<String>,
+    /// The queues right after each event (one per event; read with `Trace::snapshot`).
+    pub snapshots: Snapshots,
+    /// Every lane's state right after each event (read with `Trace::lane_state`).
+    pub lane_log: LaneLog,
+    /// The GIL's switch interval the run used (for narration).
+    pub switch_interval: Micros,
     /// Totals.
     pub stats: Stats,
 }
@@ -62,8 +64,8 @@ pub enum LaneKind {
 /// A lane in one state over a span of time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
-    /// Index into `Trace::lanes`.
-    pub lane: usize,
+    /// The lane.
+    pub lane: LaneId,
     /// Start, inclusive.
     pub start: Micros,
     /// End, exclusive.
@@ -71,57 +73,7 @@ pub struct Segment {
     /// What the lane was doing.
     pub state: State,
     /// The task concerned, if any.
-    pub task: Option<usize>,
-}
-
-/// What a lane is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    /// Executing on a core (Python bytecode or native code).
-    Running,
-    /// Waiting for I/O or a timer, not using a core or the GIL.
-    WaitingIo,
-    /// Wanting to run Python but waiting for the GIL.
-    WaitingGil,
-    /// Stuck in a blocking call that freezes the event loop.
-    Blocked,
-    /// A worker process starting up.
-    Starting,
-    /// Pickling arguments or results across a process boundary.
-    Pickling,
-    /// The event loop waiting with nothing ready to run.
-    Idle,
-    /// Ready to run, waiting for its turn (on the loop, or for a free core).
-    Ready,
-}
-
-impl State {
-    /// Every state, in legend order.
-    pub const ALL: [State; 8] = [
-        State::Running,
-        State::Ready,
-        State::WaitingIo,
-        State::WaitingGil,
-        State::Blocked,
-        State::Starting,
-        State::Pickling,
-        State::Idle,
-    ];
-
-    /// A short label: "running", "waiting for I/O", ...
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Running => "running",
-            State::WaitingIo => "waiting for I/O",
-            State::WaitingGil => "waiting for the GIL",
-            State::Blocked => "blocked (loop frozen)",
-            State::Starting => "starting",
-            State::Pickling => "pickling",
-            State::Idle => "idle",
-            State::Ready => "ready, waiting its turn",
-        }
-    }
+    pub task: Option<TaskId>,
 }
 
 /// One thing that happened.
@@ -132,11 +84,14 @@ pub struct Event {
     /// What.
     pub kind: EventKind,
     /// The task it concerns, if any.
-    pub task: Option<usize>,
+    pub task: Option<TaskId>,
     /// The lane it happened on, if any.
-    pub lane: Option<usize>,
-    /// The task's current step index (for code highlighting), if any.
-    pub step: Option<usize>,
+    pub lane: Option<LaneId>,
+    /// The task's current step (for code highlighting), if any.
+    pub step: Option<StepId>,
+    /// The length of the step, wait or start-up it begins, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dur: Option<Micros>,
 }
 
 /// The closed list of things that can happen.
@@ -225,29 +180,6 @@ impl EventKind {
     }
 }
 
-/// The queues right after an event. Lists keep the first `SNAPSHOT_CAP` entries.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Snapshot {
-    /// Tasks ready to run and waiting their turn (the loop's ready queue, or a pool's queue).
-    pub ready: Vec<usize>,
-    /// Length of the whole ready queue.
-    pub ready_len: usize,
-    /// Tasks waiting for I/O, soonest first, with the time each will wake.
-    pub io_waiters: Vec<(usize, Micros)>,
-    /// How many tasks wait for I/O in all.
-    pub io_len: usize,
-    /// The task holding each interpreter's GIL (one entry per process; empty without a GIL).
-    pub gil_holder: Vec<Option<usize>>,
-    /// Tasks waiting for a GIL, first in line first.
-    pub gil_waiters: Vec<usize>,
-    /// How many tasks wait for a GIL in all.
-    pub gil_waiters_len: usize,
-    /// True while the loop runs something that cannot yield and other tasks are ready.
-    pub loop_frozen: bool,
-    /// Tasks executing on a core right now.
-    pub running: Vec<usize>,
-}
-
 /// Totals for one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
@@ -269,14 +201,14 @@ impl Trace {
     /// For code highlighting: each task's current step index right after event `index`
     /// (`None` before it starts and after it finishes). Replays the stream, so it is meant
     /// for pause and step, not for every frame.
-    pub fn task_steps_at(&self, index: usize) -> Vec<Option<usize>> {
+    pub fn task_steps_at(&self, index: usize) -> Vec<Option<StepId>> {
         let mut steps = vec![None; self.task_names.len()];
         for e in self.events.iter().take(index.saturating_add(1)) {
             if let Some(t) = e.task {
-                steps[t] = if e.kind == EventKind::TaskFinish {
+                steps[t.index()] = if e.kind == EventKind::TaskFinish {
                     None
                 } else {
-                    e.step.or(steps[t])
+                    e.step.or(steps[t.index()])
                 };
             }
         }
@@ -288,5 +220,27 @@ impl Trace {
         self.events
             .partition_point(|e| e.time <= time)
             .checked_sub(1)
+    }
+
+    /// The queues right after event `index` (`None` past the end).
+    pub fn snapshot(&self, index: usize) -> Option<Snapshot> {
+        self.snapshots.get(index)
+    }
+
+    /// What `lane` shows right after event `index`.
+    pub fn lane_state(&self, lane: LaneId, index: usize) -> LaneState {
+        self.lane_log.at(lane, index)
+    }
+
+    /// The name of `task`.
+    pub fn task_name(&self, task: TaskId) -> &str {
+        self.task_names
+            .get(task.index())
+            .map_or("?", String::as_str)
+    }
+
+    /// The lane with this id.
+    pub fn lane(&self, lane: LaneId) -> &Lane {
+        &self.lanes[lane.index()]
     }
 }

@@ -7,7 +7,8 @@ use yew::prelude::*;
 use crate::bench::client::{self, WorkerStatus};
 use crate::bench::runner::{Machine, Report};
 use crate::sim::lessons::CUSTOM;
-use crate::sim::{Micros, ModelId, Scenario};
+use crate::sim::models::descriptor;
+use crate::sim::{Micros, Scenario};
 
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
@@ -315,7 +316,7 @@ pub fn app() -> Html {
         .scenario
         .models
         .iter()
-        .any(|m| matches!(m.id, ModelId::Asyncio | ModelId::Hybrid));
+        .any(|m| descriptor(m.id).shape.has_loop());
     let notice = (!view.ignored.is_empty()).then(|| {
         html! {
             <p class="notice" role="status" id="notice">

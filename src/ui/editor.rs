@@ -8,7 +8,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
-use crate::sim::{ModelConfig, ModelId, Scenario, StartMethod, Step, StepKind, Task};
+use crate::sim::models::descriptor;
+use crate::sim::{ModelConfig, ModelId, Scenario, Setting, StartMethod, Step, StepKind, Task};
 
 use super::state::Session;
 
@@ -234,20 +235,20 @@ pub fn editor(props: &EditorProps) -> Html {
             let cores = edit.reform(move |e: InputEvent| Edit::Cores(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let switch = edit.reform(move |e: InputEvent| Edit::Switch(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let start = edit.reform(move |e: Event| Edit::Start(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
-            let pooled = !matches!(id, ModelId::Sync | ModelId::Asyncio);
+            let d = descriptor(id);
             let method = m.start_method.map_or("", |s| s.as_str());
             html! {
                 <span class="params">
-                    if pooled {
+                    if d.uses(Setting::Workers) {
                         <label>{ "workers " }<input type="text" inputmode="numeric" placeholder="default" value={text(m.workers)} oninput={workers} /></label>
                     }
                     <label>{ "cores " }<input type="text" inputmode="numeric" placeholder="4" value={text(m.cores)} oninput={cores} /></label>
-                    if id == ModelId::Threads {
+                    if d.uses(Setting::SwitchInterval) {
                         <label>{ "switch interval (ms) " }<input type="text" inputmode="decimal" placeholder="5"
                             value={raw.borrow().get(&format!("switch.{}", id.as_str())).cloned().or(m.switch_interval_ms.map(|v| v.to_string())).unwrap_or_default()}
                             oninput={switch} /></label>
                     }
-                    if matches!(id, ModelId::Processes | ModelId::Hybrid) {
+                    if d.uses(Setting::StartMethod) {
                         <label>{ "start method " }
                             <select onchange={start}>
                                 <option value="" selected={method.is_empty()}>{ "default (forkserver)" }</option>

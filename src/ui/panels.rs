@@ -4,7 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::{Bytes, EventKind, Micros, ModelId};
+use crate::sim::models::descriptor;
+use crate::sim::{narrate, Bytes, EventKind, Micros, ModelId};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
@@ -12,14 +13,7 @@ use crate::bench::runner::{ModelResult, Report};
 
 /// A model's name as learners read it.
 pub fn model_name(id: ModelId) -> &'static str {
-    match id {
-        ModelId::Sync => "Sync (one after another)",
-        ModelId::Asyncio => "asyncio (one event loop)",
-        ModelId::Hybrid => "asyncio + process pool",
-        ModelId::Threads => "Threads (with the GIL)",
-        ModelId::ThreadsNogil => "Threads (free-threaded, no GIL)",
-        ModelId::Processes => "Processes",
-    }
+    descriptor(id).label
 }
 
 #[derive(Properties, PartialEq)]
@@ -38,7 +32,7 @@ pub fn narration(props: &NarrationProps) -> Html {
     let (who, sentence) = match props.current {
         Some((t, e)) => {
             let trace = &props.session.traces[t];
-            (Some(model_name(trace.model)), trace.narration[e].clone())
+            (Some(model_name(trace.model)), narrate::sentence(trace, e))
         }
         None if props.embed => (
             None,
@@ -103,7 +97,7 @@ pub fn code_panel(props: &CodeProps) -> Html {
                         ev.step.map(Some)
                     }
                 })??;
-            code.lines.get(task)?.get(step).copied()
+            code.lines.get(task.index())?.get(step.index()).copied()
         });
     let tabs = session.traces.iter().enumerate().map(|(i, t)| {
         let pinned = pinned.clone();

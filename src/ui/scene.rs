@@ -61,7 +61,7 @@ pub fn scene(props: &SceneProps) -> Html {
     };
     let caption = props.latest.map_or_else(
         || "Not started.".to_string(),
-        |e| trace.narration[e].clone(),
+        |e| crate::sim::narrate::sentence(trace, e),
     );
     let alt = describe(trace, props.latest, props.time);
     html! {

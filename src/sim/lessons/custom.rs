@@ -2,9 +2,9 @@
 //! written for each model so that the code panel can follow it step by step.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use super::{Lesson, ModelCode, Question};
+use crate::sim::models::descriptor;
 use crate::sim::{simulate, ModelId, Scenario, StepKind};
 
 /// The id a custom lesson carries in place of a preset's.
@@ -59,27 +59,73 @@ pub fn custom(scenario: Scenario) -> Lesson {
     }
 }
 
-/// A Python identifier for a task name.
-fn ident(name: &str, index: usize) -> String {
-    let mut id: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
+/// Names the generated code uses itself, or that would shadow a module it imports: a task
+/// function called like one of these would break the program.
+const TAKEN: [&str; 16] = [
+    "asyncio",
+    "time",
+    "concurrent",
+    "kitchen",
+    "crunch",
+    "numpy_work",
+    "fetch",
+    "main",
+    "loop",
+    "pool",
+    "task",
+    "print",
+    "range",
+    "list",
+    "threading",
+    "multiprocessing",
+];
+
+/// Python's keywords, soft keywords included (`keyword.kwlist` and `softkwlist`, 3.12).
+const KEYWORDS: [&str; 39] = [
+    "false", "none", "true", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case", "type", "_",
+];
+
+/// A Python identifier for each task name: lower case, never a keyword or a name the
+/// program uses, and distinct even when names differ only in case or punctuation.
+fn idents<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    names
+        .enumerate()
+        .map(|(index, name)| {
+            let mut id: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
+                id = format!("task_{index}_{id}");
             }
+            if KEYWORDS.contains(&id.as_str()) || TAKEN.contains(&id.as_str()) {
+                id.push_str("_task");
+            }
+            let base = id.clone();
+            let mut n = 2;
+            while !seen.insert(id.clone()) {
+                id = format!("{base}_{n}");
+                n += 1;
+            }
+            id
         })
-        .collect();
-    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
-        id = format!("task_{index}_{id}");
-    }
-    id
+        .collect()
 }
 
 /// Writes the scenario as Python for one model, noting the line of every step.
 fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
-    let is_async = matches!(model, ModelId::Asyncio | ModelId::Hybrid);
+    let code = descriptor(model).code;
+    let is_async = code.is_async;
     let mut out = String::new();
     let mut line = 1u32;
     let mut push = |out: &mut String, text: &str| {
@@ -88,17 +134,7 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         line += 1;
         line - 1
     };
-    let header = match model {
-        ModelId::Sync => "import time",
-        ModelId::Asyncio => "import asyncio\nimport time",
-        ModelId::Hybrid => {
-            "import asyncio\nimport time\nfrom concurrent.futures import ProcessPoolExecutor"
-        }
-        ModelId::Threads | ModelId::ThreadsNogil => {
-            "import time\nfrom concurrent.futures import ThreadPoolExecutor"
-        }
-        ModelId::Processes => "import time\nfrom concurrent.futures import ProcessPoolExecutor",
-    };
+    let header = code.imports;
     for l in header.lines() {
         push(&mut out, l);
     }
@@ -109,40 +145,47 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
     push(&mut out, "");
     let mut lines = Vec::new();
     let mut names = Vec::new();
+    let ids = idents(
+        scenario
+            .tasks
+            .iter()
+            .take(CODE_TASKS)
+            .map(|t| t.name.as_str()),
+    );
     for (i, task) in scenario.tasks.iter().enumerate() {
         if i >= CODE_TASKS {
             lines.push(vec![0; task.steps.len()]);
             continue;
         }
-        let name = ident(&task.name, i);
+        let name = ids[i].clone();
         let def = if is_async { "async def" } else { "def" };
         push(&mut out, &format!("{def} {name}():"));
         let mut row = Vec::new();
         for step in &task.steps {
             let (ms, s) = (step.ms, step.ms / 1000.0);
-            let text = match (step.kind, model) {
-                (StepKind::Cpu, ModelId::Hybrid) => format!(
+            let text = match step.kind {
+                StepKind::Cpu if code.offload_cpu => format!(
                     "    await loop.run_in_executor(pool, crunch, {ms})   # CPU in a process"
                 ),
-                (StepKind::Cpu, _) if is_async => {
+                StepKind::Cpu if is_async => {
                     format!("    crunch({ms})                 # {ms} ms of Python, no await")
                 }
-                (StepKind::Cpu, _) => {
+                StepKind::Cpu => {
                     format!("    crunch({ms})                 # {ms} ms of Python")
                 }
-                (StepKind::NativeCpu, _) => {
+                StepKind::NativeCpu => {
                     format!("    numpy_work({ms})             # C code; releases the GIL")
                 }
-                (StepKind::AwaitIo, _) if is_async => {
+                StepKind::AwaitIo if is_async => {
                     format!("    await asyncio.sleep({s})     # I am waiting, run someone else")
                 }
-                (StepKind::AwaitIo, _) => {
+                StepKind::AwaitIo => {
                     format!("    time.sleep({s})              # waiting releases the GIL")
                 }
-                (StepKind::BlockingIo, _) if is_async => {
+                StepKind::BlockingIo if is_async => {
                     format!("    fetch({ms})                  # blocking call: the loop freezes")
                 }
-                (StepKind::BlockingIo, _) => {
+                StepKind::BlockingIo => {
                     format!("    fetch({ms})                  # blocking call, {ms} ms")
                 }
             };
@@ -166,40 +209,15 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         push(&mut out, "");
     }
     let calls = names.join(", ");
-    let mut main = String::new();
-    match model {
-        ModelId::Sync => {
-            let _ = write!(
-                main,
-                "for task in [{calls}]:\n    task()                         # one after another"
-            );
-        }
-        ModelId::Asyncio => {
-            let _ = write!(
-                main,
-                "async def main():\n    await asyncio.gather({})\n\nasyncio.run(main())",
-                names
-                    .iter()
-                    .map(|n| format!("{n}()"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        ModelId::Hybrid => {
-            let _ = write!(main, "async def main():\n    global loop, pool\n    loop = asyncio.get_running_loop()\n    with ProcessPoolExecutor() as pool:\n        await asyncio.gather({})\n\nasyncio.run(main())", names.iter().map(|n| format!("{n}()")).collect::<Vec<_>>().join(", "));
-        }
-        ModelId::Threads | ModelId::ThreadsNogil => {
-            let note = if model == ModelId::ThreadsNogil {
-                "   # python3.14t: no GIL"
-            } else {
-                ""
-            };
-            let _ = write!(main, "with ThreadPoolExecutor() as pool:{note}\n    for task in [{calls}]:\n        pool.submit(task)");
-        }
-        ModelId::Processes => {
-            let _ = write!(main, "if __name__ == \"__main__\":\n    with ProcessPoolExecutor() as pool:\n        for task in [{calls}]:\n            pool.submit(task)");
-        }
-    }
+    let awaits = names
+        .iter()
+        .map(|n| format!("{n}()"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let main = code
+        .main
+        .replace("{calls}", &calls)
+        .replace("{awaits}", &awaits);
     for l in main.lines() {
         push(&mut out, l);
     }
@@ -272,5 +290,22 @@ mod tests {
         assert_eq!(lesson.scenario.models.len(), ModelId::ALL.len());
         assert!(lesson.code[0].source.contains("and 38 more tasks"));
         assert_eq!(lesson.code[0].lines[40], vec![0]);
+    }
+
+    #[test]
+    fn task_names_become_distinct_identifiers_that_break_nothing() {
+        let ids = idents(["A", "a", "a!", "time", "class", "9 lives", ""].into_iter());
+        assert_eq!(
+            ids,
+            vec![
+                "a",
+                "a_2",
+                "a_",
+                "time_task",
+                "class_task",
+                "task_5_9_lives",
+                "task_6_"
+            ]
+        );
     }
 }

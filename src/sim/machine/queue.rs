@@ -1,7 +1,8 @@
 //! The clock's event queue: pending wake-ups ordered by time, then by the order they were
 //! scheduled, so that ties always resolve the same way.
 
-use super::time::Micros;
+use crate::sim::ids::{CoreId, ProcId, ThreadId};
+use crate::sim::time::Micros;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -10,17 +11,17 @@ use std::collections::BinaryHeap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Wake {
     /// A thread's computation may have finished.
-    WorkDone { thread: usize, ver: u64 },
+    WorkDone { thread: ThreadId, ver: u64 },
     /// A thread's sleep or I/O wait ends.
-    SleepDone { thread: usize, ver: u64 },
+    SleepDone { thread: ThreadId, ver: u64 },
     /// A core's time slice ends.
-    Quantum { core: usize, ver: u64 },
-    /// The first GIL waiter of a process has waited a full switch interval.
-    GilTimer { proc: usize, ver: u64 },
+    SliceOver { core: CoreId, ver: u64 },
+    /// A GIL waiter has waited a full switch interval.
+    GilTimer { proc: ProcId, ver: u64 },
     /// A thread handed the GIL has woken up and takes it.
-    Handoff { thread: usize },
+    Handoff { thread: ThreadId },
     /// A parked thread is told to look for work again.
-    Unpark { thread: usize },
+    Unpark { thread: ThreadId },
     /// A model's own timer, such as an asyncio sleep.
     Timer { token: usize },
 }

@@ -1,0 +1,126 @@
+//! Bounded memory: before simulating, an estimate of a run's events and lanes, turned into
+//! bytes and refused when over budget with a message naming what to reduce; while
+//! simulating, the machine stops a run whose records pass the same budget.
+//!
+//! Architecture invariant: any scenario inside the caps of `plan.rs` either simulates within
+//! `MEMORY_BUDGET` (all its models together) or is refused before its first event.
+
+use super::error::ScenarioError;
+use super::model::{ModelId, ModelParams, OS_QUANTUM};
+use super::plan::Plan;
+use super::scenario::StepKind;
+use super::time::Bytes;
+
+/// The memory all the runs of one scenario may hold: 256 MB (of a 4 GB wasm heap).
+pub const MEMORY_BUDGET: usize = 256_000_000;
+/// What one run may hold: a scenario compares at most every model once.
+pub const RUN_BUDGET: usize = MEMORY_BUDGET / ModelId::ALL.len();
+/// The most events one run may record, whatever its memory.
+pub const MAX_EVENTS: usize = 500_000;
+/// Bytes one event costs at most on average: the event (48), its snapshot diff (a mask and
+/// the parts that changed, ~40 on average and 400 at most) and its lane changes (~24); the
+/// keyframes every 32 events add a full snapshot (<= 400) shared by 32 events.
+pub const EVENT_BYTES: u64 = 160;
+/// Bytes one lane costs: its row, label, open segment and change log.
+pub const LANE_BYTES: u64 = 160;
+/// Bytes one task costs in a trace: its name, latency and finish time.
+pub const TASK_BYTES: u64 = 120;
+
+/// How a model will load the machine, for the estimate.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Load {
+    /// OS threads that may want a core at once (loop, pool threads, worker processes).
+    pub threads: usize,
+    /// Threads that share one GIL (0 or 1 where no GIL is contended).
+    pub gil_threads: usize,
+    /// Worker processes that start up and pickle.
+    pub processes: usize,
+    /// Timeline rows besides the cores.
+    pub lanes: usize,
+}
+
+/// A run's expected size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Estimate {
+    /// Events it will record, at most about.
+    pub events: u64,
+    /// Timeline rows.
+    pub lanes: u64,
+    /// Bytes of records.
+    pub bytes: u64,
+}
+
+/// Estimates a run. Forced GIL switches every switch interval and OS time slices on
+/// oversubscribed cores are the only things that multiply events beyond a few per step,
+/// task and process; both are counted from the work that causes them, start-up and
+/// pickling included.
+pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimate {
+    let steps = plan.steps().count() as u64;
+    let tasks = plan.tasks.len() as u64;
+    let mut events = 8 * steps + 6 * tasks + 4 * load.processes as u64;
+    let sum = |kinds: &[StepKind]| -> Vec<u64> {
+        plan.tasks
+            .iter()
+            .map(|t| {
+                t.steps
+                    .iter()
+                    .filter(|s| kinds.contains(&s.kind))
+                    .map(|s| s.dur.0)
+                    .sum()
+            })
+            .collect()
+    };
+    // GIL contention needs two threads wanting Python; the longest task can run alone.
+    if load.gil_threads > 1 {
+        let python = sum(&[StepKind::Cpu]);
+        let rest = python.iter().sum::<u64>() - python.iter().max().copied().unwrap_or(0);
+        events += 8 * rest / params.switch.0.max(1);
+    }
+    // Time slices need more runnable threads than cores; every microsecond of core work
+    // counts, start-up and pickling too.
+    if load.threads > params.cores {
+        let compute: u64 = sum(&[StepKind::Cpu, StepKind::NativeCpu]).iter().sum();
+        let startup = load.processes as u64 * params.startup.0;
+        let pickling: u64 = if load.processes > 0 {
+            plan.tasks
+                .iter()
+                .map(|t| params.pickle_time(t.send).0 + params.pickle_time(t.recv).0)
+                .sum()
+        } else {
+            0
+        };
+        events += 4 * (compute + startup + pickling) / OS_QUANTUM.0;
+    }
+    let lanes = (load.lanes + params.cores) as u64;
+    Estimate {
+        events,
+        lanes,
+        bytes: events * EVENT_BYTES + lanes * LANE_BYTES + tasks * TASK_BYTES,
+    }
+}
+
+/// Refuses, before simulating, a run whose estimate passes `MAX_EVENTS` or `RUN_BUDGET`.
+pub(crate) fn check(estimate: Estimate, params: &ModelParams) -> Result<(), ScenarioError> {
+    let what = "use fewer tasks, fewer workers or cores, or shorter steps";
+    if estimate.events > MAX_EVENTS as u64 {
+        return Err(ScenarioError::new(
+            "scenario",
+            format!(
+                "too large to simulate under {}: about {} events (the limit is {MAX_EVENTS}); {what}",
+                params.id, estimate.events
+            ),
+        ));
+    }
+    if estimate.bytes > RUN_BUDGET as u64 {
+        return Err(ScenarioError::new(
+            "scenario",
+            format!(
+                "too large to simulate under {}: about {} of memory (the limit is {}); {what}",
+                params.id,
+                Bytes(estimate.bytes),
+                Bytes(RUN_BUDGET as u64)
+            ),
+        ));
+    }
+    Ok(())
+}

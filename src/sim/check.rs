@@ -1,0 +1,164 @@
+//! The consistency checker: for every event of a trace, what its narration claims must be
+//! what its snapshot shows. Who runs, who holds or waits for the GIL, who is ready, who
+//! waits on I/O, what the event's lane shows, and that the loop is frozen exactly while a
+//! call that cannot yield (a blocking call, or a step with no `await`) runs on it and other
+//! tasks are ready. Tests run it over every lesson and over random scenarios.
+
+use super::ids::TaskId;
+use super::models::descriptor;
+use super::models::descriptor::Shape;
+use super::snapshot::SNAPSHOT_CAP;
+use super::trace::{EventKind, LaneKind, State, Trace};
+
+/// Every disagreement between an event and its snapshot, as "event N (kind): what".
+pub fn check(trace: &Trace) -> Vec<String> {
+    let mut problems = Vec::new();
+    let gil = !matches!(
+        descriptor(trace.model).shape,
+        Shape::ThreadPool { gil: false }
+    );
+    let mut loop_busy = false;
+    for (i, snap) in trace.snapshots.iter().enumerate() {
+        let e = &trace.events[i];
+        let mut fail = |what: String| {
+            problems.push(format!(
+                "event {i} ({} at {}): {what}",
+                e.kind.label(),
+                e.time
+            ))
+        };
+        let on_loop = e.lane.is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
+        if on_loop {
+            loop_busy = matches!(
+                e.kind,
+                EventKind::BlockingCall | EventKind::Compute | EventKind::Native
+            );
+        }
+        let frozen = loop_busy && snap.ready_len > 0;
+        if snap.loop_frozen != frozen {
+            fail(format!(
+                "the loop is drawn {} but {}",
+                if snap.loop_frozen { "frozen" } else { "free" },
+                if frozen {
+                    "a call that cannot yield runs while tasks are ready"
+                } else {
+                    "nothing that blocks it runs with tasks ready"
+                }
+            ));
+        }
+        let lane_state = e.lane.and_then(|l| trace.lane_state(l, i));
+        let mut lane_is = |want: State| {
+            if lane_state.map(|(s, _)| s) != Some(want) {
+                fail(format!(
+                    "its lane shows {lane_state:?}, not {}",
+                    want.label()
+                ));
+            }
+        };
+        match e.kind {
+            EventKind::Compute | EventKind::Native | EventKind::Spawn => {
+                lane_is(if e.kind == EventKind::Spawn {
+                    State::Starting
+                } else {
+                    State::Running
+                })
+            }
+            EventKind::PickleSend | EventKind::PickleRecv => lane_is(State::Pickling),
+            EventKind::IoWait => lane_is(State::WaitingIo),
+            EventKind::BlockingCall => lane_is(State::Blocked),
+            EventKind::GilRequest | EventKind::GilDrop => lane_is(State::WaitingGil),
+            EventKind::Preempt => lane_is(State::Ready),
+            EventKind::LoopIdle => lane_is(State::Idle),
+            EventKind::TaskStart | EventKind::Resume | EventKind::IoDone if on_loop => {
+                lane_is(State::Running)
+            }
+            _ => {}
+        }
+        let Some(t) = e.task else {
+            if e.kind == EventKind::LoopIdle && snap.ready_len > 0 {
+                fail("the loop idles with tasks ready".into());
+            }
+            continue;
+        };
+        let name = trace.task_name(t);
+        let running = listed(&snap.running, snap.running_len, t);
+        let ready = listed(&snap.ready, snap.ready_len, t);
+        let io_tasks: Vec<TaskId> = snap.io_waiters.iter().map(|&(t, _)| t).collect();
+        let io = listed(&io_tasks, snap.io_len, t);
+        let waits_gil = listed(&snap.gil_waiters, snap.gil_waiters_len, t);
+        let holds_gil = snap.gil_holders.contains(&t);
+        let mut want = |ok: Option<bool>, what: &str| {
+            if ok == Some(false) {
+                fail(format!("{name} {what}"));
+            }
+        };
+        match e.kind {
+            EventKind::TaskStart | EventKind::Resume => {
+                want(ready.map(|r| !r), "is still in the ready queue");
+                want(io.map(|w| !w), "still waits on I/O");
+            }
+            EventKind::TaskFinish => {
+                want(running.map(|r| !r), "is still running");
+                want(ready.map(|r| !r), "is still ready");
+                want(io.map(|w| !w), "still waits on I/O");
+                want(waits_gil.map(|w| !w), "still waits for the GIL");
+                want(Some(!holds_gil), "still holds a GIL");
+            }
+            EventKind::Compute => {
+                want(running, "is not running");
+                if gil {
+                    want(Some(holds_gil), "runs Python without holding the GIL");
+                }
+            }
+            EventKind::Native | EventKind::PickleSend | EventKind::PickleRecv => {
+                want(running, "is not running");
+                want(Some(!holds_gil), "holds the GIL in code that releases it");
+            }
+            EventKind::Dispatch => want(running, "is not running"),
+            EventKind::Preempt => want(running.map(|r| !r), "is still running"),
+            EventKind::Await | EventKind::IoWait => {
+                want(io, "is not listed as waiting on I/O");
+                want(running.map(|r| !r), "is still running");
+                want(Some(!holds_gil), "holds the GIL while it waits");
+            }
+            EventKind::BlockingCall => {
+                want(io.map(|w| !w), "is listed as waiting on I/O, but the selector does not know about a blocking call");
+                want(running.map(|r| !r), "is drawn running while it blocks");
+            }
+            EventKind::IoDone => want(io.map(|w| !w), "still waits on I/O"),
+            EventKind::Wake | EventKind::ResultBack => {
+                want(ready, "is not in the ready queue");
+                want(io.map(|w| !w), "still waits on I/O");
+            }
+            EventKind::Submit => {
+                want(running.map(|r| !r), "is still running on the loop");
+                want(ready.map(|r| !r), "is still ready");
+            }
+            EventKind::GilRequest | EventKind::GilDropRequest => {
+                want(waits_gil, "does not wait for the GIL");
+                want(running.map(|r| !r), "runs while it waits for the GIL");
+            }
+            EventKind::GilDrop => {
+                want(Some(!holds_gil), "still holds the GIL");
+                want(waits_gil, "does not wait for the GIL again");
+                want(running.map(|r| !r), "is still running");
+            }
+            EventKind::GilRelease => want(Some(!holds_gil), "still holds the GIL"),
+            EventKind::GilAcquire => want(Some(holds_gil), "does not hold the GIL"),
+            EventKind::LoopIdle | EventKind::Spawn | EventKind::ProcessReady => {}
+        }
+    }
+    problems
+}
+
+/// Whether `t` is in a capped list: `Some(true/false)` when the list is whole, `None` when
+/// it was cut at `SNAPSHOT_CAP` and `t` is not among those kept.
+fn listed(list: &[TaskId], len: usize, t: TaskId) -> Option<bool> {
+    if list.contains(&t) {
+        Some(true)
+    } else if len <= SNAPSHOT_CAP {
+        Some(false)
+    } else {
+        None
+    }
+}

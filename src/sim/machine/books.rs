@@ -1,0 +1,118 @@
+//! The machine's books: recording an event with the snapshot of the state it left
+//! behind, and closing them at the end of a run into a `Trace` with its statistics.
+
+use super::{Machine, ThreadId};
+use crate::sim::ids::{LaneId, StepId, TaskId};
+use crate::sim::snapshot::{Snapshot, SNAPSHOT_CAP};
+use crate::sim::time::Micros;
+use crate::sim::trace::{Event, EventKind, Stats, Trace};
+
+impl Machine<'_> {
+    /// Records an event that has already been applied, with the state as it is now.
+    /// `dur` is the length of the step or wait it starts, if any.
+    pub fn emit(
+        &mut self,
+        kind: EventKind,
+        task: Option<TaskId>,
+        lane: Option<LaneId>,
+        step: Option<StepId>,
+        dur: Option<Micros>,
+    ) {
+        let event = Event {
+            time: self.now,
+            kind,
+            task,
+            lane,
+            step,
+            dur,
+        };
+        let snapshot = self.snapshot();
+        self.rec.record(event, snapshot);
+    }
+
+    /// Records that `task` finished now.
+    pub fn finish_task(&mut self, task: TaskId, lane: Option<LaneId>) {
+        self.finished[task.index()] = Some(self.now);
+        self.emit(EventKind::TaskFinish, Some(task), lane, None, None);
+    }
+
+    /// Closes the books: lanes end now, statistics are totalled.
+    pub fn finish(self, memory_reserved: u64, memory_resident: u64) -> Trace {
+        let makespan = self
+            .finished
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(Micros::ZERO);
+        let end = self.now.max(makespan);
+        let stats = Stats {
+            makespan,
+            task_latency: self.finished.iter().map(|f| f.unwrap_or(end)).collect(),
+            cpu_busy_per_core: self.cores.busy(),
+            gil_wait: self.gil_wait,
+            memory_reserved,
+            memory_resident,
+        };
+        let r = self.rec.finish(end);
+        Trace {
+            model: self.params.id,
+            task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
+            switch_interval: self.params.switch,
+            lanes: r.lanes,
+            segments: r.segments,
+            events: r.events,
+            snapshots: r.snapshots,
+            lane_log: r.lane_log,
+            stats,
+        }
+    }
+
+    /// The state right now, as a snapshot shows it.
+    pub(super) fn snapshot(&self) -> Snapshot {
+        let (ready, ready_len) = self.board.ready_view();
+        let (io_waiters, io_len) = self.board.io_view();
+        // A finished task may still sit on its thread until the model moves on: it is not
+        // running and holds nothing.
+        let live = |task: &TaskId| self.finished[task.index()].is_none();
+        let task_of = |t: ThreadId| self.threads[t.index()].busy_with();
+        let mut gil_holders = Vec::new();
+        let mut gil_waiters = Vec::new();
+        let mut gil_waiters_len = 0;
+        for g in self.procs.iter().filter_map(|p| p.gil.as_ref()) {
+            if gil_holders.len() < SNAPSHOT_CAP {
+                gil_holders.extend(g.holder().and_then(task_of).filter(live));
+            }
+            gil_waiters_len += g.waiting();
+            if gil_waiters.len() < SNAPSHOT_CAP {
+                let room = SNAPSHOT_CAP - gil_waiters.len();
+                gil_waiters.extend(g.waiters().filter_map(task_of).take(room));
+            }
+        }
+        let mut running = Vec::new();
+        let mut running_len = 0;
+        for task in self
+            .cores
+            .occupants()
+            .filter_map(|(_, t)| task_of(t))
+            .filter(live)
+        {
+            running_len += 1;
+            if running.len() < SNAPSHOT_CAP {
+                running.push(task);
+            }
+        }
+        Snapshot {
+            ready,
+            ready_len,
+            io_waiters,
+            io_len,
+            gil_holders,
+            gil_waiters,
+            gil_waiters_len,
+            loop_frozen: self.board.loop_frozen(),
+            running,
+            running_len,
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! The simulated computer every model runs on: interpreters, OS threads and cores, made of
+//! parts with private state (`Gil`, `Cores`, `Board`, `Recorder`) that decide and record,
+//! and the main loop that pops wake-ups and asks a model's `Driver` what each thread does.
+//!
+//! Architecture invariants:
+//! - The machine knows nothing about asyncio or pools: a model is a `Driver` that answers
+//!   "what does this thread do now?"; the machine decides when it can (GIL, free core).
+//! - Apply, then record: every event is recorded after the change it reports has been made,
+//!   and its snapshot is cut at that moment, so the snapshot of event i is the state right
+//!   after i. An action's own event (`announce`) is recorded once the action has started.
+//! - None of the parts imports this file; they answer with decisions that this file turns
+//!   into wake-ups and events.
+//! - Memory is bounded: a run that would hold more than `MEMORY_BUDGET` bytes of records, or
+//!   more than `MAX_EVENTS` events, stops with an error naming what to reduce.
+
+pub(crate) mod board;
+mod books;
+mod cores;
+mod dispatch;
+mod gil;
+mod holding;
+mod queue;
+mod recorder;
+
+use crate::sim::budget::{MAX_EVENTS, MEMORY_BUDGET};
+use crate::sim::error::ScenarioError;
+use crate::sim::ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
+use crate::sim::model::{ModelParams, OS_QUANTUM};
+use crate::sim::plan::Plan;
+use crate::sim::snapshot::LaneState;
+use crate::sim::time::{Bytes, Micros};
+use crate::sim::trace::{EventKind, LaneKind, State};
+use board::{Board, IoKey};
+use cores::Cores;
+use gil::Gil;
+use queue::{Queue, Wake};
+use recorder::Recorder;
+
+/// What a driver tells a thread to do next. Each action may carry the event that announces
+/// it, which the machine records once the action has been applied.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Action {
+    /// Use a core for `work`; `python` work also needs the interpreter's GIL. `state` is how
+    /// the lane shows it (running, starting or pickling); `announce` is recorded when the
+    /// work first gets its core (and GIL).
+    Compute {
+        python: bool,
+        task: Option<TaskId>,
+        step: Option<StepId>,
+        work: Micros,
+        state: State,
+        announce: EventKind,
+    },
+    /// Wait `dur` without a core or the GIL, shown as `state`. With `io`, the task is listed
+    /// among the I/O waiters (a blocking call inside `async def` is not: the selector does
+    /// not know about it).
+    Sleep {
+        task: Option<TaskId>,
+        step: Option<StepId>,
+        dur: Micros,
+        state: State,
+        announce: EventKind,
+        io: bool,
+    },
+    /// Wait until the driver unparks this thread, shown as `state` (or as nothing).
+    Park {
+        state: Option<State>,
+        announce: Option<EventKind>,
+    },
+    /// The thread is done for good.
+    Exit,
+}
+
+/// A model: decides what each thread does and reacts to its own timers.
+pub(crate) trait Driver {
+    /// Thread `thread` finished what it was doing (or was unparked): what now?
+    fn next(&mut self, m: &mut Machine, thread: ThreadId) -> Action;
+    /// A timer the driver scheduled with `Machine::timer` went off.
+    fn timer(&mut self, m: &mut Machine, token: usize);
+}
+
+/// Where a thread is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Parked,
+    Sleeping,
+    WantGil,
+    Handoff,
+    WantCore,
+    OnCore(CoreId),
+    Exited,
+}
+
+/// An action in progress.
+#[derive(Clone, Copy, Debug)]
+struct Work {
+    task: Option<TaskId>,
+    step: Option<StepId>,
+    /// The whole length, for the announcing event.
+    total: Micros,
+    remaining: Micros,
+    state: State,
+    /// Recorded when the work first runs, then cleared.
+    announce: Option<EventKind>,
+    /// Finished: the thread is between actions, and snapshots show it doing nothing.
+    done: bool,
+}
+
+/// One OS thread.
+struct Thread {
+    proc: ProcId,
+    lane: LaneId,
+    phase: Phase,
+    work: Option<Work>,
+    /// Bumped whenever a scheduled completion becomes stale.
+    ver: u64,
+    /// When the current stretch on a core began.
+    run_start: Micros,
+    /// When the thread began waiting for the GIL, for the statistics.
+    gil_since: Option<Micros>,
+    io_key: Option<IoKey>,
+}
+
+impl Thread {
+    /// The task of the current or just finished action, for the events it causes.
+    fn task(&self) -> Option<TaskId> {
+        self.work.and_then(|w| w.task)
+    }
+
+    /// The task the thread is working on right now, for snapshots.
+    fn busy_with(&self) -> Option<TaskId> {
+        self.work.filter(|w| !w.done).and_then(|w| w.task)
+    }
+}
+
+/// One interpreter; `gil` is `None` in a free-threaded build.
+struct Proc {
+    gil: Option<Gil>,
+    /// How many threads live here; GIL events are only worth recording with two or more.
+    threads: usize,
+}
+
+/// The simulated computer.
+pub(crate) struct Machine<'p> {
+    pub plan: &'p Plan,
+    pub params: &'p ModelParams,
+    pub now: Micros,
+    pub board: Board,
+    queue: Queue,
+    threads: Vec<Thread>,
+    procs: Vec<Proc>,
+    cores: Cores,
+    core_lanes: Vec<LaneId>,
+    rec: Recorder,
+    gil_wait: Micros,
+    finished: Vec<Option<Micros>>,
+}
+
+impl<'p> Machine<'p> {
+    /// An empty machine for one run.
+    pub fn new(plan: &'p Plan, params: &'p ModelParams) -> Machine<'p> {
+        Machine {
+            plan,
+            params,
+            now: Micros::ZERO,
+            board: Board::default(),
+            queue: Queue::default(),
+            threads: Vec::new(),
+            procs: Vec::new(),
+            cores: Cores::new(0, OS_QUANTUM),
+            core_lanes: Vec::new(),
+            rec: Recorder::default(),
+            gil_wait: Micros::ZERO,
+            finished: vec![None; plan.tasks.len()],
+        }
+    }
+
+    /// Adds an interpreter, with or without a GIL.
+    pub fn add_proc(&mut self, with_gil: bool) -> ProcId {
+        let gil = with_gil.then(|| Gil::new(self.params.switch));
+        self.procs.push(Proc { gil, threads: 0 });
+        ProcId::new(self.procs.len() - 1)
+    }
+
+    /// Adds a timeline row.
+    pub fn add_lane(&mut self, kind: LaneKind, label: String, proc: Option<ProcId>) -> LaneId {
+        self.rec.add_lane(kind, label, proc.map(ProcId::index))
+    }
+
+    /// Adds a thread to `proc`, drawn on `lane`.
+    pub fn add_thread(&mut self, proc: ProcId, lane: LaneId) -> ThreadId {
+        self.procs[proc.index()].threads += 1;
+        self.threads.push(Thread {
+            proc,
+            lane,
+            phase: Phase::Parked,
+            work: None,
+            ver: 0,
+            run_start: Micros::ZERO,
+            gil_since: None,
+            io_key: None,
+        });
+        ThreadId::new(self.threads.len() - 1)
+    }
+
+    /// How many threads there are.
+    pub fn thread_count(&self) -> usize {
+        self.threads.len()
+    }
+
+    /// The lane thread `t` is drawn on.
+    pub fn lane_of(&self, t: ThreadId) -> LaneId {
+        self.threads[t.index()].lane
+    }
+
+    /// Adds the core lanes; call once, after the model's own lanes.
+    pub fn add_cores(&mut self) {
+        self.cores = Cores::new(self.params.cores, OS_QUANTUM);
+        for i in 0..self.params.cores {
+            let lane = self
+                .rec
+                .add_lane(LaneKind::Core, format!("core {}", i + 1), None);
+            self.core_lanes.push(lane);
+        }
+    }
+
+    /// Shows `lane` in `state` from now on (for the lanes a driver owns, such as task lanes).
+    pub fn set_lane(&mut self, lane: LaneId, state: LaneState) {
+        self.rec.set(lane, self.now, state);
+    }
+
+    /// Schedules a driver timer.
+    pub fn timer(&mut self, at: Micros, token: usize) {
+        self.queue.push(at, Wake::Timer { token });
+    }
+
+    /// Wakes a parked thread (after everything else due now).
+    pub fn unpark(&mut self, t: ThreadId) {
+        if self.threads[t.index()].phase == Phase::Parked {
+            self.queue.push(self.now, Wake::Unpark { thread: t });
+        }
+    }
+
+    /// How long pickling `bytes` takes one way; zero bytes cost nothing.
+    pub fn pickle_time(&self, bytes: Bytes) -> Micros {
+        self.params.pickle_time(bytes)
+    }
+
+    /// Runs the driver until nothing is left to happen.
+    pub fn run<D: Driver>(&mut self, driver: &mut D) -> Result<(), ScenarioError> {
+        for t in 0..self.threads.len() {
+            self.advance(driver, ThreadId::new(t));
+        }
+        let mut steps = 0u64;
+        while let Some((at, wake)) = self.queue.pop() {
+            self.now = at;
+            match wake {
+                Wake::WorkDone { thread, ver } if self.threads[thread.index()].ver == ver => {
+                    self.work_done(thread);
+                    self.advance(driver, thread)
+                }
+                Wake::SleepDone { thread, ver } if self.threads[thread.index()].ver == ver => {
+                    if let Some(key) = self.threads[thread.index()].io_key.take() {
+                        self.board.io_remove(key);
+                    }
+                    self.work_done(thread);
+                    self.advance(driver, thread)
+                }
+                Wake::SliceOver { core, ver } => self.slice_over(core, ver),
+                Wake::GilTimer { proc, ver } => self.gil_timer(proc, ver),
+                Wake::Handoff { thread } => self.handoff_done(thread),
+                Wake::Unpark { thread } if self.threads[thread.index()].phase == Phase::Parked => {
+                    self.advance(driver, thread)
+                }
+                Wake::Timer { token } => driver.timer(self, token),
+                Wake::WorkDone { .. } | Wake::SleepDone { .. } | Wake::Unpark { .. } => {}
+            }
+            steps += 1;
+            if self.rec.event_count() > MAX_EVENTS {
+                return Err(ScenarioError::new(
+                    "scenario",
+                    format!("too large to simulate: more than {MAX_EVENTS} events; use fewer tasks, fewer workers or shorter steps"),
+                ));
+            }
+            if steps % 4096 == 0 && self.rec.bytes() > MEMORY_BUDGET {
+                return Err(ScenarioError::new(
+                    "scenario",
+                    format!(
+                        "too large to simulate: its records would pass {} of memory; use fewer tasks, fewer workers or shorter steps",
+                        Bytes(MEMORY_BUDGET as u64)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The thread's action is over; it keeps its core and GIL until its next action.
+    fn work_done(&mut self, t: ThreadId) {
+        if let Some(w) = self.threads[t.index()].work.as_mut() {
+            w.done = true;
+        }
+    }
+
+    /// The thread finished its action (or was just started or unparked): start the next one.
+    fn advance<D: Driver>(&mut self, driver: &mut D, t: ThreadId) {
+        // The finished work stays with the thread until the next action replaces it, so that
+        // a GIL release is recorded with the task that held it.
+        let action = driver.next(self, t);
+        let lane = self.threads[t.index()].lane;
+        match action {
+            Action::Compute {
+                python,
+                task,
+                step,
+                work,
+                state,
+                announce,
+            } => {
+                let th = &self.threads[t.index()];
+                let needs_gil = python && self.procs[th.proc.index()].gil.is_some();
+                let holds = self.holds_gil(t);
+                self.threads[t.index()].work = Some(Work {
+                    task,
+                    step,
+                    total: work,
+                    remaining: work,
+                    state,
+                    announce: Some(announce),
+                    done: false,
+                });
+                if holds && !needs_gil {
+                    self.release_gil(t);
+                }
+                match self.threads[t.index()].phase {
+                    Phase::OnCore(_) if !needs_gil || holds => self.start_on_core(t),
+                    _ => {
+                        self.release_core(t);
+                        if needs_gil && !holds {
+                            self.request_gil(t);
+                        } else {
+                            self.want_core(t);
+                        }
+                    }
+                }
+            }
+            Action::Sleep {
+                task,
+                step,
+                dur,
+                state,
+                announce,
+                io,
+            } => {
+                self.release_core(t);
+                self.release_gil(t);
+                let now = self.now;
+                let th = &mut self.threads[t.index()];
+                th.phase = Phase::Sleeping;
+                th.ver += 1;
+                th.work = Some(Work {
+                    task,
+                    step,
+                    total: dur,
+                    remaining: dur,
+                    state,
+                    announce: None,
+                    done: false,
+                });
+                let ver = th.ver;
+                if let (true, Some(task)) = (io, task) {
+                    self.threads[t.index()].io_key = Some(self.board.io_add(task, now + dur));
+                }
+                self.rec.set(lane, now, Some((state, task)));
+                self.queue
+                    .push(now + dur, Wake::SleepDone { thread: t, ver });
+                self.emit(announce, task, Some(lane), step, Some(dur));
+            }
+            Action::Park { state, announce } => {
+                self.release_core(t);
+                self.release_gil(t);
+                self.threads[t.index()].phase = Phase::Parked;
+                self.threads[t.index()].work = None;
+                self.rec.set(lane, self.now, state.map(|s| (s, None)));
+                if let Some(kind) = announce {
+                    self.emit(kind, None, Some(lane), None, None);
+                }
+            }
+            Action::Exit => {
+                self.release_core(t);
+                self.release_gil(t);
+                self.threads[t.index()].phase = Phase::Exited;
+                self.threads[t.index()].work = None;
+                self.rec.set(lane, self.now, None);
+            }
+        }
+    }
+}

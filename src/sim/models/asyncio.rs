@@ -1,0 +1,56 @@
+//! The `asyncio` model: one event loop on one thread, `asyncio.run(gather(...))` (lessons
+//! 1-4, 10). The loop itself is `event_loop.rs`, shared with `hybrid`.
+
+use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::event_loop::Loop;
+use crate::sim::budget::Load;
+use crate::sim::error::ScenarioError;
+use crate::sim::machine::Machine;
+use crate::sim::model::{ModelId, ModelParams, TASK_RESIDENT};
+use crate::sim::plan::Plan;
+use crate::sim::trace::Trace;
+
+/// Everything the app asks about `asyncio`.
+pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
+    id: ModelId::Asyncio,
+    title: "asyncio event loop",
+    label: "asyncio (one event loop)",
+    shape: Shape::EventLoop { pool: false },
+    settings: &[Setting::Cores],
+    default_workers: DefaultWorkers::One,
+    default_overhead_pct: 0.0,
+    phrases: Phrases {
+        task_start: "The loop starts task {task}: the chef picks up dish {task}.",
+        compute: "{task} computes for {d} on {lane}.",
+        io_wait: "{task} waits {d} for I/O on {lane}.",
+    },
+    code: Code {
+        imports: "import asyncio\nimport time",
+        is_async: true,
+        offload_cpu: false,
+        main: "async def main():\n    await asyncio.gather({awaits})\n\nasyncio.run(main())",
+    },
+    measure: Measure::Cooperative,
+    run,
+    load,
+};
+
+fn load(plan: &Plan, _params: &ModelParams) -> Load {
+    Load {
+        threads: 1,
+        gil_threads: 1,
+        processes: 0,
+        lanes: 1 + plan.tasks.len(),
+    }
+}
+
+/// Runs `plan` on one asyncio event loop.
+fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
+    let mut m = Machine::new(plan, params);
+    let (mut driver, _) = Loop::new(&mut m);
+    m.add_cores();
+    m.run(&mut driver)?;
+    // One thread (already there for any Python program) plus ~1.5 KB per task (lesson 10).
+    let tasks = plan.tasks.len() as u64 * TASK_RESIDENT.0;
+    Ok(m.finish(tasks, tasks))
+}

@@ -1,0 +1,226 @@
+//! What the rest of the app asks about a model, in one place per model: its names, the
+//! shape of its picture, the settings that apply, how its settings resolve to `ModelParams`,
+//! the sentences that differ between models, how its Python is written and how the browser
+//! measures it for real. Each model file exports one `Descriptor`; nothing outside the
+//! model files matches on a model id to learn these things.
+
+use crate::sim::budget::{Estimate, Load};
+use crate::sim::error::ScenarioError;
+use crate::sim::model::{self, ModelConfig, ModelId, ModelParams};
+use crate::sim::plan::{count, number, Plan, MAX_CORES, MAX_PROCESSES, MAX_THREADS};
+use crate::sim::time::Micros;
+use crate::sim::trace::Trace;
+
+/// Everything about one model that is not its simulation loop.
+pub struct Descriptor {
+    /// The stable id.
+    pub id: ModelId,
+    /// A short heading: "asyncio event loop".
+    pub title: &'static str,
+    /// The name on a results row or panel: "asyncio (one event loop)".
+    pub label: &'static str,
+    /// How its picture is drawn.
+    pub shape: Shape,
+    /// The settings a learner may change, in the editor's order.
+    pub settings: &'static [Setting],
+    /// Pool size when the scenario gives none.
+    pub default_workers: DefaultWorkers,
+    /// Extra cost of Python bytecode in percent when the scenario gives none.
+    pub default_overhead_pct: f64,
+    /// The sentences that differ between models.
+    pub phrases: Phrases,
+    /// How the workload is written in Python for this model.
+    pub code: Code,
+    /// How the browser reproduces it for real.
+    pub measure: Measure,
+    /// Runs a plan (the simulation loop, in the model's file).
+    pub(crate) run: fn(&Plan, &ModelParams) -> Result<Trace, ScenarioError>,
+    /// How the model loads the machine, for the memory estimate.
+    pub(crate) load: fn(&Plan, &ModelParams) -> Load,
+}
+
+/// The picture a model draws above its timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One thread doing one thing at a time (drawn like a loop with no switching).
+    Sequential,
+    /// An event loop with its ready queue and I/O waiters; `pool` adds a process pool.
+    EventLoop { pool: bool },
+    /// Threads of one interpreter, sharing a GIL or not.
+    ThreadPool { gil: bool },
+    /// Worker processes, each with its own interpreter and GIL.
+    ProcessPool,
+}
+
+impl Shape {
+    /// True for models that run an asyncio event loop.
+    pub fn has_loop(self) -> bool {
+        matches!(self, Shape::EventLoop { .. })
+    }
+}
+
+/// A setting of `ModelConfig` that a model reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// `workers`: pool size.
+    Workers,
+    /// `cores`: cores of the machine.
+    Cores,
+    /// `switch_interval_ms`: the GIL's switch interval.
+    SwitchInterval,
+    /// `start_method`: how processes start.
+    StartMethod,
+    /// `pickle_mb_per_s`: pickling throughput.
+    PickleRate,
+    /// `nogil_overhead_pct`: free-threaded slowdown.
+    NogilOverhead,
+    /// `startup_ms`: measured start-up of one process.
+    Startup,
+}
+
+/// Where a pool's default size comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultWorkers {
+    /// One thread (sync, asyncio).
+    One,
+    /// One thread per task (`ThreadPoolExecutor` sized to the work).
+    PerTask,
+    /// One process per core (`ProcessPoolExecutor()` uses `os.cpu_count()`).
+    PerCore,
+}
+
+/// Sentence templates for the events whose wording depends on the model. `{task}`, `{lane}`
+/// and `{d}` (the step's length) are filled in by `narrate`.
+#[derive(Clone, Copy, Debug)]
+pub struct Phrases {
+    /// A task begins.
+    pub task_start: &'static str,
+    /// A Python step begins on a thread or process (not on the loop thread).
+    pub compute: &'static str,
+    /// A thread waits for I/O.
+    pub io_wait: &'static str,
+}
+
+/// How the scenario is written in Python for this model.
+#[derive(Clone, Copy, Debug)]
+pub struct Code {
+    /// The import lines.
+    pub imports: &'static str,
+    /// Tasks are `async def` coroutines.
+    pub is_async: bool,
+    /// CPU steps are sent to a process pool with `run_in_executor`.
+    pub offload_cpu: bool,
+    /// The program's last lines: `{calls}` is the task functions, `{awaits}` their calls.
+    pub main: &'static str,
+}
+
+/// How the browser measures the model for real (see `bench::plan`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// Not measured, with the reason shown in the results table.
+    Unmeasured(&'static str),
+    /// One worker runs every task one after another.
+    Sequential,
+    /// One worker interleaves the tasks at their waits, like an event loop.
+    Cooperative,
+    /// A pool of workers; `locked` workers take turns with a shared lock (the GIL);
+    /// `fresh` workers are started for the run and their start-up counts (processes).
+    Pool { locked: bool, fresh: bool },
+}
+
+impl Descriptor {
+    /// The pool size when the scenario gives none.
+    pub fn default_workers(&self, tasks: usize, cores: usize) -> usize {
+        match self.default_workers {
+            DefaultWorkers::One => 1,
+            DefaultWorkers::PerTask => tasks.min(MAX_THREADS as usize),
+            DefaultWorkers::PerCore => cores,
+        }
+    }
+
+    /// True if the model reads `setting`.
+    pub fn uses(&self, setting: Setting) -> bool {
+        self.settings.contains(&setting)
+    }
+
+    /// Validates `config` (found at `path`, like `models[1]`) for a scenario of `tasks`
+    /// tasks, and fills in this model's defaults.
+    pub fn resolve(
+        &self,
+        config: &ModelConfig,
+        tasks: usize,
+        path: &str,
+    ) -> Result<ModelParams, ScenarioError> {
+        let cores = count(
+            config.cores.unwrap_or(model::DEFAULT_CORES),
+            1,
+            MAX_CORES,
+            format!("{path}.cores"),
+        )?;
+        let max_workers = match self.shape {
+            Shape::ProcessPool | Shape::EventLoop { pool: true } => MAX_PROCESSES,
+            _ => MAX_THREADS,
+        };
+        let workers = count(
+            config
+                .workers
+                .unwrap_or(self.default_workers(tasks, cores) as u32),
+            1,
+            max_workers,
+            format!("{path}.workers"),
+        )?;
+        let switch_ms = number(
+            config
+                .switch_interval_ms
+                .unwrap_or(model::DEFAULT_SWITCH_INTERVAL_MS),
+            0.05,
+            1000.0,
+            || format!("{path}.switch_interval_ms"),
+        )?;
+        let mb_per_s = number(
+            config
+                .pickle_mb_per_s
+                .unwrap_or(model::DEFAULT_PICKLE_MB_PER_S),
+            0.01,
+            100_000.0,
+            || format!("{path}.pickle_mb_per_s"),
+        )?;
+        let overhead = number(
+            config
+                .nogil_overhead_pct
+                .unwrap_or(self.default_overhead_pct),
+            0.0,
+            1000.0,
+            || format!("{path}.nogil_overhead_pct"),
+        )?;
+        // Only a build without the GIL pays the per-bytecode overhead.
+        let cpu_permille = if self.uses(Setting::NogilOverhead) {
+            1000 + (overhead * 10.0).round() as u64
+        } else {
+            1000
+        };
+        let startup = match config.startup_ms {
+            Some(ms) => {
+                Micros::from_ms(number(ms, 0.0, 60_000.0, || format!("{path}.startup_ms"))?)
+            }
+            None => config
+                .start_method
+                .unwrap_or(model::DEFAULT_START_METHOD)
+                .startup(),
+        };
+        Ok(ModelParams {
+            id: self.id,
+            workers,
+            cores,
+            switch: Micros::from_ms(switch_ms),
+            startup,
+            pickle_bytes_per_s: mb_per_s * 1e6,
+            cpu_permille,
+        })
+    }
+
+    /// The run's expected size.
+    pub(crate) fn estimate(&self, plan: &Plan, params: &ModelParams) -> Estimate {
+        crate::sim::budget::estimate(plan, params, (self.load)(plan, params))
+    }
+}

@@ -1,0 +1,217 @@
+//! The event-loop driver behind `asyncio` and `hybrid`: one loop on one thread,
+//! `asyncio.run(gather(...))`.
+//!
+//! Rules (lessons 1-4): one task runs at a time; `await` is the only switch point; the
+//! ready queue is first in, first out; timers wake tasks into the ready queue; a CPU step,
+//! native call or blocking call runs to completion on the loop thread while every other
+//! task waits (the loop is frozen). With an `Executor`, CPU steps go to a process pool
+//! instead (`hybrid.rs`).
+
+use super::executor::{Executor, Outcome};
+use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
+use crate::sim::machine::board::IoKey;
+use crate::sim::machine::{Action, Driver, Machine};
+use crate::sim::scenario::StepKind;
+use crate::sim::trace::{EventKind, LaneKind, State};
+
+/// The loop's thread: always the machine's first.
+pub(crate) const LOOP_THREAD: ThreadId = ThreadId(0);
+
+/// One coroutine's progress.
+#[derive(Clone, Copy, Default)]
+struct Coro {
+    next: usize,
+    started: bool,
+    io: Option<IoKey>,
+}
+
+/// The loop driver.
+pub(crate) struct Loop {
+    coros: Vec<Coro>,
+    current: Option<TaskId>,
+    /// The step that is blocking the loop, so its end can be recorded.
+    blocking: Option<(TaskId, StepId)>,
+    loop_lane: LaneId,
+    first_task_lane: usize,
+    done: usize,
+    exec: Option<Executor>,
+}
+
+impl Loop {
+    /// Adds the loop's process, thread and lanes (one per task) and queues every task.
+    pub(crate) fn new(m: &mut Machine) -> (Loop, ProcId) {
+        let proc = m.add_proc(true);
+        let loop_lane = m.add_lane(LaneKind::Loop, "event loop".to_string(), Some(proc));
+        let t = m.add_thread(proc, loop_lane);
+        debug_assert_eq!(t, LOOP_THREAD);
+        let n = m.plan.tasks.len();
+        let mut first_task_lane = 0;
+        for i in 0..n {
+            let task = TaskId::new(i);
+            let label = format!("task {}", m.plan.tasks[i].name);
+            let lane = m.add_lane(LaneKind::Task, label, Some(proc));
+            if i == 0 {
+                first_task_lane = lane.index();
+            }
+            m.set_lane(lane, Some((State::Ready, Some(task))));
+            m.board.push_ready(task);
+        }
+        let driver = Loop {
+            coros: vec![Coro::default(); n],
+            current: None,
+            blocking: None,
+            loop_lane,
+            first_task_lane,
+            done: 0,
+            exec: None,
+        };
+        (driver, proc)
+    }
+
+    /// Sends CPU steps to `exec` from now on.
+    pub(crate) fn with_executor(mut self, exec: Executor) -> Loop {
+        self.exec = Some(exec);
+        self
+    }
+
+    fn task_lane(&self, task: TaskId) -> LaneId {
+        LaneId::new(self.first_task_lane + task.index())
+    }
+
+    fn show(&self, m: &mut Machine, task: TaskId, state: Option<State>) {
+        m.set_lane(self.task_lane(task), state.map(|s| (s, Some(task))));
+    }
+
+    /// A task's awaited result (a timer or the pool) is in: it joins the ready queue.
+    fn make_ready(&mut self, m: &mut Machine, task: TaskId, kind: EventKind) {
+        m.board.push_ready(task);
+        self.show(m, task, Some(State::Ready));
+        let step = self.coros[task.index()]
+            .next
+            .checked_sub(1)
+            .map(StepId::new);
+        m.emit(kind, Some(task), Some(self.task_lane(task)), step, None);
+        m.unpark(LOOP_THREAD);
+    }
+
+    /// What the loop thread does next.
+    fn loop_next(&mut self, m: &mut Machine) -> Action {
+        let lane = Some(self.loop_lane);
+        m.board.set_loop_busy(false);
+        if let Some((task, step)) = self.blocking.take() {
+            // The call returned: the coroutine goes on, and the loop can move again.
+            self.show(m, task, Some(State::Running));
+            m.set_lane(self.loop_lane, Some((State::Running, Some(task))));
+            m.emit(EventKind::IoDone, Some(task), lane, Some(step), None);
+        }
+        loop {
+            let Some(c) = self.current else {
+                if let Some(c) = m.board.pop_ready() {
+                    let coro = &mut self.coros[c.index()];
+                    let kind = if coro.started {
+                        EventKind::Resume
+                    } else {
+                        EventKind::TaskStart
+                    };
+                    coro.started = true;
+                    let step = coro
+                        .next
+                        .min(m.plan.tasks[c.index()].steps.len().saturating_sub(1));
+                    self.current = Some(c);
+                    self.show(m, c, Some(State::Running));
+                    m.set_lane(self.loop_lane, Some((State::Running, Some(c))));
+                    m.emit(kind, Some(c), lane, Some(StepId::new(step)), None);
+                    continue;
+                }
+                if self.done == self.coros.len() {
+                    return Action::Exit;
+                }
+                return Action::Park {
+                    state: Some(State::Idle),
+                    announce: Some(EventKind::LoopIdle),
+                };
+            };
+            let j = self.coros[c.index()].next;
+            let Some(&step) = m.plan.tasks[c.index()].steps.get(j) else {
+                self.current = None;
+                self.done += 1;
+                self.show(m, c, None);
+                m.finish_task(c, lane);
+                continue;
+            };
+            self.coros[c.index()].next += 1;
+            let (task, stepi, dur) = (Some(c), Some(StepId::new(j)), step.dur);
+            match (step.kind, self.exec.as_mut()) {
+                (StepKind::Cpu | StepKind::NativeCpu, Some(exec)) => {
+                    exec.submit(m, c, StepId::new(j));
+                    self.current = None;
+                    self.show(m, c, Some(State::WaitingIo));
+                    m.emit(EventKind::Submit, task, lane, stepi, Some(dur));
+                }
+                (StepKind::Cpu | StepKind::NativeCpu, None) => {
+                    m.board.set_loop_busy(true);
+                    let python = step.kind == StepKind::Cpu;
+                    return Action::Compute {
+                        python,
+                        task,
+                        step: stepi,
+                        work: dur,
+                        state: State::Running,
+                        announce: if python {
+                            EventKind::Compute
+                        } else {
+                            EventKind::Native
+                        },
+                    };
+                }
+                (StepKind::BlockingIo, _) => {
+                    m.board.set_loop_busy(true);
+                    self.blocking = Some((c, StepId::new(j)));
+                    self.show(m, c, Some(State::Blocked));
+                    return Action::Sleep {
+                        task,
+                        step: stepi,
+                        dur,
+                        state: State::Blocked,
+                        announce: EventKind::BlockingCall,
+                        io: false,
+                    };
+                }
+                (StepKind::AwaitIo, _) => {
+                    self.coros[c.index()].io = Some(m.board.io_add(c, m.now + dur));
+                    m.timer(m.now + dur, c.index());
+                    self.current = None;
+                    self.show(m, c, Some(State::WaitingIo));
+                    m.emit(EventKind::Await, task, lane, stepi, Some(dur));
+                }
+            }
+        }
+    }
+}
+
+impl Driver for Loop {
+    fn next(&mut self, m: &mut Machine, t: ThreadId) -> Action {
+        if t == LOOP_THREAD {
+            return self.loop_next(m);
+        }
+        loop {
+            let exec = self
+                .exec
+                .as_mut()
+                .filter(|e| e.owns(t))
+                .expect("only an executor's workers share the loop's machine");
+            match exec.next(m, t) {
+                Outcome::Act(action) => return action,
+                Outcome::Done(task) => self.make_ready(m, task, EventKind::ResultBack),
+            }
+        }
+    }
+
+    fn timer(&mut self, m: &mut Machine, token: usize) {
+        let task = TaskId::new(token);
+        if let Some(key) = self.coros[token].io.take() {
+            m.board.io_remove(key);
+        }
+        self.make_ready(m, task, EventKind::Wake);
+    }
+}

@@ -1,0 +1,76 @@
+//! The `hybrid` model (lesson 13): an asyncio front with a process pool behind it. CPU
+//! steps go to the pool with `loop.run_in_executor(pool, fn)`; the coroutine awaits the
+//! future, so the loop stays free for I/O. Blocking calls still freeze the loop.
+
+use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::event_loop::Loop;
+use super::executor::Executor;
+use crate::sim::budget::Load;
+use crate::sim::error::ScenarioError;
+use crate::sim::ids::ThreadId;
+use crate::sim::machine::Machine;
+use crate::sim::model::{ModelId, ModelParams, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT};
+use crate::sim::plan::Plan;
+use crate::sim::trace::{LaneKind, Trace};
+
+/// Everything the app asks about `hybrid`.
+pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
+    id: ModelId::Hybrid,
+    title: "asyncio + process pool",
+    label: "asyncio + process pool",
+    shape: Shape::EventLoop { pool: true },
+    settings: &[
+        Setting::Workers,
+        Setting::Cores,
+        Setting::StartMethod,
+        Setting::PickleRate,
+        Setting::Startup,
+    ],
+    default_workers: DefaultWorkers::PerCore,
+    default_overhead_pct: 0.0,
+    phrases: Phrases {
+        task_start: "The loop starts task {task}: the chef picks up dish {task}.",
+        compute: "{task} computes for {d} on {lane}.",
+        io_wait: "{task} waits {d} for I/O on {lane}.",
+    },
+    code: Code {
+        imports: "import asyncio\nimport time\nfrom concurrent.futures import ProcessPoolExecutor",
+        is_async: true,
+        offload_cpu: true,
+        main: "async def main():\n    global loop, pool\n    loop = asyncio.get_running_loop()\n    with ProcessPoolExecutor() as pool:\n        await asyncio.gather({awaits})\n\nasyncio.run(main())",
+    },
+    measure: Measure::Unmeasured("not measured: see asyncio and processes"),
+    run,
+    load,
+};
+
+fn load(plan: &Plan, params: &ModelParams) -> Load {
+    Load {
+        threads: 1 + params.workers,
+        gil_threads: 1,
+        processes: params.workers,
+        lanes: 1 + plan.tasks.len() + params.workers,
+    }
+}
+
+/// Runs `plan` on an event loop with a process pool for CPU steps.
+fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
+    let mut m = Machine::new(plan, params);
+    let (driver, _) = Loop::new(&mut m);
+    let first = ThreadId::new(m.thread_count());
+    for i in 0..params.workers {
+        let proc = m.add_proc(true);
+        let label = format!("pool process {}", i + 1);
+        let lane = m.add_lane(LaneKind::Process, label, Some(proc));
+        m.add_thread(proc, lane);
+    }
+    let mut driver = driver.with_executor(Executor::new(first, params.workers));
+    m.add_cores();
+    m.run(&mut driver)?;
+    let tasks = plan.tasks.len() as u64 * TASK_RESIDENT.0;
+    let procs = params.workers as u64;
+    Ok(m.finish(
+        tasks + procs * PROCESS_RESERVED.0,
+        tasks + procs * PROCESS_RESIDENT.0,
+    ))
+}
