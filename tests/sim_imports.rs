@@ -176,7 +176,11 @@ fn the_files_of_sim_import_each_other_without_cycles() {
 #[test]
 fn the_reader_sees_a_cycle_when_there_is_one() {
     let module = vec!["a".to_string()];
-    let found = uses("use super::{b::X, c::{d::Y, Z}};\nuse std::fmt;", &module, false);
+    let found = uses(
+        "use super::{b::X, c::{d::Y, Z}};\nuse std::fmt;",
+        &module,
+        false,
+    );
     assert_eq!(
         found,
         vec![

@@ -2,8 +2,8 @@
 //! whatever the workload (GIL, loop, cores, conservation of work, lower bounds, replay).
 
 use concurrency_kitchen::sim::{
-    check, simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, Scenario, StartMethod,
-    State, Step, StepKind, Task, Trace, SNAPSHOT_CAP,
+    check, estimate, simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, Scenario,
+    StartMethod, State, Step, StepKind, Task, Trace, SNAPSHOT_CAP,
 };
 use proptest::prelude::*;
 
@@ -219,6 +219,15 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
         && s.io_waiters.len() <= SNAPSHOT_CAP
         && s.gil_waiters.len() <= SNAPSHOT_CAP
         && s.running.len() <= SNAPSHOT_CAP));
+    // The estimate made before simulating covers what the run holds.
+    let estimate = estimate(s, m).unwrap();
+    prop_assert!(
+        t.bytes() as u64 <= estimate.bytes,
+        "{} > {}",
+        t.bytes(),
+        estimate.bytes
+    );
+    prop_assert!(t.events.len() as u64 <= estimate.events);
     // What each event's narration says is what its snapshot shows.
     let problems = check::check(t);
     prop_assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -128,6 +128,12 @@ impl Snapshots {
         4 * (self.starts.capacity() + self.words.capacity())
     }
 
+    /// Gives back the room the vectors grew into but do not use.
+    pub fn shrink_to_fit(&mut self) {
+        self.starts.shrink_to_fit();
+        self.words.shrink_to_fit();
+    }
+
     /// Stores the next event's snapshot.
     pub fn push(&mut self, snap: Snapshot) {
         let keyframe = self.starts.len() % KEYFRAME_EVERY == 0;
@@ -316,6 +322,13 @@ impl LaneLog {
         let i = log.partition_point(|c| c.from as usize <= event);
         let c = log.get(i.checked_sub(1)?)?;
         c.state.map(|s| (s, c.task))
+    }
+
+    /// Gives back the room the lists grew into but do not use.
+    pub fn shrink_to_fit(&mut self) {
+        for lane in &mut self.lanes {
+            lane.shrink_to_fit();
+        }
     }
 
     /// Bytes of memory the log holds.

@@ -243,4 +243,21 @@ impl Trace {
     pub fn lane(&self, lane: LaneId) -> &Lane {
         &self.lanes[lane.index()]
     }
+
+    /// Bytes of memory the trace holds (what its vectors were given, labels and names).
+    pub fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        let text = |v: &[String]| v.iter().map(|s| s.capacity()).sum::<usize>();
+        size_of::<Trace>()
+            + self.task_names.capacity() * size_of::<String>()
+            + text(&self.task_names)
+            + self.lanes.capacity() * size_of::<Lane>()
+            + self.lanes.iter().map(|l| l.label.capacity()).sum::<usize>()
+            + self.segments.capacity() * size_of::<Segment>()
+            + self.events.capacity() * size_of::<Event>()
+            + self.snapshots.bytes()
+            + self.lane_log.bytes()
+            + (self.stats.task_latency.capacity() + self.stats.cpu_busy_per_core.capacity())
+                * size_of::<Micros>()
+    }
 }

@@ -10,7 +10,7 @@
 //!   after i. An action's own event (`announce`) is recorded once the action has started.
 //! - None of the parts imports this file; they answer with decisions that this file turns
 //!   into wake-ups and events.
-//! - Memory is bounded: a run that would hold more than `MEMORY_BUDGET` bytes of records, or
+//! - Memory is bounded: a run that would hold more than `RUN_BUDGET` bytes of records, or
 //!   more than `MAX_EVENTS` events, stops with an error naming what to reduce.
 
 pub(crate) mod board;
@@ -22,7 +22,7 @@ mod holding;
 mod queue;
 mod recorder;
 
-use crate::sim::budget::{MAX_EVENTS, MEMORY_BUDGET};
+use crate::sim::budget::{MAX_EVENTS, RUN_BUDGET};
 use crate::sim::error::ScenarioError;
 use crate::sim::ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::model::{ModelParams, OS_QUANTUM};
@@ -282,12 +282,12 @@ impl<'p> Machine<'p> {
                     format!("too large to simulate: more than {MAX_EVENTS} events; use fewer tasks, fewer workers or shorter steps"),
                 ));
             }
-            if steps % 4096 == 0 && self.rec.bytes() > MEMORY_BUDGET {
+            if steps % 4096 == 0 && self.rec.bytes() > RUN_BUDGET {
                 return Err(ScenarioError::new(
                     "scenario",
                     format!(
                         "too large to simulate: its records would pass {} of memory; use fewer tasks, fewer workers or shorter steps",
-                        Bytes(MEMORY_BUDGET as u64)
+                        Bytes(RUN_BUDGET as u64)
                     ),
                 ));
             }

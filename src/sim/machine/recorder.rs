@@ -107,6 +107,11 @@ impl Recorder {
             }
         }
         self.segments.sort_by_key(|s| (s.start, s.lane));
+        // A finished trace keeps what it holds, not what its vectors grew to.
+        self.segments.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.snapshots.shrink_to_fit();
+        self.lane_log.shrink_to_fit();
         Recording {
             lanes: self.lanes,
             segments: self.segments,
