@@ -3,7 +3,7 @@
 
 use concurrency_kitchen::render::scene::{describe, draw_scene};
 use concurrency_kitchen::render::timeline::{tick_step, LaneIndex, TimeScale};
-use concurrency_kitchen::render::{Palette, Recorder};
+use concurrency_kitchen::render::{Palette, RecordingPainter};
 use concurrency_kitchen::sim::{lessons, simulate, Micros, Snapshot};
 
 #[test]
@@ -16,7 +16,7 @@ fn every_lesson_and_model_draws_at_start_middle_and_end() {
             let mut frames = Vec::new();
             for now in [Micros(0), Micros(end.0 / 2), end] {
                 let latest = trace.event_at(now);
-                let mut r = Recorder::new(640.0, 320.0);
+                let mut r = RecordingPainter::new(640.0, 320.0);
                 draw_scene(
                     &mut r,
                     &trace,
@@ -66,7 +66,7 @@ fn draw_at(
         .position(|s| moment(&s))
         .expect("such a moment");
     let now = trace.events[e].time;
-    let mut r = Recorder::new(width, 340.0);
+    let mut r = RecordingPainter::new(width, 340.0);
     draw_scene(
         &mut r,
         &trace,
@@ -102,7 +102,7 @@ fn ten_thousand_tasks_draw_a_bounded_number_of_shapes() {
     for config in &lesson.scenario.models {
         let trace = simulate(&lesson.scenario, config).unwrap();
         let end = trace.stats.makespan;
-        let mut r = Recorder::new(1920.0, 420.0);
+        let mut r = RecordingPainter::new(1920.0, 420.0);
         draw_scene(
             &mut r,
             &trace,

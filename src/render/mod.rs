@@ -71,15 +71,15 @@ pub trait Painter {
 
 /// A painter that records what it was asked to draw: for tests and for text alternatives.
 #[derive(Debug, Default)]
-pub struct Recorder {
+pub struct RecordingPainter {
     pub width: f64,
     pub height: f64,
     pub ops: Vec<String>,
 }
 
-impl Recorder {
+impl RecordingPainter {
     pub fn new(width: f64, height: f64) -> Self {
-        Recorder {
+        RecordingPainter {
             width,
             height,
             ops: Vec::new(),
@@ -95,7 +95,7 @@ impl Recorder {
     }
 }
 
-impl Painter for Recorder {
+impl Painter for RecordingPainter {
     fn size(&self) -> (f64, f64) {
         (self.width, self.height)
     }

@@ -235,6 +235,11 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             "LOOP FROZEN".to_string(),
             "a step that never awaits".to_string(),
         ),
+        Some((State::Running, None)) => (
+            &pal.running,
+            "scheduling".to_string(),
+            "picks the next ready task".to_string(),
+        ),
         Some((State::Running, t)) => {
             let sub = if sync {
                 "running"
@@ -254,7 +259,12 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             "waiting for timers and I/O".to_string(),
         ),
         Some((other, t)) => (pal.state(other).0, who(t), other.label().to_string()),
-        None if ctx.now.0 > 0 => (&pal.idle, "done".to_string(), String::new()),
+        None if ctx.latest.is_some_and(|e| e + 1 < ctx.trace.events.len()) => (
+            &pal.idle,
+            "idle".to_string(),
+            "between two tasks".to_string(),
+        ),
+        None if ctx.latest.is_some() => (&pal.idle, "done".to_string(), String::new()),
         None => (&pal.idle, "not started".to_string(), String::new()),
     };
     let title = if sync { "main thread" } else { "event loop" };

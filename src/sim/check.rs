@@ -87,6 +87,7 @@ pub fn check(trace: &Trace) -> Vec<String> {
         let io = listed(&io_tasks, snap.io_len, t);
         let waits_gil = listed(&snap.gil_waiters, snap.gil_waiters_len, t);
         let holds_gil = snap.gil_holders.contains(&t);
+        let lane_shows_it = lane_state.is_some_and(|(_, task)| task == Some(t));
         let mut want = |ok: Option<bool>, what: &str| {
             if ok == Some(false) {
                 fail(format!("{name} {what}"));
@@ -98,6 +99,7 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 want(io.map(|w| !w), "still waits on I/O");
             }
             EventKind::TaskFinish => {
+                want(Some(!lane_shows_it), "is still shown at work on its lane");
                 want(running.map(|r| !r), "is still running");
                 want(ready.map(|r| !r), "is still ready");
                 want(io.map(|w| !w), "still waits on I/O");

@@ -9,7 +9,8 @@ import { launch, waitForApp } from "./browser.mjs";
 const [out = "shots", ...queries] = process.argv.slice(2);
 await mkdir(out, { recursive: true });
 const app = await serve();
-const blog = await serve(undefined, {});
+let post = "";
+const blog = await serve(undefined, { get "/post.html"() { return post; } });
 const browser = await launch();
 const views = [
   ["phone", 375, 740, ""],
@@ -30,11 +31,10 @@ for (const query of queries.length ? queries : ["lesson=convoy"]) {
   // A blog post on another origin (another port) with a 700x560 iframe and no host script.
   const context = await browser.newContext({ viewport: { width: 760, height: 640 } });
   const page = await context.newPage();
-  const html = `<!doctype html><body style="margin:20px;font:16px serif"><iframe src="${app.origin}/?${query}&embed=1" width="700" height="560" style="border:1px solid #999" sandbox="allow-scripts allow-same-origin"></iframe></body>`;
-  await page.route(`${blog.origin}/post.html`, (route) => route.fulfill({ contentType: "text/html", body: html }));
+  post = `<!doctype html><title>Post</title><link rel="icon" href="data:,"><body style="margin:20px;font:16px serif"><iframe src="${app.origin}/?${query}&embed=1" width="700" height="560" style="border:1px solid #999" sandbox="allow-scripts allow-same-origin"></iframe></body>`;
   await page.goto(`${blog.origin}/post.html`);
   const frame = await (await page.waitForSelector("iframe")).contentFrame();
-  await waitForApp(frame);
+  await frame.waitForSelector("html[data-app-ready]", { state: "attached", timeout: 30_000 });
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${out}/${name}.blog.png` });
   await context.close();

@@ -136,6 +136,8 @@ impl Loop {
                 self.current = None;
                 self.done += 1;
                 self.show(m, c, None);
+                // The loop thread goes on running the loop itself, with no task.
+                m.set_lane(self.loop_lane, Some((State::Running, None)));
                 m.finish_task(c, lane);
                 continue;
             };

@@ -29,7 +29,13 @@ impl Driver for Pool {
         loop {
             match worker.next(m, t) {
                 Turn::Act(action) => return action,
-                Turn::Done(task) => m.finish_task(task, lane),
+                Turn::Done(task) => {
+                    // The thread is done with it: its lane shows nothing until the next task.
+                    if let Some(lane) = lane {
+                        m.set_lane(lane, None);
+                    }
+                    m.finish_task(task, lane);
+                }
                 Turn::Free => {
                     let Some(task) = m.board.pop_ready() else {
                         return Action::Exit;
