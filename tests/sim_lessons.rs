@@ -141,9 +141,11 @@ fn every_lesson_meets_its_own_expected_figures() {
     for l in lessons::all() {
         for (model, want) in &l.expected {
             let got = run(l.id, *model).stats.makespan;
+            // The expected figures are CPython measurements: their own spread from run to run
+            // is several percent (calibration/measured.json), and issue 13 asks for 10%.
             let err = (got.0 as f64 - want.0 as f64).abs() / want.0 as f64;
             assert!(
-                err <= 0.02,
+                err <= 0.05,
                 "{} under {model}: expected {want}, simulated {got}",
                 l.id
             );

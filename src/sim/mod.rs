@@ -24,6 +24,7 @@ mod model;
 pub mod models;
 pub mod narrate;
 mod plan;
+mod rng;
 mod scenario;
 mod snapshot;
 mod time;
@@ -35,10 +36,10 @@ pub use budget::{Estimate, MAX_EVENTS, MEMORY_BUDGET, RUN_BUDGET};
 pub use error::ScenarioError;
 pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
-    ModelConfig, ModelId, ModelParams, StartMethod, DEFAULT_CORES, DEFAULT_NOGIL_OVERHEAD_PCT,
-    DEFAULT_PICKLE_MB_PER_S, DEFAULT_START_METHOD, DEFAULT_SWITCH_INTERVAL_MS, GIL_HANDOFF,
-    OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT, THREAD_RESERVED,
-    THREAD_RESIDENT,
+    gil_handoff, ModelConfig, ModelId, ModelParams, StartMethod, DEFAULT_CORES,
+    DEFAULT_NOGIL_OVERHEAD_PCT, DEFAULT_PICKLE_MB_PER_S, DEFAULT_SEED, DEFAULT_START_METHOD,
+    DEFAULT_SWITCH_INTERVAL_MS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
+    THREAD_RESERVED, THREAD_RESIDENT,
 };
 pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
 pub use plan::{

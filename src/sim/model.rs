@@ -119,10 +119,19 @@ pub const DEFAULT_NOGIL_OVERHEAD_PCT: f64 = 10.0;
 pub const DEFAULT_START_METHOD: StartMethod = StartMethod::Forkserver;
 /// The OS time slice used when more threads want to run than there are cores.
 pub const OS_QUANTUM: Micros = Micros(10_000);
-/// Time for a thread that was waiting on the GIL to wake up and run after being handed it.
-/// Calibrated on lesson 5: 4 CPU threads took 0.64 s against 0.62 s serial, across about
-/// 120 forced switches of 5 ms, which is about 0.16 ms per hand-over.
-pub const GIL_HANDOFF: Micros = Micros(160);
+/// Dead time while the GIL changes hands (the woken thread's wake-up), which grows with the
+/// switch interval as caches go cold: measured between two CPU-bound threads on CPython
+/// 3.9-3.13 on this machine kind, 1.3-2.5 us at a 0.1-1 ms interval and 3.5-7 us at 5 ms
+/// (issue 13; `calibration/measured.json`, cases `gil_handoff_us_switch_*`). Modelled as
+/// 1.5 us + 0.7 us per ms of switch interval, rounded to whole microseconds (at least 1).
+pub fn gil_handoff(switch: Micros) -> Micros {
+    let ns = 1_500 + 700 * switch.0 / 1_000;
+    Micros(((ns + 500) / 1_000).max(1))
+}
+
+/// The seed of runs where CPython varies (which waiter the OS wakes), unless a scenario
+/// gives its own.
+pub const DEFAULT_SEED: u64 = 0;
 
 /// Memory per OS thread (lesson 10): an 8 MB stack reserved, 8.5 MB of address space in all.
 pub const THREAD_RESERVED: Bytes = Bytes(8_500_000);

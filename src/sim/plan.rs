@@ -31,6 +31,8 @@ pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub tasks: Vec<PlanTask>,
+    /// The seed for what CPython leaves to chance.
+    pub seed: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -147,7 +149,10 @@ pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
             recv: Bytes::from_kb(recv),
         });
     }
-    Ok(Plan { tasks })
+    Ok(Plan {
+        tasks,
+        seed: s.seed.unwrap_or(super::model::DEFAULT_SEED),
+    })
 }
 
 impl Plan {

@@ -16,6 +16,10 @@ pub struct Scenario {
     /// The models to compare; empty means every model with default parameters.
     #[serde(default)]
     pub models: Vec<ModelConfig>,
+    /// The seed for what CPython leaves to chance (which GIL waiter the OS wakes); runs with
+    /// the same seed are identical. Absent means `DEFAULT_SEED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// One task (a function call, coroutine or job): a sequence of steps.
@@ -135,7 +139,17 @@ impl Task {
 impl Scenario {
     /// A scenario from tasks and models.
     pub fn new(tasks: Vec<Task>, models: Vec<ModelConfig>) -> Scenario {
-        Scenario { tasks, models }
+        Scenario {
+            tasks,
+            models,
+            seed: None,
+        }
+    }
+
+    /// Sets the seed for what CPython leaves to chance.
+    pub fn seed(mut self, seed: u64) -> Scenario {
+        self.seed = Some(seed);
+        self
     }
 
     /// Serialises to pretty JSON (the share and export format).

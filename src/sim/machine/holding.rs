@@ -1,11 +1,11 @@
 //! The machine's side of the GIL: it asks each interpreter's `Gil` for a decision, then
 //! schedules the wake-ups, moves the threads and records the events that follow from it.
 
-use super::gil::{self, Gil, Request};
+use super::gil::{Gil, Request, Timer};
 use super::queue::Wake;
 use super::{Machine, Phase};
 use crate::sim::ids::{ProcId, ThreadId};
-use crate::sim::model::GIL_HANDOFF;
+use crate::sim::model::gil_handoff;
 use crate::sim::trace::{EventKind, State};
 
 impl Machine<'_> {
@@ -37,17 +37,17 @@ impl Machine<'_> {
         }
     }
 
-    pub(super) fn schedule_gil_timer(&mut self, t: ThreadId, timer: Option<gil::Timer>) {
-        if let Some(timer) = timer {
-            let proc = self.threads[t.index()].proc;
-            self.queue.push(
-                timer.at,
-                Wake::GilTimer {
-                    proc,
-                    ver: timer.ver,
-                },
-            );
-        }
+    /// Schedules the end of a waiter's timed wait.
+    pub(super) fn schedule_gil_timer(&mut self, timer: Timer) {
+        let proc = self.threads[timer.thread.index()].proc;
+        self.queue.push(
+            timer.at,
+            Wake::GilTimer {
+                proc,
+                thread: timer.thread,
+                ver: timer.ver,
+            },
+        );
     }
 
     /// Thread `t` wants to run Python and does not hold the GIL.
@@ -58,10 +58,10 @@ impl Machine<'_> {
                 self.gil_event(EventKind::GilAcquire, t);
                 self.want_core(t);
             }
-            Request::Queued { timer } => {
+            Request::Queued(timer) => {
                 self.wait_for_gil(t);
                 self.gil_event(EventKind::GilRequest, t);
-                self.schedule_gil_timer(t, timer);
+                self.schedule_gil_timer(timer);
             }
         }
     }
@@ -89,51 +89,61 @@ impl Machine<'_> {
     pub(super) fn hand_over(&mut self, next: Option<ThreadId>) {
         if let Some(w) = next {
             self.threads[w.index()].phase = Phase::Handoff;
-            self.queue
-                .push(self.now + GIL_HANDOFF, Wake::Handoff { thread: w });
+            let at = self.now + gil_handoff(self.params.switch);
+            self.queue.push(at, Wake::Handoff { thread: w });
         }
     }
 
-    /// The woken waiter takes the GIL.
+    /// The woken waiter takes the GIL; those that dropped it on request ask for it again.
     pub(super) fn handoff_done(&mut self, t: ThreadId) {
         let now = self.now;
-        let timer = self.gil_mut(t).woken(now);
+        let rejoin = self.gil_mut(t).woken();
         if let Some(since) = self.threads[t.index()].gil_since.take() {
             self.gil_wait += now - since;
         }
         self.gil_event(EventKind::GilAcquire, t);
-        // The work's completion is scheduled before the drop request, so that a step that
-        // ends exactly as the switch interval runs out finishes rather than being dropped.
         self.want_core(t);
-        self.schedule_gil_timer(t, timer);
+        for r in rejoin {
+            if let Request::Queued(timer) = self.gil_mut(r).request(r, now) {
+                self.gil_event(EventKind::GilRequest, r);
+                self.schedule_gil_timer(timer);
+            }
+        }
     }
 
-    /// A waiter has waited a switch interval: it asks the holder to drop the GIL.
-    pub(super) fn gil_timer(&mut self, p: ProcId, ver: u64) {
+    /// Waiter `t`'s timed wait ended: if the GIL did not change hands meanwhile, it asks the
+    /// holder to drop it; either way it waits again.
+    pub(super) fn gil_timer(&mut self, p: ProcId, t: ThreadId, ver: u64) {
+        let now = self.now;
         let Some(gil) = self.procs[p.index()].gil.as_mut() else {
             return;
         };
-        let Some(request) = gil.timer(ver) else {
+        let Some(out) = gil.timeout(t, ver, now) else {
             return;
         };
-        self.gil_event(EventKind::GilDropRequest, request.waiter);
-        if matches!(self.threads[request.holder.index()].phase, Phase::OnCore(_)) {
-            self.force_drop(request.holder);
+        let holder = gil.holder();
+        if let (Some(waiter), Some(holder)) = (out.drop, holder) {
+            self.gil_event(EventKind::GilDropRequest, waiter);
+            if matches!(self.threads[holder.index()].phase, Phase::OnCore(_)) {
+                self.force_drop(holder);
+            }
+            // A holder waiting for a core drops as soon as it gets one (see `put_on_core`).
         }
-        // A holder waiting for a core drops as soon as it gets one (see `put_on_core`).
+        self.schedule_gil_timer(out.again);
     }
 
-    /// The holder `h` drops the GIL on request and queues up behind the others.
+    /// The holder `h` drops the GIL on request and waits until another thread has taken it.
     pub(super) fn force_drop(&mut self, h: ThreadId) {
         self.pause(h);
         self.release_core(h);
-        let now = self.now;
-        let next = self.gil_mut(h).release();
-        let timer = self.gil_mut(h).requeue(h, now);
+        let Some(next) = self.gil_mut(h).release() else {
+            // Nobody is left waiting: it simply goes on.
+            self.request_gil(h);
+            return;
+        };
+        self.gil_mut(h).await_switch(h);
         self.wait_for_gil(h);
         self.gil_event(EventKind::GilDrop, h);
-        self.gil_event(EventKind::GilRequest, h);
-        self.hand_over(next);
-        self.schedule_gil_timer(h, timer);
+        self.hand_over(Some(next));
     }
 }

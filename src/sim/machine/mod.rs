@@ -27,6 +27,7 @@ use crate::sim::error::ScenarioError;
 use crate::sim::ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::model::{ModelParams, OS_QUANTUM};
 use crate::sim::plan::Plan;
+use crate::sim::rng::Rng;
 use crate::sim::snapshot::LaneState;
 use crate::sim::time::{Bytes, Micros};
 use crate::sim::trace::{EventKind, LaneKind, State};
@@ -177,7 +178,9 @@ impl<'p> Machine<'p> {
 
     /// Adds an interpreter, with or without a GIL.
     pub fn add_proc(&mut self, with_gil: bool) -> ProcId {
-        let gil = with_gil.then(|| Gil::new(self.params.switch));
+        let stream = self.procs.len() as u64;
+        let rng = Rng::new(self.plan.seed, stream);
+        let gil = with_gil.then(|| Gil::new(self.params.switch, rng));
         self.procs.push(Proc { gil, threads: 0 });
         ProcId::new(self.procs.len() - 1)
     }
@@ -267,7 +270,7 @@ impl<'p> Machine<'p> {
                     self.advance(driver, thread)
                 }
                 Wake::SliceOver { core, ver } => self.slice_over(core, ver),
-                Wake::GilTimer { proc, ver } => self.gil_timer(proc, ver),
+                Wake::GilTimer { proc, thread, ver } => self.gil_timer(proc, thread, ver),
                 Wake::Handoff { thread } => self.handoff_done(thread),
                 Wake::Unpark { thread } if self.threads[thread.index()].phase == Phase::Parked => {
                     self.advance(driver, thread)

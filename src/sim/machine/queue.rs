@@ -16,8 +16,12 @@ pub(crate) enum Wake {
     SleepDone { thread: ThreadId, ver: u64 },
     /// A core's time slice ends.
     SliceOver { core: CoreId, ver: u64 },
-    /// A GIL waiter has waited a full switch interval.
-    GilTimer { proc: ProcId, ver: u64 },
+    /// A GIL waiter's timed wait of one switch interval ends.
+    GilTimer {
+        proc: ProcId,
+        thread: ThreadId,
+        ver: u64,
+    },
     /// A thread handed the GIL has woken up and takes it.
     Handoff { thread: ThreadId },
     /// A parked thread is told to look for work again.
