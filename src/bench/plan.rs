@@ -141,11 +141,11 @@ pub fn plan(
         workers
     };
     let d = descriptor(config.id);
-    let cores = config.cores.unwrap_or(crate::sim::DEFAULT_CORES) as usize;
-    let size = config.workers.map_or_else(
-        || d.default_workers(scenario.tasks.len(), cores),
-        |w| w as usize,
-    );
+    // The pool size the simulation uses, defaults included (an invalid config is not measured).
+    let size = d
+        .resolve(config, scenario.tasks.len(), "model")
+        .ok()?
+        .workers;
     let (workers, fresh) = match d.measure {
         Measure::Unmeasured(_) => return None,
         Measure::Sequential => (one_worker(Mode::Sequential, false), false),

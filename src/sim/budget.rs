@@ -35,6 +35,9 @@ pub(crate) struct Load {
     pub gil_threads: usize,
     /// Worker processes that start up and pickle.
     pub processes: usize,
+    /// Arguments and results are pickled for every CPU step (an executor behind a loop),
+    /// not once per task (a pool).
+    pub pickle_per_cpu_step: bool,
     /// Timeline rows besides the cores.
     pub lanes: usize,
 }
@@ -84,7 +87,14 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
         let pickling: u64 = if load.processes > 0 {
             plan.tasks
                 .iter()
-                .map(|t| params.pickle_time(t.send).0 + params.pickle_time(t.recv).0)
+                .map(|t| {
+                    let jobs = if load.pickle_per_cpu_step {
+                        t.steps.iter().filter(|s| s.kind.is_compute()).count() as u64
+                    } else {
+                        1
+                    };
+                    jobs * (params.pickle_time(t.send).0 + params.pickle_time(t.recv).0)
+                })
                 .sum()
         } else {
             0

@@ -1,10 +1,10 @@
 //! The consistency checker: for every event of a trace, what its narration claims must be
 //! what its snapshot shows. Who runs, who holds or waits for the GIL, who is ready, who
-//! waits on I/O, what the event's lane shows, and that the loop is frozen exactly while a
+//! waits on I/O, what the event's lane and the cores show, and that the loop is frozen exactly while a
 //! call that cannot yield (a blocking call, or a step with no `await`) runs on it and other
 //! tasks are ready. Tests run it over every lesson and over random scenarios.
 
-use super::ids::TaskId;
+use super::ids::{LaneId, TaskId};
 use super::models::descriptor;
 use super::models::descriptor::Shape;
 use super::snapshot::SNAPSHOT_CAP;
@@ -18,6 +18,10 @@ pub fn check(trace: &Trace) -> Vec<String> {
         Shape::ThreadPool { gil: false }
     );
     let mut loop_busy = false;
+    let cores: Vec<LaneId> = (0..trace.lanes.len())
+        .map(LaneId::new)
+        .filter(|&l| trace.lane(l).kind == LaneKind::Core)
+        .collect();
     for (i, snap) in trace.snapshots.iter().enumerate() {
         let e = &trace.events[i];
         let mut fail = |what: String| {
@@ -45,6 +49,21 @@ pub fn check(trace: &Trace) -> Vec<String> {
                     "nothing that blocks it runs with tasks ready"
                 }
             ));
+        }
+        if snap.running_len <= SNAPSHOT_CAP {
+            let mut on_cores: Vec<TaskId> = cores
+                .iter()
+                .filter_map(|&l| trace.lane_state(l, i))
+                .filter_map(|(_, task)| task)
+                .collect();
+            let mut running = snap.running.clone();
+            on_cores.sort();
+            running.sort();
+            if on_cores != running {
+                fail(format!(
+                    "the cores show {on_cores:?} at work but {running:?} are running"
+                ));
+            }
         }
         let lane_state = e.lane.and_then(|l| trace.lane_state(l, i));
         let mut lane_is = |want: State| {
@@ -86,7 +105,7 @@ pub fn check(trace: &Trace) -> Vec<String> {
         let io_tasks: Vec<TaskId> = snap.io_waiters.iter().map(|&(t, _)| t).collect();
         let io = listed(&io_tasks, snap.io_len, t);
         let waits_gil = listed(&snap.gil_waiters, snap.gil_waiters_len, t);
-        let holds_gil = snap.gil_holders.contains(&t);
+        let holds_gil = listed(&snap.gil_holders, snap.gil_holders_len, t);
         let lane_shows_it = lane_state.is_some_and(|(_, task)| task == Some(t));
         let mut want = |ok: Option<bool>, what: &str| {
             if ok == Some(false) {
@@ -104,24 +123,27 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 want(ready.map(|r| !r), "is still ready");
                 want(io.map(|w| !w), "still waits on I/O");
                 want(waits_gil.map(|w| !w), "still waits for the GIL");
-                want(Some(!holds_gil), "still holds a GIL");
+                want(holds_gil.map(|h| !h), "still holds a GIL");
             }
             EventKind::Compute => {
                 want(running, "is not running");
                 if gil {
-                    want(Some(holds_gil), "runs Python without holding the GIL");
+                    want(holds_gil, "runs Python without holding the GIL");
                 }
             }
             EventKind::Native | EventKind::PickleSend | EventKind::PickleRecv => {
                 want(running, "is not running");
-                want(Some(!holds_gil), "holds the GIL in code that releases it");
+                want(
+                    holds_gil.map(|h| !h),
+                    "holds the GIL in code that releases it",
+                );
             }
             EventKind::Dispatch => want(running, "is not running"),
             EventKind::Preempt => want(running.map(|r| !r), "is still running"),
             EventKind::Await | EventKind::IoWait => {
                 want(io, "is not listed as waiting on I/O");
                 want(running.map(|r| !r), "is still running");
-                want(Some(!holds_gil), "holds the GIL while it waits");
+                want(holds_gil.map(|h| !h), "holds the GIL while it waits");
             }
             EventKind::BlockingCall => {
                 want(io.map(|w| !w), "is listed as waiting on I/O, but the selector does not know about a blocking call");
@@ -141,12 +163,19 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 want(running.map(|r| !r), "runs while it waits for the GIL");
             }
             EventKind::GilDrop => {
-                want(Some(!holds_gil), "still holds the GIL");
+                want(holds_gil.map(|h| !h), "still holds the GIL");
                 want(waits_gil, "does not wait for the GIL again");
                 want(running.map(|r| !r), "is still running");
             }
-            EventKind::GilRelease => want(Some(!holds_gil), "still holds the GIL"),
-            EventKind::GilAcquire => want(Some(holds_gil), "does not hold the GIL"),
+            EventKind::GilRelease => want(holds_gil.map(|h| !h), "still holds the GIL"),
+            EventKind::GilAcquire => {
+                want(holds_gil, "does not hold the GIL");
+                want(waits_gil.map(|w| !w), "still waits for the GIL");
+                want(
+                    Some(lane_shows_it && lane_state.map(|(s, _)| s) != Some(State::WaitingGil)),
+                    "is not shown taking the GIL on its lane",
+                );
+            }
             EventKind::LoopIdle | EventKind::Spawn | EventKind::ProcessReady => {}
         }
     }

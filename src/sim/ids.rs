@@ -17,9 +17,11 @@ macro_rules! id {
         pub struct $name(pub u32);
 
         impl $name {
-            /// The id for index `i` (callers stay within the validated caps, far below `u32::MAX`).
+            /// The id for index `i`. Callers stay within the validated caps, far below
+            /// `u32::MAX` (checked in debug builds; this is on the simulation's hot path).
             pub fn new(i: usize) -> $name {
-                $name(u32::try_from(i).expect("ids stay within the scenario caps"))
+                debug_assert!(u32::try_from(i).is_ok(), "ids stay within the scenario caps");
+                $name(i as u32)
             }
 
             /// The index into the vector this id numbers.

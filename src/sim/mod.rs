@@ -61,14 +61,26 @@ pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, Scena
     (d.run)(&plan, &params)
 }
 
-/// Simulates `scenario` under each of its models (or every model, if it lists none).
+/// Simulates `scenario` under each of its models (or every model, if it lists none). Every
+/// run is estimated before any is simulated, so a scenario too large under one model is
+/// refused at once.
 pub fn simulate_all(scenario: &Scenario) -> Result<Vec<Trace>, ScenarioError> {
     scenario.validate()?;
-    scenario
-        .model_configs()
-        .iter()
-        .map(|m| simulate(scenario, m))
-        .collect()
+    let models = scenario.model_configs();
+    for m in &models {
+        fits(scenario, m)?;
+    }
+    models.iter().map(|m| simulate(scenario, m)).collect()
+}
+
+/// Checks, without simulating, that `scenario` under `model` is valid and fits the budget.
+pub fn fits(scenario: &Scenario, model: &ModelConfig) -> Result<(), ScenarioError> {
+    let plan = plan::compile(scenario)?;
+    let params = validate::params(model, plan.tasks.len(), "model")?;
+    budget::check(
+        models::descriptor(model.id).estimate(&plan, &params),
+        &params,
+    )
 }
 
 /// The expected size of `scenario` under `model`, or why it cannot run.

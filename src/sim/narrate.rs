@@ -21,11 +21,12 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         .map_or("the machine", |l| trace.lane(l).label.as_str());
     let d = event.dur.unwrap_or(Micros::ZERO);
     let phrases = descriptor(trace.model).phrases;
+    let d_text = d.to_string();
     let fill = |template: &str| {
-        template
-            .replace("{task}", task)
-            .replace("{lane}", lane)
-            .replace("{d}", &d.to_string())
+        fill(
+            template,
+            &[("{task}", task), ("{lane}", lane), ("{d}", &d_text)],
+        )
     };
     let on_loop = event
         .lane
@@ -39,6 +40,13 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         EventKind::Compute => fill(phrases.compute),
         EventKind::Native if on_loop => {
             format!("{task} calls native code for {d}: it releases the GIL, but the loop thread is still busy, so the loop waits.")
+        }
+        EventKind::Native
+            if event
+                .lane
+                .is_some_and(|l| trace.lane(l).kind == LaneKind::Process) =>
+        {
+            format!("{task} runs native code for {d} in {lane}, a process of its own.")
         }
         EventKind::Native => format!(
             "{task} calls native code (like NumPy) for {d}: it releases the GIL, so other threads can run Python meanwhile."
@@ -86,5 +94,47 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
             "{task} hands its {d} of CPU work to the process pool (run_in_executor) and awaits the result: the loop stays free."
         ),
         EventKind::ResultBack => format!("The pool sends back {task}'s result; {task} joins the ready queue."),
+    }
+}
+
+/// `template` with each placeholder replaced once, in one pass, so a value that looks like a
+/// placeholder (a task named "{lane}") is left as written.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        match values.iter().find(|(key, _)| tail.starts_with(key)) {
+            Some((key, value)) => {
+                out.push_str(value);
+                rest = &tail[key.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_are_left_as_written() {
+        let got = fill(
+            "{lane} runs {task} for {d}",
+            &[
+                ("{task}", "{lane}"),
+                ("{lane}", "thread 1"),
+                ("{d}", "5 ms"),
+            ],
+        );
+        assert_eq!(got, "thread 1 runs {lane} for 5 ms");
+        assert_eq!(fill("no {x} here", &[("{task}", "A")]), "no {x} here");
     }
 }

@@ -77,8 +77,11 @@ pub struct Snapshot {
     pub io_waiters: Vec<(TaskId, Micros)>,
     /// How many tasks wait for I/O in all.
     pub io_len: usize,
-    /// The tasks whose threads hold an interpreter's GIL (at most one per interpreter).
+    /// The tasks whose threads hold an interpreter's GIL (at most one per interpreter), not
+    /// counting a thread that is still being woken to take it.
     pub gil_holders: Vec<TaskId>,
+    /// How many tasks hold a GIL in all.
+    pub gil_holders_len: usize,
     /// Tasks waiting for a GIL, first in line first.
     pub gil_waiters: Vec<TaskId>,
     /// How many tasks wait for a GIL in all.
@@ -152,7 +155,10 @@ impl Snapshots {
             IO,
             snap.io_waiters == last.io_waiters && snap.io_len == last.io_len,
         );
-        changed(HOLDERS, snap.gil_holders == last.gil_holders);
+        changed(
+            HOLDERS,
+            snap.gil_holders == last.gil_holders && snap.gil_holders_len == last.gil_holders_len,
+        );
         changed(
             WAITERS,
             snap.gil_waiters == last.gil_waiters && snap.gil_waiters_len == last.gil_waiters_len,
@@ -184,7 +190,7 @@ impl Snapshots {
             }
         }
         if mask & HOLDERS != 0 {
-            ids(w, snap.gil_holders.len(), &snap.gil_holders);
+            ids(w, snap.gil_holders_len, &snap.gil_holders);
         }
         if mask & WAITERS != 0 {
             ids(w, snap.gil_waiters_len, &snap.gil_waiters);
@@ -238,8 +244,7 @@ impl Snapshots {
             }
         }
         if mask & HOLDERS != 0 {
-            let mut n = 0;
-            r.ids(&mut n, &mut snap.gil_holders);
+            r.ids(&mut snap.gil_holders_len, &mut snap.gil_holders);
         }
         if mask & WAITERS != 0 {
             r.ids(&mut snap.gil_waiters_len, &mut snap.gil_waiters);
@@ -351,6 +356,7 @@ mod tests {
             io_waiters: vec![(TaskId(i), Micros(u64::from(i) << 33))],
             io_len: 1,
             gil_holders: if i % 3 == 0 { vec![TaskId(i)] } else { vec![] },
+            gil_holders_len: usize::from(i % 3 == 0),
             loop_frozen: i % 7 == 0,
             running: vec![TaskId(i / 4)],
             running_len: 1,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::render::timeline::LaneIndex;
 use crate::sim::lessons::Lesson;
-use crate::sim::{simulate, Micros, ModelId, Trace};
+use crate::sim::{fits, simulate, Micros, ModelId, Trace};
 
 /// Playback speeds offered to the learner; 1x plays the lesson in a few real seconds.
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -38,11 +38,18 @@ impl PartialEq for Session {
 impl Session {
     /// Simulates `lesson` under `only` (one model) or under all its models.
     pub fn new(lesson: Lesson, only: Option<ModelId>) -> Result<Self, String> {
+        let shown: Vec<_> = lesson
+            .scenario
+            .models
+            .iter()
+            .filter(|config| only.is_none_or(|id| id == config.id))
+            .collect();
+        // Every run is estimated before any is simulated: a refusal comes at once.
+        for config in &shown {
+            fits(&lesson.scenario, config).map_err(|e| e.to_string())?;
+        }
         let mut traces = Vec::new();
-        for config in &lesson.scenario.models {
-            if only.is_some_and(|id| id != config.id) {
-                continue;
-            }
+        for config in shown {
             traces.push(simulate(&lesson.scenario, config).map_err(|e| e.to_string())?);
         }
         if traces.is_empty() {

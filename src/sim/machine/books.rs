@@ -77,11 +77,15 @@ impl Machine<'_> {
         let live = |task: &TaskId| self.finished[task.index()].is_none();
         let task_of = |t: ThreadId| self.threads[t.index()].busy_with();
         let mut gil_holders = Vec::new();
+        let mut gil_holders_len = 0;
         let mut gil_waiters = Vec::new();
         let mut gil_waiters_len = 0;
         for g in self.procs.iter().filter_map(|p| p.gil.as_ref()) {
-            if gil_holders.len() < SNAPSHOT_CAP {
-                gil_holders.extend(g.holder().and_then(task_of).filter(live));
+            if let Some(task) = g.awake_holder().and_then(task_of).filter(live) {
+                gil_holders_len += 1;
+                if gil_holders.len() < SNAPSHOT_CAP {
+                    gil_holders.push(task);
+                }
             }
             gil_waiters_len += g.waiting();
             if gil_waiters.len() < SNAPSHOT_CAP {
@@ -108,6 +112,7 @@ impl Machine<'_> {
             io_waiters,
             io_len,
             gil_holders,
+            gil_holders_len,
             gil_waiters,
             gil_waiters_len,
             loop_frozen: self.board.loop_frozen(),

@@ -44,6 +44,15 @@ impl Machine<'_> {
         let th = &mut self.threads[t.index()];
         th.phase = Phase::OnCore(c);
         th.run_start = now;
+        // From now on it runs its work: its lane and the core's show it.
+        let shown = th.work.filter(|w| !w.done).map(|w| (w.state, w.task));
+        let lane = th.lane;
+        self.rec.set(lane, now, shown);
+        self.rec.set(self.core_lanes[c.index()], now, shown);
+        if self.threads[t.index()].gil_pending {
+            // It was handed the GIL while every core was busy: running now, it takes it.
+            self.take_handed_gil(t);
+        }
         if self.gil(t).is_some_and(|g| g.must_drop(t)) {
             // It was asked to drop the GIL while it waited for a core: it does so at once.
             self.force_drop(t);
@@ -51,11 +60,7 @@ impl Machine<'_> {
         }
         if dispatched {
             let th = &self.threads[t.index()];
-            let (task, lane, work) = (th.task(), th.lane, th.work);
-            let shown = work.map(|w| (w.state, w.task));
-            self.rec.set(lane, now, shown);
-            self.rec.set(self.core_lanes[c.index()], now, shown);
-            let step = work.and_then(|w| w.step);
+            let (task, step) = (th.task(), th.work.and_then(|w| w.step));
             self.emit(EventKind::Dispatch, task, Some(lane), step, None);
         }
         self.start_on_core(t);

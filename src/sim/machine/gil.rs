@@ -105,22 +105,29 @@ impl Gil {
         self.holder
     }
 
+    /// The thread that holds the GIL and is awake (not while it is being handed over).
+    pub fn awake_holder(&self) -> Option<ThreadId> {
+        self.holder.filter(|_| !self.handoff)
+    }
+
     /// True if `t` holds the GIL and is awake.
     pub fn holds(&self, t: ThreadId) -> bool {
         self.holder == Some(t) && !self.handoff
     }
 
-    /// The waiting threads (those waiting for a switch last).
+    /// The waiting threads: the one being woken to take the GIL first, those waiting for a
+    /// switch last.
     pub fn waiters(&self) -> impl Iterator<Item = ThreadId> + '_ {
-        self.waiters
-            .iter()
-            .map(|w| w.thread)
+        let woken = self.holder.filter(|_| self.handoff);
+        woken
+            .into_iter()
+            .chain(self.waiters.iter().map(|w| w.thread))
             .chain(self.rejoin.iter().copied())
     }
 
-    /// How many threads wait.
+    /// How many threads wait (the one being woken included).
     pub fn waiting(&self) -> usize {
-        self.waiters.len() + self.rejoin.len()
+        usize::from(self.handoff) + self.waiters.len() + self.rejoin.len()
     }
 
     /// True if `t` holds the GIL and a waiter has asked it to drop it.

@@ -55,6 +55,16 @@ impl Machine<'_> {
         let now = self.now;
         match self.gil_mut(t).request(t, now) {
             Request::Granted => {
+                // It runs at once if a core is free, otherwise it waits for one, GIL in hand.
+                let th = &self.threads[t.index()];
+                let (lane, work) = (th.lane, th.work);
+                let state = if self.cores.free().is_some() {
+                    work.map(|w| w.state)
+                } else {
+                    Some(State::Ready)
+                };
+                self.rec
+                    .set(lane, now, state.map(|s| (s, work.and_then(|w| w.task))));
                 self.gil_event(EventKind::GilAcquire, t);
                 self.want_core(t);
             }
@@ -94,15 +104,35 @@ impl Machine<'_> {
         }
     }
 
-    /// The woken waiter takes the GIL; those that dropped it on request ask for it again.
+    /// The waiter handed the GIL is woken by the OS: it takes the GIL once it runs on a core,
+    /// so with every core busy it first waits for one (still not holding the GIL).
     pub(super) fn handoff_done(&mut self, t: ThreadId) {
+        match self.cores.free() {
+            Some(c) => {
+                self.take_handed_gil(t);
+                self.put_on_core(t, c, false);
+            }
+            None => {
+                let th = &mut self.threads[t.index()];
+                th.phase = Phase::WantCore;
+                th.gil_pending = true;
+                self.join_line(t);
+            }
+        }
+    }
+
+    /// The woken waiter runs and takes the GIL; those that dropped it on request ask again.
+    pub(super) fn take_handed_gil(&mut self, t: ThreadId) {
         let now = self.now;
+        self.threads[t.index()].gil_pending = false;
         let rejoin = self.gil_mut(t).woken();
         if let Some(since) = self.threads[t.index()].gil_since.take() {
             self.gil_wait += now - since;
         }
+        let th = &self.threads[t.index()];
+        let shown = th.work.map(|w| (w.state, w.task));
+        self.rec.set(th.lane, now, shown);
         self.gil_event(EventKind::GilAcquire, t);
-        self.want_core(t);
         for r in rejoin {
             if let Request::Queued(timer) = self.gil_mut(r).request(r, now) {
                 self.gil_event(EventKind::GilRequest, r);

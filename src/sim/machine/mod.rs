@@ -120,6 +120,10 @@ struct Thread {
     /// When the thread began waiting for the GIL, for the statistics.
     gil_since: Option<Micros>,
     io_key: Option<IoKey>,
+    /// A wake-up is already scheduled for this parked thread.
+    unpark_pending: bool,
+    /// It was handed the GIL but takes it only once the OS runs it on a core.
+    gil_pending: bool,
 }
 
 impl Thread {
@@ -202,6 +206,8 @@ impl<'p> Machine<'p> {
             run_start: Micros::ZERO,
             gil_since: None,
             io_key: None,
+            unpark_pending: false,
+            gil_pending: false,
         });
         ThreadId::new(self.threads.len() - 1)
     }
@@ -237,11 +243,16 @@ impl<'p> Machine<'p> {
         self.queue.push(at, Wake::Timer { token });
     }
 
-    /// Wakes a parked thread (after everything else due now).
-    pub fn unpark(&mut self, t: ThreadId) {
-        if self.threads[t.index()].phase == Phase::Parked {
-            self.queue.push(self.now, Wake::Unpark { thread: t });
+    /// Wakes a parked thread (after everything else due now). Returns false if it is not
+    /// parked or a wake-up is already on its way.
+    pub fn unpark(&mut self, t: ThreadId) -> bool {
+        let th = &mut self.threads[t.index()];
+        if th.phase != Phase::Parked || th.unpark_pending {
+            return false;
         }
+        th.unpark_pending = true;
+        self.queue.push(self.now, Wake::Unpark { thread: t });
+        true
     }
 
     /// How long pickling `bytes` takes one way; zero bytes cost nothing.
@@ -272,11 +283,14 @@ impl<'p> Machine<'p> {
                 Wake::SliceOver { core, ver } => self.slice_over(core, ver),
                 Wake::GilTimer { proc, thread, ver } => self.gil_timer(proc, thread, ver),
                 Wake::Handoff { thread } => self.handoff_done(thread),
-                Wake::Unpark { thread } if self.threads[thread.index()].phase == Phase::Parked => {
-                    self.advance(driver, thread)
+                Wake::Unpark { thread } => {
+                    self.threads[thread.index()].unpark_pending = false;
+                    if self.threads[thread.index()].phase == Phase::Parked {
+                        self.advance(driver, thread)
+                    }
                 }
                 Wake::Timer { token } => driver.timer(self, token),
-                Wake::WorkDone { .. } | Wake::SleepDone { .. } | Wake::Unpark { .. } => {}
+                Wake::WorkDone { .. } | Wake::SleepDone { .. } => {}
             }
             steps += 1;
             if self.rec.event_count() > MAX_EVENTS {
@@ -285,7 +299,7 @@ impl<'p> Machine<'p> {
                     format!("too large to simulate: more than {MAX_EVENTS} events; use fewer tasks, fewer workers or shorter steps"),
                 ));
             }
-            if steps % 4096 == 0 && self.rec.bytes() > RUN_BUDGET {
+            if steps % 4096 == 0 && self.rec.bytes() + self.queue.bytes() > RUN_BUDGET {
                 return Err(ScenarioError::new(
                     "scenario",
                     format!(
@@ -298,10 +312,17 @@ impl<'p> Machine<'p> {
         Ok(())
     }
 
-    /// The thread's action is over; it keeps its core and GIL until its next action.
+    /// The thread's action is over; it keeps its core and GIL until its next action, and
+    /// until then its lane and its core's lane show nothing.
     fn work_done(&mut self, t: ThreadId) {
-        if let Some(w) = self.threads[t.index()].work.as_mut() {
+        let th = &mut self.threads[t.index()];
+        if let Some(w) = th.work.as_mut() {
             w.done = true;
+        }
+        let lane = th.lane;
+        self.rec.set(lane, self.now, None);
+        if let Phase::OnCore(c) = th.phase {
+            self.rec.set(self.core_lanes[c.index()], self.now, None);
         }
     }
 
@@ -323,6 +344,10 @@ impl<'p> Machine<'p> {
                 let th = &self.threads[t.index()];
                 let needs_gil = python && self.procs[th.proc.index()].gil.is_some();
                 let holds = self.holds_gil(t);
+                // Native code releases the GIL before it starts (recorded with the finished work).
+                if holds && !needs_gil {
+                    self.release_gil(t);
+                }
                 self.threads[t.index()].work = Some(Work {
                     task,
                     step,
@@ -332,9 +357,6 @@ impl<'p> Machine<'p> {
                     announce: Some(announce),
                     done: false,
                 });
-                if holds && !needs_gil {
-                    self.release_gil(t);
-                }
                 match self.threads[t.index()].phase {
                     Phase::OnCore(_) if !needs_gil || holds => self.start_on_core(t),
                     _ => {

@@ -44,6 +44,11 @@ impl Queue {
         self.heap.push(Reverse((at, self.seq, wake)));
     }
 
+    /// Bytes of memory the pending wake-ups hold.
+    pub fn bytes(&self) -> usize {
+        self.heap.capacity() * std::mem::size_of::<Reverse<(Micros, u64, Wake)>>()
+    }
+
     /// Takes the earliest wake-up.
     pub fn pop(&mut self) -> Option<(Micros, Wake)> {
         self.heap.pop().map(|Reverse((at, _, wake))| (at, wake))

@@ -40,6 +40,7 @@ fn load(plan: &Plan, _params: &ModelParams) -> Load {
         threads: 1,
         gil_threads: 1,
         processes: 0,
+        pickle_per_cpu_step: false,
         lanes: 1 + plan.tasks.len(),
     }
 }

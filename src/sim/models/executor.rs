@@ -35,12 +35,13 @@ impl Executor {
         (self.first..self.first + self.workers.len()).contains(&t.index())
     }
 
-    /// Queues step `step` of `task` and wakes the free workers to look for it.
+    /// Queues step `step` of `task` and wakes one free worker to take it (a free worker
+    /// already woken will take an earlier job).
     pub fn submit(&mut self, m: &mut Machine, task: TaskId, step: StepId) {
         self.jobs.push_back((task, step));
         for (i, w) in self.workers.iter().enumerate() {
-            if w.is_free() {
-                m.unpark(ThreadId::new(self.first + i));
+            if w.is_free() && m.unpark(ThreadId::new(self.first + i)) {
+                break;
             }
         }
     }

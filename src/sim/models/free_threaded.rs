@@ -3,7 +3,7 @@
 //! each bytecode a little slower (`nogil_overhead_pct`, lesson 12).
 
 use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
-use super::threads::{load, run_pool};
+use super::threads::{load_pool, run_pool};
 use crate::sim::model::{ModelId, DEFAULT_NOGIL_OVERHEAD_PCT};
 
 /// Everything the app asks about `threads-nogil`.
@@ -31,5 +31,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         fresh: false,
     },
     run: |plan, params| run_pool(plan, params, false),
-    load,
+    load: |plan, params| load_pool(plan, params, false),
 };

@@ -49,6 +49,7 @@ fn load(plan: &Plan, params: &ModelParams) -> Load {
         threads: 1 + params.workers,
         gil_threads: 1,
         processes: params.workers,
+        pickle_per_cpu_step: true,
         lanes: 1 + plan.tasks.len() + params.workers,
     }
 }

@@ -54,6 +54,7 @@ fn load(_plan: &Plan, params: &ModelParams) -> Load {
         threads: params.workers,
         gil_threads: 1,
         processes: params.workers,
+        pickle_per_cpu_step: false,
         lanes: params.workers,
     }
 }

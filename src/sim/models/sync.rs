@@ -44,6 +44,7 @@ fn load(_plan: &Plan, _params: &ModelParams) -> Load {
         threads: 1,
         gil_threads: 1,
         processes: 0,
+        pickle_per_cpu_step: false,
         lanes: 1,
     }
 }

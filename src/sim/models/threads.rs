@@ -38,7 +38,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         fresh: false,
     },
     run: |plan, params| run_pool(plan, params, true),
-    load,
+    load: |plan, params| load_pool(plan, params, true),
 };
 
 /// A pool never starts more threads than it has tasks for.
@@ -46,13 +46,15 @@ fn threads(plan: &Plan, params: &ModelParams) -> usize {
     params.workers.min(plan.tasks.len())
 }
 
-/// How a thread pool loads the machine, with or without a GIL.
-pub(crate) fn load(plan: &Plan, params: &ModelParams) -> Load {
+/// How a thread pool loads the machine; `gil` is false for a free-threaded build, where no
+/// thread ever waits for a GIL.
+pub(crate) fn load_pool(plan: &Plan, params: &ModelParams, gil: bool) -> Load {
     let n = threads(plan, params);
     Load {
         threads: n,
-        gil_threads: n,
+        gil_threads: if gil { n } else { 0 },
         processes: 0,
+        pickle_per_cpu_step: false,
         lanes: n,
     }
 }
