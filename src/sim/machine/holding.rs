@@ -58,15 +58,21 @@ impl Machine<'_> {
                 // It runs at once if a core is free, otherwise it waits for one, GIL in hand.
                 let th = &self.threads[t.index()];
                 let (lane, work) = (th.lane, th.work);
-                let state = if self.cores.free().is_some() {
+                let on_core = matches!(th.phase, Phase::OnCore(_));
+                let state = if on_core || self.cores.free().is_some() {
                     work.map(|w| w.state)
                 } else {
                     Some(State::Ready)
                 };
-                self.rec
-                    .set(lane, now, state.map(|s| (s, work.and_then(|w| w.task))));
+                let shown = state.map(|s| (s, work.and_then(|w| w.task)));
+                self.rec.set(lane, now, shown);
+                if let Phase::OnCore(c) = self.threads[t.index()].phase {
+                    self.rec.set(self.core_lanes[c.index()], now, shown);
+                }
                 self.gil_event(EventKind::GilAcquire, t);
-                self.want_core(t);
+                if !on_core {
+                    self.want_core(t);
+                }
             }
             Request::Queued(timer) => {
                 self.wait_for_gil(t);

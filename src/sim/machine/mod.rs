@@ -359,6 +359,11 @@ impl<'p> Machine<'p> {
                 });
                 match self.threads[t.index()].phase {
                     Phase::OnCore(_) if !needs_gil || holds => self.start_on_core(t),
+                    // Running already, it takes a free GIL without giving up its core.
+                    Phase::OnCore(_) if self.gil(t).is_some_and(|g| g.holder().is_none()) => {
+                        self.request_gil(t);
+                        self.start_on_core(t);
+                    }
                     _ => {
                         self.release_core(t);
                         if needs_gil && !holds {
