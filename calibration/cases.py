@@ -99,6 +99,13 @@ def wall(fn, *args):
     return time.perf_counter() - t0
 
 
+def cpu_ms(fn, *args):
+    """Returns the CPU time in ms that fn took on this thread."""
+    c0 = time.thread_time()
+    fn(*args)
+    return (time.thread_time() - c0) * 1e3
+
+
 def in_threads(targets):
     """Runs each (function, args) in its own thread at once and returns the wall time in seconds."""
     threads = [threading.Thread(target=fn, args=args) for fn, args in targets]
@@ -180,20 +187,22 @@ def ratio_beside_hogs(runs, hogs, count, sleep_s, spin_n):
 
 @case("spin_iterations_per_ms")
 def spin_rate(args):
-    """Measures loop iterations per ms of wall time; sizes every simulated `cpu` step's Python."""
-    # A first short run sizes the timed ones to about 50 ms each.
+    """Measures loop iterations per ms of this thread's CPU time; sizes every simulated `cpu` step."""
+    # CPU time, not wall time: on a shared machine other programs take the core for whole
+    # time slices, and a wall-clock rate would then size "150 ms of work" smaller than it is.
+    # The wall-clock rate and the CPU share are kept in params to show how busy the machine was.
     n = 200_000
-    rough = n / (wall(spin, n) * 1e3)
+    rough = n / (cpu_ms(spin, n) or 1.0)
     n = iterations(rough, 50)
-    runs, cpu_share = [], []
+    runs, wall_rates, cpu_share = [], [], []
     for _ in range(args.runs):
         c0, t0 = time.thread_time(), time.perf_counter()
         spin(n)
         t1, c1 = time.perf_counter(), time.thread_time()
-        runs.append(n / ((t1 - t0) * 1e3))
+        runs.append(n / ((c1 - c0) * 1e3))
+        wall_rates.append(n / ((t1 - t0) * 1e3))
         cpu_share.append((c1 - c0) / (t1 - t0))
-    # A CPU share well under 1 means other programs took this core while it was timed.
-    return runs, {"iterations": n, "cpu_share": cpu_share, "timer": "perf_counter"}
+    return runs, {"iterations": n, "timer": "thread_time", "wall_clock_rates": wall_rates, "cpu_share": cpu_share}
 
 
 @case("serial_cpu_4x150ms")
@@ -236,10 +245,11 @@ def gil_handoff(args, interval_s):
     that drifts over the run hits both about equally.
     """
     sys.setswitchinterval(interval_s)
-    # The counting loop is slower than the plain spin; size it to about 200 ms per thread.
+    # The counting loop is slower than the plain spin; size it to about 150 ms per thread, long
+    # enough for 30 hand-overs at the default interval and short enough for nine runs.
     probe = 200_000
     slower = wall(spin_counting, probe, 0, [None, 0]) / wall(spin, probe)
-    n = iterations(args.spin / slower, 200)
+    n = iterations(args.spin / slower, 150)
     runs, handoffs, serial_ms, threaded_ms = [], [], [], []
     for r in range(args.runs):
         serial_state, threaded_state = [None, 0], [None, 0]
@@ -267,7 +277,7 @@ def gil_handoff(args, interval_s):
     # A cross-check that load on the machine disturbs less: the gaps timed one by one, in one
     # extra threaded run of about the same length (the stamping loop is slower).
     stamping = wall(spin_stamping, probe, 0, [None, 0.0], []) / wall(spin, probe)
-    gaps = sorted(direct_gaps(iterations(args.spin / stamping, 200), interval_s))
+    gaps = sorted(direct_gaps(iterations(args.spin / stamping, 150), interval_s))
     params = {
         "iterations_per_thread": n,
         "threads": 2,
