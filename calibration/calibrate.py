@@ -12,6 +12,7 @@ Runs on any Python 3.9+, standard library only; installs nothing and uses no net
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -100,7 +101,8 @@ def log(message):
 def round_sig(value, digits=4):
     """Rounds every float in a JSON-like value to ``digits`` significant digits."""
     if isinstance(value, float):
-        return float("%.*g" % (digits, value)) if value == value else None
+        # NaN and infinity are not JSON; a figure that cannot be computed is null instead.
+        return float("%.*g" % (digits, value)) if math.isfinite(value) else None
     if isinstance(value, list):
         return [round_sig(v, digits) for v in value]
     if isinstance(value, dict):

@@ -69,13 +69,16 @@ def spin_stamping(n, me, state, gaps):
     x = 0
     for i in range(n):
         x ^= i
+        now = clock()
+        # CPython may switch threads right after a call returns, so the other thread may have
+        # run between the stamp above and this check: the check comes before the stamp is
+        # stored, and after a switch a fresh stamp replaces the stale one.
         if state[0] is not me:
-            # A fresh stamp: CPython may switch threads right after a call returns, so the
-            # stamp below, taken before that switch point, would be stale here.
+            now = clock()
             if state[0] is not None:
-                gaps.append(clock() - state[1])
+                gaps.append(now - state[1])
             state[0] = me
-        state[1] = clock()
+        state[1] = now
     return x
 
 
