@@ -22,6 +22,10 @@ pub fn check(trace: &Trace) -> Vec<String> {
         .map(LaneId::new)
         .filter(|&l| trace.lane(l).kind == LaneKind::Core)
         .collect();
+    let workers: Vec<LaneId> = (0..trace.lanes.len())
+        .map(LaneId::new)
+        .filter(|&l| matches!(trace.lane(l).kind, LaneKind::Thread | LaneKind::Process))
+        .collect();
     for (i, snap) in trace.snapshots.iter().enumerate() {
         let e = &trace.events[i];
         let mut fail = |what: String| {
@@ -63,6 +67,21 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 fail(format!(
                     "the cores show {on_cores:?} at work but {running:?} are running"
                 ));
+            }
+        }
+        // A thread or process drawn running is on a core (checked where the lanes are few).
+        if snap.running_len <= SNAPSHOT_CAP && workers.len() <= 64 {
+            for &l in &workers {
+                if let Some((State::Running | State::Pickling, Some(task))) = trace.lane_state(l, i)
+                {
+                    if !snap.running.contains(&task) {
+                        fail(format!(
+                            "{} is drawn running {} but is on no core",
+                            trace.lane(l).label,
+                            trace.task_name(task)
+                        ));
+                    }
+                }
             }
         }
         let lane_state = e.lane.and_then(|l| trace.lane_state(l, i));

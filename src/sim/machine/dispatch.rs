@@ -49,19 +49,23 @@ impl Machine<'_> {
         let lane = th.lane;
         self.rec.set(lane, now, shown);
         self.rec.set(self.core_lanes[c.index()], now, shown);
-        if self.threads[t.index()].gil_pending {
-            // It was handed the GIL while every core was busy: running now, it takes it.
+        if dispatched {
+            let th = &self.threads[t.index()];
+            let (task, step) = (th.task(), th.work.and_then(|w| w.step));
+            self.emit(EventKind::Dispatch, task, Some(lane), step, None);
+        }
+        let th = &mut self.threads[t.index()];
+        if th.gil_pending {
+            // It was handed the GIL while it waited for a core: running now, it takes it.
             self.take_handed_gil(t);
+        } else if std::mem::take(&mut th.gil_wanted) && !self.request_gil(t) {
+            // The GIL is held: it gave the core back and waits.
+            return;
         }
         if self.gil(t).is_some_and(|g| g.must_drop(t)) {
             // It was asked to drop the GIL while it waited for a core: it does so at once.
             self.force_drop(t);
             return;
-        }
-        if dispatched {
-            let th = &self.threads[t.index()];
-            let (task, step) = (th.task(), th.work.and_then(|w| w.step));
-            self.emit(EventKind::Dispatch, task, Some(lane), step, None);
         }
         self.start_on_core(t);
         // Scheduled after the work's completion, so that work ending with its slice finishes.
@@ -130,6 +134,9 @@ impl Machine<'_> {
         th.phase = Phase::Parked;
         th.ver += 1;
         let next = self.cores.vacate(c, now);
+        // Off its core it runs nothing; the caller shows what it waits for next.
+        let lane = self.threads[t.index()].lane;
+        self.rec.set(lane, now, None);
         self.rec.set(self.core_lanes[c.index()], now, None);
         next.map(|n| (n, c))
     }
@@ -149,6 +156,10 @@ impl Machine<'_> {
         if let Some((next, c)) = next {
             self.put_on_core(next, c, true);
         }
-        self.join_line(t);
+        // The next thread may have given the core straight back (it waits for the GIL).
+        match self.cores.free() {
+            Some(c) => self.put_on_core(t, c, true),
+            None => self.join_line(t),
+        }
     }
 }

@@ -50,34 +50,28 @@ impl Machine<'_> {
         );
     }
 
-    /// Thread `t` wants to run Python and does not hold the GIL.
-    pub(super) fn request_gil(&mut self, t: ThreadId) {
+    /// Thread `t`, running on a core, wants to run Python and does not hold the GIL. Returns
+    /// true if it took it (and keeps its core); otherwise it gave up its core to wait.
+    pub(super) fn request_gil(&mut self, t: ThreadId) -> bool {
         let now = self.now;
         match self.gil_mut(t).request(t, now) {
             Request::Granted => {
-                // It runs at once if a core is free, otherwise it waits for one, GIL in hand.
+                // It runs its work from now on: its lane and its core's show it.
                 let th = &self.threads[t.index()];
-                let (lane, work) = (th.lane, th.work);
-                let on_core = matches!(th.phase, Phase::OnCore(_));
-                let state = if on_core || self.cores.free().is_some() {
-                    work.map(|w| w.state)
-                } else {
-                    Some(State::Ready)
-                };
-                let shown = state.map(|s| (s, work.and_then(|w| w.task)));
-                self.rec.set(lane, now, shown);
-                if let Phase::OnCore(c) = self.threads[t.index()].phase {
+                let shown = th.work.map(|w| (w.state, w.task));
+                self.rec.set(th.lane, now, shown);
+                if let Phase::OnCore(c) = th.phase {
                     self.rec.set(self.core_lanes[c.index()], now, shown);
                 }
                 self.gil_event(EventKind::GilAcquire, t);
-                if !on_core {
-                    self.want_core(t);
-                }
+                true
             }
             Request::Queued(timer) => {
+                self.release_core(t);
                 self.wait_for_gil(t);
                 self.gil_event(EventKind::GilRequest, t);
                 self.schedule_gil_timer(timer);
+                false
             }
         }
     }
@@ -113,15 +107,12 @@ impl Machine<'_> {
     /// The waiter handed the GIL is woken by the OS: it takes the GIL once it runs on a core,
     /// so with every core busy it first waits for one (still not holding the GIL).
     pub(super) fn handoff_done(&mut self, t: ThreadId) {
+        self.threads[t.index()].gil_pending = true;
         match self.cores.free() {
-            Some(c) => {
-                self.take_handed_gil(t);
-                self.put_on_core(t, c, false);
-            }
+            // On the core, `put_on_core` completes the hand-over.
+            Some(c) => self.put_on_core(t, c, false),
             None => {
-                let th = &mut self.threads[t.index()];
-                th.phase = Phase::WantCore;
-                th.gil_pending = true;
+                self.threads[t.index()].phase = Phase::WantCore;
                 self.join_line(t);
             }
         }
@@ -173,8 +164,9 @@ impl Machine<'_> {
         self.pause(h);
         self.release_core(h);
         let Some(next) = self.gil_mut(h).release() else {
-            // Nobody is left waiting: it simply goes on.
-            self.request_gil(h);
+            // Nobody is left waiting: it asks again as soon as it runs.
+            self.threads[h.index()].gil_wanted = true;
+            self.want_core(h);
             return;
         };
         self.gil_mut(h).await_switch(h);

@@ -124,6 +124,8 @@ struct Thread {
     unpark_pending: bool,
     /// It was handed the GIL but takes it only once the OS runs it on a core.
     gil_pending: bool,
+    /// It will ask for the GIL once the OS runs it on a core.
+    gil_wanted: bool,
 }
 
 impl Thread {
@@ -208,6 +210,7 @@ impl<'p> Machine<'p> {
             io_key: None,
             unpark_pending: false,
             gil_pending: false,
+            gil_wanted: false,
         });
         ThreadId::new(self.threads.len() - 1)
     }
@@ -359,18 +362,17 @@ impl<'p> Machine<'p> {
                 });
                 match self.threads[t.index()].phase {
                     Phase::OnCore(_) if !needs_gil || holds => self.start_on_core(t),
-                    // Running already, it takes a free GIL without giving up its core.
-                    Phase::OnCore(_) if self.gil(t).is_some_and(|g| g.holder().is_none()) => {
-                        self.request_gil(t);
-                        self.start_on_core(t);
-                    }
-                    _ => {
-                        self.release_core(t);
-                        if needs_gil && !holds {
-                            self.request_gil(t);
-                        } else {
-                            self.want_core(t);
+                    // Running already, it asks for the GIL where it is: it keeps its core if
+                    // the GIL is free, and gives it up to wait otherwise.
+                    Phase::OnCore(_) => {
+                        if self.request_gil(t) {
+                            self.start_on_core(t);
                         }
+                    }
+                    // A thread asks for the GIL only once the OS runs it on a core.
+                    _ => {
+                        self.threads[t.index()].gil_wanted = needs_gil && !holds;
+                        self.want_core(t);
                     }
                 }
             }
