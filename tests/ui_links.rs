@@ -24,7 +24,10 @@ fn reopen(view: &Params, p: &Playback, full_link: bool) -> Playback {
             ..Params::default()
         }
         .to_query();
-        t.split('&').filter(|s| s.starts_with("t=")).collect::<Vec<_>>().join("&")
+        t.split('&')
+            .filter(|s| s.starts_with("t="))
+            .collect::<Vec<_>>()
+            .join("&")
     };
     let parsed = parse(&query);
     assert!(parsed.ignored.is_empty(), "{query}: {:?}", parsed.ignored);

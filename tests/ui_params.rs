@@ -144,7 +144,9 @@ fn a_scenario_too_large_for_a_link_shows_as_this_tabs_scenario() {
     }
     scenario.tasks = (0..4000)
         .map(|i| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let mut t = scenario.tasks[0].clone();
             t.name = format!("{:016x}{i}", seed);
             t
@@ -154,11 +156,18 @@ fn a_scenario_too_large_for_a_link_shows_as_this_tabs_scenario() {
         scenario: Some(scenario),
         ..Params::default()
     };
-    assert!(view.link_query().unwrap_err().contains("too large for a link"));
+    assert!(view
+        .link_query()
+        .unwrap_err()
+        .contains("too large for a link"));
     assert_eq!(view.to_query(), "?lesson=custom");
     let back = parse("?lesson=custom");
     assert_eq!((back.lesson.as_str(), back.ignored.len()), ("custom", 0));
-    assert_eq!(back.lesson().id, "three-waits", "no scenario: the default lesson plays");
+    assert_eq!(
+        back.lesson().id,
+        "three-waits",
+        "no scenario: the default lesson plays"
+    );
 }
 
 proptest! {

@@ -1,6 +1,7 @@
-//! The user interface: the only Yew code. `state` and `params` are plain Rust and test natively;
-//! everything else is wasm-only.
+//! The user interface: the only Yew code. `state`, `params`, `codec`, `embed` and `autosave` are
+//! plain Rust and test natively; everything else is wasm-only.
 
+pub mod autosave;
 pub mod codec;
 pub mod embed;
 pub mod params;

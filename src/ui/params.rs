@@ -147,10 +147,20 @@ fn playhead_text(p: Playhead) -> String {
 
 fn parse_playhead(value: &str) -> Option<Playhead> {
     let (ms, ordinal) = match value.split_once('~') {
-        Some((ms, k)) => (ms, Some(k.parse::<usize>().ok().filter(|k| (1..=MAX_EVENTS).contains(k))?)),
+        Some((ms, k)) => (
+            ms,
+            Some(
+                k.parse::<usize>()
+                    .ok()
+                    .filter(|k| (1..=MAX_EVENTS).contains(k))?,
+            ),
+        ),
         None => (value, None),
     };
-    let ms = ms.parse::<f64>().ok().filter(|ms| (0.0..=3_600_000.0).contains(ms))?;
+    let ms = ms
+        .parse::<f64>()
+        .ok()
+        .filter(|ms| (0.0..=3_600_000.0).contains(ms))?;
     Some(Playhead {
         time: Micros::from_ms(ms),
         ordinal,
