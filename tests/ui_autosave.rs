@@ -27,7 +27,9 @@ fn each_tab_has_its_own_keys() {
 
 #[test]
 fn the_recent_list_is_newest_first_and_short() {
-    let all: Vec<Summary> = (0..10).map(|i| summary(&format!("t{i}"), i as f64)).collect();
+    let all: Vec<Summary> = (0..10)
+        .map(|i| summary(&format!("t{i}"), i as f64))
+        .collect();
     let list = recent(all);
     assert_eq!(list.len(), KEEP);
     assert_eq!(list[0].tab, "t9");

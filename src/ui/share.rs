@@ -409,6 +409,11 @@ pub fn register_service_worker() {
         .is_ok_and(|p| p == "https:" || p == "http:");
     let has = js_sys::Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false);
     if secure && has {
-        let _ = window.navigator().service_worker().register("sw.js");
+        let promise = window.navigator().service_worker().register("sw.js");
+        // A refused registration (a captive portal answering sw.js with its page, a browser
+        // policy) only means no offline mode: handled here, so it is no uncaught rejection.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
     }
 }
