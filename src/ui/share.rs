@@ -412,8 +412,16 @@ pub fn register_service_worker() {
         let promise = window.navigator().service_worker().register("sw.js");
         // A refused registration (a captive portal answering sw.js with its page, a browser
         // policy) only means no offline mode: handled here, so it is no uncaught rejection.
+        // Once registered, ask for the newest release at once rather than when the browser
+        // next thinks of it, so a new release is stored on the first visit after it ships.
         wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                return;
+            };
+            let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+            if let Ok(update) = registration.update() {
+                let _ = wasm_bindgen_futures::JsFuture::from(update).await;
+            }
         });
     }
 }
