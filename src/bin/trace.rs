@@ -12,7 +12,7 @@
 //! `trace ... >&-` would exit 0 with the output lost. Without it, a closed descriptor stays closed
 //! and is reported, and a reader hanging up ends the process by SIGPIPE, as for `cat`.
 
-#![cfg_attr(unix, no_main)]
+#![cfg_attr(all(unix, not(test)), no_main)]
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -357,8 +357,8 @@ fn stdout_is_open() -> std::io::Result<()> {
 }
 
 /// The C entry point (see the module comment); `args_os` still works, as std reads the
-/// arguments through its own initialiser.
-#[cfg(unix)]
+/// arguments through its own initialiser. Test builds keep std's entry for the test harness.
+#[cfg(all(unix, not(test)))]
 #[no_mangle]
 pub extern "C" fn main(
     _argc: std::os::raw::c_int,
@@ -370,7 +370,7 @@ pub extern "C" fn main(
     }
 }
 
-#[cfg(not(unix))]
+#[cfg(any(not(unix), test))]
 fn main() -> ExitCode {
     run()
 }
