@@ -148,7 +148,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
                     .filter(|w| (10..=400).contains(w))
                     .ok_or(format!("--width: expected 10-400, got {v:?}"))?;
             }
-            other => return Err(format!("unknown argument {other:?}; try --help")),
+            other => return Err(format!("unknown argument {:?}; try --help", short(other))),
         }
     }
     match (&args.lesson, &args.scenario) {
@@ -156,6 +156,15 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         (Some(_), Some(_)) => Err("give either --lesson or --scenario, not both".to_string()),
         _ => Ok(Command::Run(args)),
     }
+}
+
+/// Echoed input, kept to a line in messages.
+fn short(text: &str) -> String {
+    let mut out: String = text.chars().take(60).collect();
+    if text.chars().nth(60).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 fn list() -> String {
@@ -212,8 +221,8 @@ fn read_scenario(path: &str) -> Result<String, String> {
 fn load(args: &Args) -> Result<(Scenario, Option<lessons::Lesson>, Vec<ModelConfig>), String> {
     let (scenario, lesson) = match (&args.lesson, &args.scenario) {
         (Some(id), _) => {
-            let lesson =
-                lessons::by_id(id).ok_or_else(|| format!("unknown lesson {id:?}; try --list"))?;
+            let lesson = lessons::by_id(id)
+                .ok_or_else(|| format!("unknown lesson {:?}; try --list", short(id)))?;
             (lesson.scenario.clone(), Some(lesson))
         }
         (None, Some(path)) => {
