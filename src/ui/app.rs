@@ -24,6 +24,7 @@ use super::predict::Predict;
 use super::scene::{Legend, Scene};
 use super::share::{self, EmbedDialog};
 use super::state::{Action, Playback, Session};
+use super::store;
 
 /// What the address bar cannot hold, said beside the stage with a way to share it as a file.
 fn link_problem(view: &Params) -> Option<String> {
@@ -107,7 +108,7 @@ pub fn app() -> Html {
         let mut view = params::parse(&location_query());
         // `lesson=custom` is this tab's own scenario, too large for a link: reopen its autosave.
         if view.lesson == CUSTOM && view.scenario.is_none() {
-            match share::tab_scenario() {
+            match store::tab_scenario() {
                 Some(scenario) => view.scenario = Some(scenario),
                 None => {
                     view.lesson = lessons::DEFAULT.to_string();
@@ -136,7 +137,7 @@ pub fn app() -> Html {
     let worker = use_state(|| WorkerStatus::Starting);
     let copied = use_state(|| None::<String>);
     let embed_open = use_state(|| false);
-    let recent = use_state(|| Rc::new(share::recent_scenarios()));
+    let recent = use_state(|| Rc::new(store::recent_scenarios()));
     // Why the last autosave failed, until one succeeds.
     let save_error = use_state(|| None::<String>);
     // Why the view's scenario is not in the address bar (too large for a link).
@@ -267,8 +268,8 @@ pub fn app() -> Html {
         let (recent, save_error) = (recent.clone(), save_error.clone());
         Callback::from(move |scenario: Scenario| {
             // Every write is checked: a failure stays on screen, with Export JSON, until a save works.
-            save_error.set(share::save_scenario(&scenario).err());
-            recent.set(Rc::new(share::recent_scenarios()));
+            save_error.set(store::save_scenario(&scenario).err());
+            recent.set(Rc::new(store::recent_scenarios()));
             let model = view
                 .model
                 .filter(|m| scenario.model_configs().iter().any(|c| c.id == *m));

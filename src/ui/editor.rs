@@ -14,6 +14,7 @@ use crate::sim::{
 use super::autosave::{self, Summary};
 use super::share;
 use super::state::Session;
+use super::store;
 
 const KINDS: [(StepKind, &str); 4] = [
     (StepKind::Cpu, "CPU (Python)"),
@@ -344,16 +345,16 @@ pub fn editor(props: &EditorProps) -> Html {
             input.set_value("");
         })
     };
-    let now = share::now_ms();
+    let now = store::now_ms();
     let recent = props.recent.iter().enumerate().map(|(i, saved)| {
         let (tab, import_error) = (saved.tab.clone(), import_error.clone());
         let edit = edit.clone();
-        let onclick = Callback::from(move |_: MouseEvent| match share::saved_scenario(&tab) {
+        let onclick = Callback::from(move |_: MouseEvent| match store::saved_scenario(&tab) {
             Some(s) => edit.emit(Edit::Replace(s)),
             None => import_error.set(Some("That saved scenario is no longer in this browser.".into())),
         });
         let when = if saved.saved_ms > 0.0 { autosave::ago(now, saved.saved_ms) } else { "earlier".into() };
-        let mine = if share::is_this_tab(saved) { ", in this tab" } else { "" };
+        let mine = if store::is_this_tab(saved) { ", in this tab" } else { "" };
         html! {
             <li>
                 <button type="button" class="btn small" {onclick}>{ if i == 0 { "Open my last scenario" } else { "Open" } }</button>

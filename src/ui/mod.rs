@@ -35,6 +35,8 @@ mod predict;
 mod scene;
 #[cfg(target_arch = "wasm32")]
 mod share;
+#[cfg(target_arch = "wasm32")]
+mod store;
 
 /// Mounts the app on the page, after installing the panic screen.
 #[cfg(target_arch = "wasm32")]
