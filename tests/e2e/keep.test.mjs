@@ -168,3 +168,19 @@ test("a worker whose WebAssembly cannot load says why within two seconds", async
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("the editor quotes input it cannot read instead of calling it 0", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=three-waits`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  const workers = page.locator("li.model", { hasText: "threads" }).first().getByPlaceholder("default");
+  await workers.fill("3x");
+  await page.waitForSelector("#editor-error");
+  assert.match(await page.textContent("#editor-error"), /workers: expected a whole number, got "3x"/);
+  assert.doesNotMatch(await page.textContent("#editor-error"), /got 0/);
+  await page.getByLabel("Task 1 step 1 milliseconds").fill("abc");
+  await page.waitForFunction(() => /expected a number of milliseconds, got "abc"/.test(document.querySelector("#editor-error")?.textContent ?? ""));
+  assert.deepEqual(problems(), []);
+  await close();
+});
