@@ -4,6 +4,7 @@ use concurrency_kitchen::sim::ModelId;
 use concurrency_kitchen::sim::{lessons, Micros};
 use concurrency_kitchen::ui::codec;
 use concurrency_kitchen::ui::params::{parse, Params, Theme};
+use concurrency_kitchen::ui::state::Playhead;
 use proptest::prelude::*;
 
 #[test]
@@ -56,7 +57,7 @@ fn queries_round_trip() {
             lesson: "convoy".into(),
             model: Some(ModelId::Threads),
             speed: 0.5,
-            t: Some(Micros(12_500)),
+            t: Some(Playhead::at(Micros(12_501))),
             theme: Some(Theme::Contrast),
             present: true,
             ..Params::default()
@@ -65,6 +66,10 @@ fn queries_round_trip() {
         Params {
             embed: true,
             theme: Some(Theme::Dark),
+            t: Some(Playhead {
+                time: Micros(0),
+                ordinal: Some(3),
+            }),
             ..Params::default()
         },
         Params {
@@ -82,7 +87,19 @@ fn queries_round_trip() {
 #[test]
 fn time_theme_and_flags() {
     let p = parse("?lesson=convoy&t=250.5&theme=dark&embed=1&present=1");
-    assert_eq!(p.t, Some(Micros(250_500)));
+    assert_eq!(p.t, Some(Playhead::at(Micros(250_500))));
+    let exact = parse("?t=2000.25~3");
+    assert_eq!(
+        exact.t,
+        Some(Playhead {
+            time: Micros(2_000_250),
+            ordinal: Some(3)
+        })
+    );
+    for bad in ["?t=5~0", "?t=5~x", "?t=~2", "?t=5~99999999999"] {
+        let p = parse(bad);
+        assert_eq!((p.t, p.ignored.len()), (None, 1), "{bad}");
+    }
     assert_eq!(p.theme, Some(Theme::Dark));
     assert!(p.embed && p.present);
     let bad = parse("?t=-4&theme=neon&embed=maybe");
@@ -95,7 +112,7 @@ fn a_custom_scenario_replaces_the_lesson() {
     let scenario = lessons::by_id("three-waits").unwrap().scenario;
     let p = parse(&format!(
         "?lesson=convoy&scenario={}",
-        codec::encode(&scenario)
+        codec::encode(&scenario).unwrap()
     ));
     assert_eq!(p.scenario.as_ref(), Some(&scenario));
     assert_eq!(p.lesson().id, "custom");
@@ -107,6 +124,50 @@ fn a_custom_scenario_replaces_the_lesson() {
         broken.ignored
     );
     assert_eq!(broken.lesson().id, "three-waits");
+}
+
+#[test]
+fn the_notice_for_a_long_garbage_link_stays_short() {
+    let query: String = (0..20_000).map(|i| format!("t=x{i}&")).collect();
+    let p = parse(&query);
+    assert_eq!(p.ignored.len(), 9, "eight notes and a count");
+    assert!(p.ignored[8].contains("19992 more"), "{:?}", p.ignored[8]);
+    assert!(p.ignored.iter().map(String::len).sum::<usize>() < 4_000);
+}
+
+#[test]
+fn a_scenario_too_large_for_a_link_shows_as_this_tabs_scenario() {
+    let mut scenario = lessons::by_id("three-waits").unwrap().scenario;
+    let mut seed = 1u64;
+    for task in &mut scenario.tasks {
+        task.name.clear();
+    }
+    scenario.tasks = (0..4000)
+        .map(|i| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut t = scenario.tasks[0].clone();
+            t.name = format!("{:016x}{i}", seed);
+            t
+        })
+        .collect();
+    let view = Params {
+        scenario: Some(scenario),
+        ..Params::default()
+    };
+    assert!(view
+        .link_query()
+        .unwrap_err()
+        .contains("too large for a link"));
+    assert_eq!(view.to_query(), "?lesson=custom");
+    let back = parse("?lesson=custom");
+    assert_eq!((back.lesson.as_str(), back.ignored.len()), ("custom", 0));
+    assert_eq!(
+        back.lesson().id,
+        "three-waits",
+        "no scenario: the default lesson plays"
+    );
 }
 
 proptest! {

@@ -10,9 +10,15 @@ use web_sys::{MessageEvent, Worker};
 
 use super::protocol::{FromWorker, ToWorker};
 
-/// The loader script that Trunk writes beside the page for the `worker` binary. It is resolved
-/// against the document's base URL, so the site works from any sub-path.
+/// The loader script that Trunk writes beside the page for the `worker` binary, under its
+/// unversioned name. A release build renames it with a content hash (scripts/release.mjs) and
+/// names it in `<meta name="concurrency-kitchen-worker">`, which `spawn` prefers, so a page
+/// always starts its own release's worker. Either is resolved against the document's base URL,
+/// so the site works from any sub-path.
 pub const WORKER_SCRIPT: &str = "worker_loader.js";
+
+/// The meta tag that names this release's worker loader.
+const WORKER_META: &str = "meta[name=\"concurrency-kitchen-worker\"]";
 
 /// How long a worker may take to load its wasm and answer the first ping.
 const PATIENCE_MS: u32 = 15_000;
@@ -104,7 +110,7 @@ pub fn probe(report: impl Fn(WorkerStatus) + 'static) -> Option<WorkerProbe> {
             event.prevent_default();
             *settled.borrow_mut() = true;
             report(WorkerStatus::Unavailable {
-                reason: "the worker script could not be loaded".into(),
+                reason: load_failure(&event),
             });
         })
     };
@@ -126,13 +132,42 @@ pub fn probe(report: impl Fn(WorkerStatus) + 'static) -> Option<WorkerProbe> {
     })
 }
 
+/// Why a worker failed to load, from its error event: the browser's message when it gives one.
+pub fn load_failure(event: &web_sys::Event) -> String {
+    let detail = event
+        .dyn_ref::<web_sys::ErrorEvent>()
+        .map(|e| e.message())
+        .filter(|m| !m.is_empty());
+    match detail {
+        Some(m) => format!("the worker script could not be loaded ({m})"),
+        None => "the worker script could not be loaded".into(),
+    }
+}
+
+/// This release's worker loader: the name in the page's meta tag if it is a plain file name.
+fn worker_script(document: &web_sys::Document) -> String {
+    document
+        .query_selector(WORKER_META)
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|name| {
+            name.ends_with("_loader.js")
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .unwrap_or_else(|| WORKER_SCRIPT.to_string())
+}
+
 /// Starts the worker binary; the script URL respects the document's base (sub-path hosting).
 pub fn spawn() -> Result<Worker, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
     let base = document.base_uri().ok().flatten().ok_or("no base URL")?;
-    let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base).map_err(|_| "bad worker URL")?;
+    let url = web_sys::Url::new_with_base(&worker_script(&document), &base)
+        .map_err(|_| "bad worker URL")?;
     Worker::new(&url.href()).map_err(|e| {
         e.as_string()
             .unwrap_or_else(|| "workers are not available in this page".into())

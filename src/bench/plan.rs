@@ -68,6 +68,36 @@ pub struct ModelPlan {
     pub fresh: bool,
 }
 
+/// The most one task copies to or from a worker in a measurement. A scenario may name up to a
+/// gigabyte per task; measuring that would make the page and its workers allocate gigabytes, so
+/// larger payloads are capped here and the panel says so (`payload_capped`).
+pub const MAX_PAYLOAD_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The most one message to or from a worker carries in all (a worker may run many tasks).
+pub const MAX_MESSAGE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A payload of `kb` model kilobytes at this time scale, capped at `MAX_PAYLOAD_BYTES`.
+fn payload(kb: f64, scale: f64) -> u64 {
+    ((kb * 1000.0 * scale).round().max(0.0) as u64).min(MAX_PAYLOAD_BYTES)
+}
+
+/// The bytes a whole message carries for these per-task payloads, capped at `MAX_MESSAGE_BYTES`.
+pub fn message_bytes(payloads: impl Iterator<Item = u64>) -> u64 {
+    payloads
+        .fold(0u64, |sum, b| sum.saturating_add(b))
+        .min(MAX_MESSAGE_BYTES)
+}
+
+/// True when a real measurement of `scenario` copies less than it names (the time scale only
+/// ever shrinks payloads, so this holds whatever the scale).
+pub fn payload_capped(scenario: &Scenario) -> bool {
+    let limit = MAX_PAYLOAD_BYTES as f64;
+    scenario
+        .tasks
+        .iter()
+        .any(|t| t.send_kb * 1000.0 > limit || t.recv_kb * 1000.0 > limit)
+}
+
 /// Why a model is not measured, in words for the results table.
 pub fn unmeasured_reason(model: ModelId) -> Option<&'static str> {
     match descriptor(model).measure {
@@ -116,8 +146,8 @@ pub fn plan(
                 StepKind::BlockingIo => Op::Block { ms: s.ms * scale },
             })
             .collect(),
-        send_bytes: (t.send_kb * 1000.0 * scale).round() as u64,
-        recv_bytes: (t.recv_kb * 1000.0 * scale).round() as u64,
+        send_bytes: payload(t.send_kb, scale),
+        recv_bytes: payload(t.recv_kb, scale),
     };
     let one_worker = |mode, in_loop| {
         vec![WorkerPlan {
@@ -208,6 +238,30 @@ impl Spread {
 mod tests {
     use super::*;
     use crate::sim::lessons;
+
+    #[test]
+    fn payloads_are_capped_per_task_and_per_message() {
+        let mut scenario = lessons::by_id("cpu-processes").unwrap().scenario;
+        scenario.tasks[0].send_kb = 5_800_000.0;
+        assert!(payload_capped(&scenario));
+        let config = ModelConfig::new(ModelId::Processes);
+        let p = plan(&scenario, &config, 1.0, 1000.0).unwrap();
+        let biggest = p
+            .workers
+            .iter()
+            .flat_map(|w| &w.tasks)
+            .map(|t| t.send_bytes.max(t.recv_bytes))
+            .max()
+            .unwrap();
+        assert_eq!(biggest, MAX_PAYLOAD_BYTES);
+        assert_eq!(
+            message_bytes([MAX_PAYLOAD_BYTES; 10].into_iter()),
+            MAX_MESSAGE_BYTES
+        );
+        assert!(!payload_capped(
+            &lessons::by_id("cpu-processes").unwrap().scenario
+        ));
+    }
 
     fn lesson_plan(id: &str, model: ModelId) -> Option<ModelPlan> {
         let lesson = lessons::by_id(id).unwrap();

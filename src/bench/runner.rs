@@ -102,7 +102,8 @@ impl Drop for Pool {
 fn send(worker: &Worker, message: &ToWorker, payload: u64) {
     let json = JsValue::from_str(&message.to_json());
     let _ = if payload > 0 {
-        let bytes = js_sys::Uint8Array::new_with_length(payload.min(u64::from(u32::MAX)) as u32);
+        let bytes =
+            js_sys::Uint8Array::new_with_length(payload.min(plan::MAX_MESSAGE_BYTES) as u32);
         worker.post_message(&js_sys::Array::of2(&json, &bytes))
     } else {
         worker.post_message(&json)
@@ -157,7 +158,13 @@ impl Pool {
             let on_error =
                 Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
                     event.prevent_default();
-                    inbox_e.borrow_mut().error = Some("a worker failed to start".into());
+                    let mut b = inbox_e.borrow_mut();
+                    b.error = Some(super::client::load_failure(&event));
+                    // Wake the waiting measurement now rather than at its next nudge.
+                    if let Some(wake) = b.wake.take() {
+                        drop(b);
+                        let _ = wake.call0(&JsValue::NULL);
+                    }
                 });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -242,7 +249,7 @@ impl Pool {
         }
         let started = now();
         for (i, plan) in plans.iter().enumerate() {
-            let payload: u64 = plan.tasks.iter().map(|t| t.send_bytes).sum();
+            let payload = plan::message_bytes(plan.tasks.iter().map(|t| t.send_bytes));
             let message = ToWorker::Run {
                 id: i as u32,
                 plan: plan.clone(),

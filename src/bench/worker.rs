@@ -56,7 +56,8 @@ fn post(reply: &FromWorker, bytes: Option<u64>) {
     // A page that has gone away cannot be told anything, so a failed post is not an error.
     let _ = match bytes {
         Some(n) if n > 0 => {
-            let payload = js_sys::Uint8Array::new_with_length(n.min(u64::from(u32::MAX)) as u32);
+            let payload =
+                js_sys::Uint8Array::new_with_length(n.min(super::plan::MAX_MESSAGE_BYTES) as u32);
             scope().post_message(&js_sys::Array::of2(&json, &payload))
         }
         _ => scope().post_message(&json),
@@ -96,7 +97,7 @@ fn handle(message: ToWorker) {
             atomics,
         } => spawn_local(async move {
             let started = now();
-            let recv: u64 = plan.tasks.iter().map(|t| t.recv_bytes).sum();
+            let recv = super::plan::message_bytes(plan.tasks.iter().map(|t| t.recv_bytes));
             run(plan, chunk_iterations, atomics).await;
             post(
                 &FromWorker::Done {

@@ -1,61 +1,109 @@
 //! `trace`: the command-line edge over `sim`. Runs a lesson or a scenario file under its
-//! models and prints an ASCII timeline and the totals per model, or JSON with `--json`.
+//! models and prints an ASCII timeline and the totals per model, statistics as JSON, or the
+//! whole run as Chrome Trace Event JSON for Perfetto.
+//!
+//! It fails loudly and safely: arguments that are not UTF-8, unreadable or oversized input
+//! (the limit applies while reading, so `/dev/zero` cannot exhaust memory), directories and
+//! failed writes all end with a message on stderr and a non-zero exit. The output is built in
+//! memory and written once, so a failure never leaves half an answer behind a success.
+//!
+//! On Unix the binary has its own C `main`: std's start-up would quietly reopen a closed
+//! standard output on `/dev/null` (and its writer treats a closed descriptor as success), so
+//! `trace ... >&-` would exit 0 with the output lost. Without it, a closed descriptor stays closed
+//! and is reported, and a reader hanging up ends the process by SIGPIPE, as for `cat`.
 
-/// Like `print!`, except that a closed pipe (`trace --lesson convoy | head`) ends the program
-/// quietly instead of panicking.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-        }
-    }};
-}
+#![cfg_attr(all(unix, not(test)), no_main)]
 
-macro_rules! outln {
-    () => { out!("\n") };
-    ($($arg:tt)*) => {{ out!($($arg)*); out!("\n"); }};
-}
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::process::ExitCode;
 
+use concurrency_kitchen::export;
 use concurrency_kitchen::sim::{self, lessons, timeline, ModelConfig, ModelId, Scenario, Trace};
 use serde_json::{json, Map, Value};
-use std::process::ExitCode;
 
 const HELP: &str = "\
 trace: watch Python's concurrency models run a workload, as text.
 
 USAGE:
-    trace --lesson ID [--model ID] [--json] [--width N]
-    trace --scenario FILE.json [--model ID] [--json] [--width N]
+    trace --lesson ID [--model ID] [--format text|json|chrome] [--output FILE] [--width N]
+    trace --scenario FILE.json [--model ID] [--format text|json|chrome] [--output FILE]
     trace --list
 
 OPTIONS:
-    --lesson ID       run a built-in lesson (see --list)
-    --scenario FILE   run a scenario JSON file (format: src/sim/SCENARIO.md)
-    --model ID        only this model: sync, asyncio, hybrid, threads, threads-nogil, processes
-    --json            print statistics as JSON instead of timelines
-    --width N         timeline width in characters (default 72)
-    --list            list the lessons
-    --help            show this help
+    --lesson ID        run a built-in lesson (see --list)
+    --scenario FILE    run a scenario JSON file (format: src/sim/SCENARIO.md; - reads stdin)
+    --model ID         only this model: sync, asyncio, hybrid, threads, threads-nogil, processes
+    --format FORMAT    text (ASCII timelines, the default), json (statistics) or chrome
+                       (Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing)
+    --json             the same as --format json
+    --output FILE      write to FILE instead of standard output
+    --width N          timeline width in characters (default 72)
+    --list             list the lessons
+    --help             show this help
 ";
+
+/// What the output looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    Chrome,
+}
 
 /// What the command line asked for.
 struct Args {
     lesson: Option<String>,
     scenario: Option<String>,
     model: Option<ModelId>,
-    json: bool,
+    format: Format,
+    output: Option<String>,
     width: usize,
 }
 
-fn parse(argv: &[String]) -> Result<Option<Args>, String> {
+/// What to do once the arguments are read.
+enum Command {
+    Run(Args),
+    /// Print this text and stop (help, the lesson list).
+    Print(String),
+}
+
+/// A failure: its message, and whether it is the reader hanging up (which ends quietly).
+#[derive(Debug)]
+enum Failure {
+    Message(String),
+    ClosedPipe,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
+    }
+}
+
+/// Arguments as text; one that is not UTF-8 is named (lossily) and refused.
+fn utf8_args(raw: impl IntoIterator<Item = OsString>) -> Result<Vec<String>, String> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.into_string().map_err(|a| {
+                format!(
+                    "argument {} is not valid UTF-8: {:?}",
+                    i + 1,
+                    a.to_string_lossy()
+                )
+            })
+        })
+        .collect()
+}
+
+fn parse(argv: &[String]) -> Result<Command, String> {
     let mut args = Args {
         lesson: None,
         scenario: None,
         model: None,
-        json: false,
+        format: Format::Text,
+        output: None,
         width: 72,
     };
     let mut it = argv.iter();
@@ -66,18 +114,8 @@ fn parse(argv: &[String]) -> Result<Option<Args>, String> {
                 .ok_or_else(|| format!("{name} needs a value"))
         };
         match a.as_str() {
-            "--help" | "-h" => {
-                out!("{HELP}");
-                return Ok(None);
-            }
-            "--list" => {
-                for l in lessons::all() {
-                    let models: Vec<&str> =
-                        l.scenario.models.iter().map(|m| m.id.as_str()).collect();
-                    outln!("{:<18} {} [{}]", l.id, l.title, models.join(", "));
-                }
-                return Ok(None);
-            }
+            "--help" | "-h" => return Ok(Command::Print(HELP.to_string())),
+            "--list" => return Ok(Command::Print(list())),
             "--lesson" => args.lesson = Some(value("--lesson")?),
             "--scenario" => args.scenario = Some(value("--scenario")?),
             "--model" => {
@@ -87,7 +125,21 @@ fn parse(argv: &[String]) -> Result<Option<Args>, String> {
                         .map_err(|e| e.to_string())?,
                 )
             }
-            "--json" => args.json = true,
+            "--json" => args.format = Format::Json,
+            "--format" => {
+                let v = value("--format")?;
+                args.format = match v.as_str() {
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    "chrome" => Format::Chrome,
+                    _ => {
+                        return Err(format!(
+                            "--format: expected text, json or chrome, got {v:?}"
+                        ))
+                    }
+                };
+            }
+            "--output" | "-o" => args.output = Some(value("--output")?),
             "--width" => {
                 let v = value("--width")?;
                 args.width = v
@@ -96,27 +148,85 @@ fn parse(argv: &[String]) -> Result<Option<Args>, String> {
                     .filter(|w| (10..=400).contains(w))
                     .ok_or(format!("--width: expected 10-400, got {v:?}"))?;
             }
-            other => return Err(format!("unknown argument {other:?}; try --help")),
+            other => return Err(format!("unknown argument {:?}; try --help", short(other))),
         }
     }
     match (&args.lesson, &args.scenario) {
         (None, None) => Err("give --lesson ID or --scenario FILE; try --help".to_string()),
         (Some(_), Some(_)) => Err("give either --lesson or --scenario, not both".to_string()),
-        _ => Ok(Some(args)),
+        _ => Ok(Command::Run(args)),
     }
+}
+
+/// Echoed input, kept to a line in messages.
+fn short(text: &str) -> String {
+    let mut out: String = text.chars().take(60).collect();
+    if text.chars().nth(60).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn list() -> String {
+    let mut out = String::new();
+    for l in lessons::all() {
+        let models: Vec<&str> = l.scenario.models.iter().map(|m| m.id.as_str()).collect();
+        out.push_str(&format!(
+            "{:<18} {} [{}]\n",
+            l.id,
+            l.title,
+            models.join(", ")
+        ));
+    }
+    out
+}
+
+/// Reads a scenario file (or stdin for `-`) without ever holding more than the format's limit
+/// plus one byte; a UTF-8 byte order mark is dropped, as browsers do.
+fn read_scenario(path: &str) -> Result<String, String> {
+    let limit = sim::MAX_JSON_BYTES;
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(format!("cannot read {path}: it is a directory"));
+        }
+        file.take(limit as u64 + 1).read_to_end(&mut bytes)
+    };
+    read.map_err(|e| format!("cannot read {path}: {e}"))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "{path} is larger than the {} MB limit for a scenario",
+            limit / (1024 * 1024)
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{path} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// The scenario, the lesson (if any) and the models to run.
 fn load(args: &Args) -> Result<(Scenario, Option<lessons::Lesson>, Vec<ModelConfig>), String> {
     let (scenario, lesson) = match (&args.lesson, &args.scenario) {
         (Some(id), _) => {
-            let lesson =
-                lessons::by_id(id).ok_or_else(|| format!("unknown lesson {id:?}; try --list"))?;
+            let lesson = lessons::by_id(id)
+                .ok_or_else(|| format!("unknown lesson {:?}; try --list", short(id)))?;
             (lesson.scenario.clone(), Some(lesson))
         }
         (None, Some(path)) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let text = read_scenario(path)?;
             (
                 Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?,
                 None,
@@ -151,56 +261,146 @@ fn stats_json(trace: &Trace) -> Value {
     })
 }
 
-fn run(args: &Args) -> Result<(), String> {
+/// The whole output, as text.
+fn render(args: &Args) -> Result<String, String> {
     let (scenario, lesson, models) = load(args)?;
     let mut traces = Vec::new();
     for m in &models {
         traces.push(sim::simulate(&scenario, m).map_err(|e| e.to_string())?);
     }
-    if args.json {
-        let mut by_model = Map::new();
-        for t in &traces {
-            by_model.insert(t.model.as_str().to_string(), stats_json(t));
+    let mut out = String::new();
+    match args.format {
+        Format::Json => {
+            let mut by_model = Map::new();
+            for t in &traces {
+                by_model.insert(t.model.as_str().to_string(), stats_json(t));
+            }
+            let value = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
+            out.push_str(&serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?);
+            out.push('\n');
         }
-        let out = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
-        return Ok(());
-    }
-    if let Some(l) = &lesson {
-        outln!("{} ({})\n{}\n", l.title, l.id, l.summary);
-    }
-    for t in &traces {
-        outln!(
-            "== {} ({}) ==",
-            t.model,
-            sim::models::descriptor(t.model).title
-        );
-        out!("{}", timeline::render(t, args.width));
-        out!("{}", timeline::stats(t));
-        if let Some((_, want)) = lesson
-            .as_ref()
-            .and_then(|l| l.expected.iter().find(|(m, _)| *m == t.model))
-        {
-            outln!("expected (CPython): {want}");
+        Format::Chrome => {
+            let title = match (&lesson, &args.scenario) {
+                (Some(l), _) => format!("{} ({})", l.title, l.id),
+                (None, Some(path)) => path.clone(),
+                (None, None) => String::new(),
+            };
+            out.push_str(&export::chrome_trace_json(&title, &traces));
+            out.push('\n');
         }
-        outln!();
+        Format::Text => {
+            if let Some(l) = &lesson {
+                out.push_str(&format!("{} ({})\n{}\n\n", l.title, l.id, l.summary));
+            }
+            for t in &traces {
+                out.push_str(&format!(
+                    "== {} ({}) ==\n",
+                    t.model,
+                    sim::models::descriptor(t.model).title
+                ));
+                out.push_str(&timeline::render(t, args.width));
+                out.push_str(&timeline::stats(t));
+                if let Some((_, want)) = lesson
+                    .as_ref()
+                    .and_then(|l| l.expected.iter().find(|(m, _)| *m == t.model))
+                {
+                    out.push_str(&format!("expected (CPython): {want}\n"));
+                }
+                out.push('\n');
+            }
+            if let Some(l) = &lesson {
+                out.push_str(&format!("takeaway: {}\n", l.takeaway));
+            }
+        }
     }
-    if let Some(l) = &lesson {
-        outln!("takeaway: {}", l.takeaway);
+    Ok(out)
+}
+
+/// Writes the output to the file asked for, or to stdout. A reader hanging up on stdout
+/// (`trace ... | head`) ends quietly; every other failure is reported.
+fn emit(text: &str, output: Option<&str>) -> Result<(), Failure> {
+    match output {
+        Some(path) => {
+            if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                return Err(format!("cannot write {path}: it is a directory").into());
+            }
+            let mut file = std::fs::File::create(path)
+                .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))?;
+            // Syncing makes a full disk show up here rather than on a later close; pipes and
+            // devices cannot sync, which is no failure.
+            file.write_all(text.as_bytes())
+                .and_then(|()| match file.sync_all() {
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Ok(()),
+                    other => other,
+                })
+                .map_err(|e| Failure::Message(format!("cannot write {path}: {e}")))
+        }
+        None => {
+            stdout_is_open()
+                .map_err(|e| Failure::Message(format!("cannot write the output: {e}")))?;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::BrokenPipe => Failure::ClosedPipe,
+                    _ => Failure::Message(format!("cannot write the output: {e}")),
+                })
+        }
     }
+}
+
+/// Fails when standard output is a closed descriptor, which std's writer would report as written.
+#[cfg(unix)]
+fn stdout_is_open() -> std::io::Result<()> {
+    use std::os::fd::AsFd;
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(drop)
+        .map_err(|e| match e.raw_os_error() {
+            Some(9) => std::io::Error::other("standard output is closed"),
+            _ => e,
+        })
+}
+
+#[cfg(not(unix))]
+fn stdout_is_open() -> std::io::Result<()> {
     Ok(())
 }
 
+/// The C entry point (see the module comment); `args_os` still works, as std reads the
+/// arguments through its own initialiser. Test builds keep std's entry for the test harness.
+#[cfg(all(unix, not(test)))]
+#[no_mangle]
+pub extern "C" fn main(
+    _argc: std::os::raw::c_int,
+    _argv: *const *const std::os::raw::c_char,
+) -> std::os::raw::c_int {
+    match run() {
+        ExitCode::SUCCESS => 0,
+        _ => 1,
+    }
+}
+
+#[cfg(any(not(unix), test))]
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let result = parse(&argv).and_then(|args| args.map_or(Ok(()), |a| run(&a)));
+    run()
+}
+
+fn run() -> ExitCode {
+    let result = utf8_args(std::env::args_os().skip(1))
+        .and_then(|argv| parse(&argv))
+        .map_err(Failure::Message)
+        .and_then(|command| match command {
+            Command::Print(text) => emit(&text, None),
+            Command::Run(args) => emit(&render(&args)?, args.output.as_deref()),
+        });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("trace: {message}");
+        Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
+        Err(Failure::Message(message)) => {
+            // A closed stderr must not turn a clean failure into a panic.
+            let _ = writeln!(std::io::stderr(), "trace: {message}");
             ExitCode::FAILURE
         }
     }

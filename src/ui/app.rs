@@ -6,9 +6,10 @@ use yew::prelude::*;
 
 use crate::bench::client::{self, WorkerStatus};
 use crate::bench::runner::{Machine, Report};
-use crate::sim::lessons::CUSTOM;
+use crate::export;
+use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;
-use crate::sim::{Micros, Scenario};
+use crate::sim::Scenario;
 
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
@@ -24,6 +25,13 @@ use super::predict::Predict;
 use super::scene::{Legend, Scene};
 use super::share::{self, EmbedDialog};
 use super::state::{Action, Playback, Session};
+use super::store;
+
+/// What the address bar cannot hold, said beside the stage with a way to share it as a file.
+fn link_problem(view: &Params) -> Option<String> {
+    view.scenario.as_ref()?;
+    view.link_query().err()
+}
 
 /// The playback state as Yew sees it: every action goes through `Playback::reduce`.
 #[derive(Clone)]
@@ -99,6 +107,20 @@ fn first_session(view: &mut Params) -> Rc<Session> {
 pub fn app() -> Html {
     let initial = use_memo((), |_| {
         let mut view = params::parse(&location_query());
+        // `lesson=custom` is this tab's own scenario, too large for a link: reopen its autosave.
+        if view.lesson == CUSTOM && view.scenario.is_none() {
+            match store::tab_scenario() {
+                Some(scenario) => view.scenario = Some(scenario),
+                None => {
+                    view.lesson = lessons::DEFAULT.to_string();
+                    view.ignored.push(
+                        "lesson \"custom\" (a scenario too large for a link stays in the browser \
+                         tab that made it; see \"Saved in this browser\" in the editor)"
+                            .into(),
+                    );
+                }
+            }
+        }
         let session = first_session(&mut view);
         (view, session)
     });
@@ -106,7 +128,7 @@ pub fn app() -> Html {
     let player = use_reducer(|| {
         let mut playback = Playback::new(initial.1.clone(), initial.0.speed);
         if let Some(t) = initial.0.t {
-            playback = playback.reduce(Action::Seek(t));
+            playback = playback.reduce(Action::Jump(t));
         }
         Player(playback)
     });
@@ -116,7 +138,11 @@ pub fn app() -> Html {
     let worker = use_state(|| WorkerStatus::Starting);
     let copied = use_state(|| None::<String>);
     let embed_open = use_state(|| false);
-    let saved = use_state(|| share::saved_scenario().map(Rc::new));
+    let recent = use_state(|| Rc::new(store::recent_scenarios()));
+    // Why the last autosave failed, until one succeeds.
+    let save_error = use_state(|| None::<String>);
+    // Why the view's scenario is not in the address bar (too large for a link).
+    let link_note = use_state(|| None::<String>);
     let generation = use_layout_generation();
     let reduced_motion = use_reduced_motion();
 
@@ -164,17 +190,20 @@ pub fn app() -> Html {
         })
     };
     share::use_presentation(view.present, view.embed, toggle_present.clone());
-    // The address bar always holds the view (not the playhead: Copy link adds that).
-    use_effect_with(((*view).clone(), player.0.speed), |(v, speed)| {
-        share::replace_url(
-            &Params {
+    // The address bar always holds the view (not the playhead: Copy link adds that). A scenario
+    // too large for a link shows as `lesson=custom`, with a note saying why.
+    {
+        let link_note = link_note.clone();
+        use_effect_with(((*view).clone(), player.0.speed), move |(v, speed)| {
+            let shown = Params {
                 t: None,
                 speed: *speed,
                 ..v.clone()
-            }
-            .to_query(),
-        )
-    });
+            };
+            share::replace_url(&shown.to_query());
+            link_note.set(link_problem(&shown));
+        });
+    }
 
     // Every listener above is attached once this runs: tests and scripts may start pressing keys.
     use_effect_with((), |_| {
@@ -236,10 +265,12 @@ pub fn app() -> Html {
         })
     };
     let on_apply = {
-        let (show, view, mine, saved) = (show.clone(), view.clone(), mine.clone(), saved.clone());
+        let (show, view, mine) = (show.clone(), view.clone(), mine.clone());
+        let (recent, save_error) = (recent.clone(), save_error.clone());
         Callback::from(move |scenario: Scenario| {
-            share::save_scenario(&scenario.to_json());
-            saved.set(Some(Rc::new(scenario.clone())));
+            // Every write is checked: a failure stays on screen, with Export JSON, until a save works.
+            save_error.set(store::save_scenario(&scenario).err());
+            recent.set(Rc::new(store::recent_scenarios()));
             let model = view
                 .model
                 .filter(|m| scenario.model_configs().iter().any(|c| c.id == *m));
@@ -263,16 +294,26 @@ pub fn app() -> Html {
         })
     };
     let on_copy = {
-        let (copied, view, time) = (copied.clone(), view.clone(), playback.time);
+        let (copied, view, at) = (copied.clone(), view.clone(), playback.playhead());
+        let speed = playback.speed;
         Callback::from(move |_| {
-            let link = share::url_with(
-                &Params {
-                    t: Some(time),
-                    ignored: Vec::new(),
-                    ..(*view).clone()
+            let query = Params {
+                t: at,
+                speed,
+                ignored: Vec::new(),
+                ..(*view).clone()
+            }
+            .link_query();
+            let query = match query {
+                Ok(query) => query,
+                Err(e) => {
+                    copied.set(Some(format!(
+                        "Not copied: {e}. Share it as a file with Export JSON (below the stage)."
+                    )));
+                    return;
                 }
-                .to_query(),
-            );
+            };
+            let link = share::url_with(&query);
             let (copied, shown) = (copied.clone(), link.clone());
             share::copy(&link, move |ok| {
                 copied.set(Some(if ok {
@@ -281,6 +322,28 @@ pub fn app() -> Html {
                     format!("Copy this link: {shown}")
                 }))
             });
+        })
+    };
+    let on_download = {
+        let session = session.clone();
+        Callback::from(move |_| {
+            let lesson = &session.lesson;
+            let title = format!("{} ({})", lesson.title, lesson.id);
+            share::download(
+                &format!("concurrency-kitchen-{}.trace.json", lesson.id),
+                "application/json",
+                &export::chrome_trace_json(&title, &session.traces),
+            );
+        })
+    };
+    let export_json = {
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| {
+            share::download(
+                "scenario.json",
+                "application/json",
+                &session.lesson.scenario.to_json(),
+            )
         })
     };
     let on_embed = {
@@ -324,6 +387,26 @@ pub fn app() -> Html {
             </p>
         }
     });
+    let keep_notice = |id: &'static str, text: String| {
+        html! {
+            <p class="notice keep" role="alert" id={id}>
+                <span>{ text }</span>
+                <button type="button" class="btn small" onclick={export_json.clone()}>{ "Export JSON" }</button>
+            </p>
+        }
+    };
+    let save_notice = (*save_error).clone().map(|e| {
+        keep_notice(
+            "save-notice",
+            format!("{e} It is still on screen: export it to keep it."),
+        )
+    });
+    let link_notice = (*link_note).clone().filter(|_| !view.embed).map(|e| {
+        keep_notice(
+            "link-notice",
+            format!("Not in the address bar: {e}. It is kept in this tab; to share it, export it as a file."),
+        )
+    });
     // Links for the Embed dialog and the embed's way out: built only where they are shown,
     // not on every animation frame.
     let embed_link = || {
@@ -339,11 +422,10 @@ pub fn app() -> Html {
         )
     };
     let full_link = || {
-        let t = Some(playback.time).filter(|t| *t > Micros(0));
         share::url_with(
             &Params {
                 embed: false,
-                t,
+                t: playback.playhead(),
                 ..(*view).clone()
             }
             .to_query(),
@@ -397,11 +479,14 @@ pub fn app() -> Html {
                 present={view.present}
                 on_present={toggle_present}
                 {on_copy}
+                {on_download}
                 {on_embed}
                 copied={(*copied).clone()}
             />
             <main id="main">
                 { for notice }
+                { for save_notice }
+                { for link_notice }
                 <section class="intro" aria-labelledby="lesson-title">
                     <h1 id="lesson-title">{ lesson.title.clone() }</h1>
                     <p>{ lesson.summary.clone() }</p>
@@ -424,7 +509,7 @@ pub fn app() -> Html {
                     {on_use_machine}
                 />
                 if event_loop_lesson { <LoopDemo /> }
-                <Editor session={session.clone()} {on_apply} saved={(*saved).clone()} />
+                <Editor session={session.clone()} {on_apply} recent={(*recent).clone()} />
             </main>
             <Footer worker={(*worker).clone()} />
             if *embed_open {

@@ -1,5 +1,5 @@
-//! The frame around the lesson: the header (lesson, theme, Present, Copy link, Embed), the
-//! embed bar and the footer.
+//! The frame around the lesson: the header (lesson, theme, Present, Copy link, Download trace,
+//! Embed), the embed bar and the footer.
 
 use yew::prelude::*;
 
@@ -17,6 +17,8 @@ pub struct HeaderProps {
     pub present: bool,
     pub on_present: Callback<()>,
     pub on_copy: Callback<()>,
+    /// Downloads the run as Chrome Trace Event JSON (for Perfetto).
+    pub on_download: Callback<()>,
     pub on_embed: Callback<()>,
     /// "Link copied", or the link itself when the clipboard is not available.
     pub copied: Option<String>,
@@ -81,6 +83,8 @@ pub fn header(props: &HeaderProps) -> Html {
                 <button type="button" class="btn" aria-pressed={props.present.to_string()} onclick={click(&props.on_present)}
                     title="Presentation mode (F)">{ "Present" }</button>
                 <button type="button" class="btn" onclick={click(&props.on_copy)}>{ "Copy link" }</button>
+                <button type="button" class="btn" onclick={click(&props.on_download)}
+                    title="The run as Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">{ "Download trace" }</button>
                 <button type="button" class="btn" onclick={click(&props.on_embed)}>{ "Embed" }</button>
                 if let Some(text) = &props.copied {
                     <span class="copied" role="status">{ text }</span>

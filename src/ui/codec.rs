@@ -1,67 +1,115 @@
-//! The compact form of a custom scenario in a link: its JSON (the documented format) in
-//! unpadded base64url, so it survives any URL unescaped.
+//! The compact form of a custom scenario in a link.
+//!
+//! Current links carry `z1.` followed by the scenario's compact JSON (the documented format),
+//! deflated (`miniz_oxide`) and then encoded as unpadded base64url (the `base64` crate), so they
+//! survive any URL unescaped. Links made before compression carry the JSON in base64url with no
+//! prefix; they still decode. The prefix cannot start an old link: base64url has no `.`.
+//!
+//! One rule keeps links honest: `encode` refuses any scenario whose link `decode` would refuse
+//! (it decodes its own output before handing it out), so the app never shows or copies a link it
+//! cannot open. Such scenarios are shared as a file (Export JSON).
+
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
 
 use crate::sim::Scenario;
 
-/// Links longer than this are refused before decoding: browsers and chat apps truncate them.
+/// Links longer than this are refused before decoding: browsers, chat apps and static servers
+/// truncate or refuse longer addresses (HTTP 414). The encoder refuses them too.
 pub const MAX_ENCODED: usize = 32 * 1024;
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// The most JSON a link may inflate to: a bound on what a small link can make the page hold.
+pub const MAX_LINK_JSON: usize = 1024 * 1024;
+
+/// Marks the compressed form, version 1.
+pub const PREFIX: &str = "z1.";
+
+/// Unpadded base64url out; padded or unpadded in (old links were hand-encoded without padding).
+const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Deflate level: 9 makes links a few percent shorter than 6 for many times the work.
+const LEVEL: u8 = 6;
 
 /// Encodes bytes as unpadded base64url.
 pub fn base64url(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n =
-            chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
+    BASE64URL.encode(bytes)
 }
 
 /// Decodes unpadded (or padded) base64url; `None` for anything else.
 pub fn from_base64url(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    if text.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for chunk in text.as_bytes().chunks(4) {
-        let mut n = 0u32;
-        for &c in chunk {
-            let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-            n = (n << 6) | v;
-        }
-        n <<= 6 * (4 - chunk.len());
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    Some(out)
+    BASE64URL.decode(text).ok()
 }
 
-/// The link form of a scenario.
-pub fn encode(scenario: &Scenario) -> String {
+/// The link form of a scenario, or, when a link could not carry it, why (in the learner's words).
+pub fn encode(scenario: &Scenario) -> Result<String, String> {
     // Compact JSON: the link form has no reader to format for.
-    base64url(
-        serde_json::to_string(scenario)
-            .expect("a scenario always serialises")
-            .as_bytes(),
-    )
+    let json = serde_json::to_string(scenario).expect("a scenario always serialises");
+    if json.len() > MAX_LINK_JSON {
+        return Err(too_large(format!(
+            "{} KB of JSON; a link holds at most {} KB",
+            json.len().div_ceil(1024),
+            MAX_LINK_JSON / 1024
+        )));
+    }
+    let text = format!(
+        "{PREFIX}{}",
+        base64url(&miniz_oxide::deflate::compress_to_vec(
+            json.as_bytes(),
+            LEVEL
+        ))
+    );
+    if text.len() > MAX_ENCODED {
+        return Err(too_large(format!(
+            "its link would be {} characters; the limit is {}",
+            text.len(),
+            MAX_ENCODED
+        )));
+    }
+    // The decoder has the last word: a link is handed out only if it opens what was encoded.
+    match decode(&text) {
+        Ok(back) if back == *scenario => Ok(text),
+        Ok(_) => Err("this scenario does not survive a link unchanged".to_string()),
+        Err(e) => Err(e),
+    }
 }
 
-/// Reads a scenario from its link form, validated; the error says what is wrong.
+fn too_large(detail: String) -> String {
+    format!("this scenario is too large for a link ({detail})")
+}
+
+/// Reads a scenario from its link form (compressed or old), validated; the error says what is
+/// wrong.
 pub fn decode(text: &str) -> Result<Scenario, String> {
     if text.len() > MAX_ENCODED {
         return Err(format!(
-            "the scenario in the link is too long ({} characters)",
+            "the scenario in the link is too long ({} characters; the limit is {MAX_ENCODED})",
             text.len()
         ));
     }
-    let bytes = from_base64url(text).ok_or("the scenario in the link is damaged")?;
-    let json = String::from_utf8(bytes).map_err(|_| "the scenario in the link is damaged")?;
+    let damaged = || "the scenario in the link is damaged".to_string();
+    let json = match text.strip_prefix(PREFIX) {
+        Some(body) => {
+            let packed = from_base64url(body).ok_or_else(damaged)?;
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON).map_err(
+                |e| match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!(
+                        "the scenario in the link is too large (over {} KB of JSON)",
+                        MAX_LINK_JSON / 1024
+                    ),
+                    _ => damaged(),
+                },
+            )?
+        }
+        None => from_base64url(text).ok_or_else(damaged)?,
+    };
+    let json = String::from_utf8(json).map_err(|_| damaged())?;
     let scenario = Scenario::from_json(&json)
         .map_err(|e| format!("the scenario in the link is invalid: {e}"))?;
     scenario

@@ -4,14 +4,18 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
-use crate::sim::{ModelConfig, ModelId, Scenario, Setting, StartMethod, Step, StepKind, Task};
+use crate::sim::{
+    ModelConfig, ModelId, Scenario, ScenarioError, Setting, StartMethod, Step, StepKind, Task,
+};
 
+use super::autosave::{self, Summary};
+use super::share;
 use super::state::Session;
+use super::store;
 
 const KINDS: [(StepKind, &str); 4] = [
     (StepKind::Cpu, "CPU (Python)"),
@@ -28,8 +32,8 @@ pub struct EditorProps {
     /// The lesson on show; compared by identity, so playback frames cost the editor nothing.
     pub session: Rc<Session>,
     pub on_apply: Callback<Scenario>,
-    /// A scenario saved earlier in this browser, offered back.
-    pub saved: Option<Rc<Scenario>>,
+    /// Scenarios saved in this browser by other tabs and visits, newest first, offered back.
+    pub recent: Rc<Vec<Summary>>,
 }
 
 /// One edit, addressed by task and step index.
@@ -53,26 +57,58 @@ enum Edit {
 /// Text fields keep what was typed (even "-" or "1e") while the scenario holds its value.
 type Raw = HashMap<String, String>;
 
-fn number(text: &str) -> f64 {
-    text.trim().parse().unwrap_or(f64::NAN)
+/// Typed text that is not a number: reported as typed, never as a value it was turned into.
+type Unparsed = Vec<ScenarioError>;
+
+fn number(text: &str, path: String, unparsed: &mut Unparsed) -> f64 {
+    text.trim().parse().unwrap_or_else(|_| {
+        unparsed.push(ScenarioError::new(
+            path,
+            format!("expected a number of milliseconds, got {:?}", shorten(text)),
+        ));
+        f64::NAN
+    })
 }
 
-fn optional(text: &str) -> Option<u32> {
+/// An optional whole number: empty means the default; anything else unparsable is reported and
+/// leaves the current value in place.
+fn optional(
+    text: &str,
+    current: Option<u32>,
+    path: String,
+    unparsed: &mut Unparsed,
+) -> Option<u32> {
     let t = text.trim();
-    // A value that is not a whole number becomes 0, which validation names and refuses.
-    (!t.is_empty()).then(|| t.parse().unwrap_or(0))
+    if t.is_empty() {
+        return None;
+    }
+    t.parse().map(Some).unwrap_or_else(|_| {
+        unparsed.push(ScenarioError::new(
+            path,
+            format!("expected a whole number, got {:?}", shorten(text)),
+        ));
+        current
+    })
+}
+
+fn shorten(text: &str) -> String {
+    text.chars().take(24).collect()
 }
 
 fn config(s: &mut Scenario, id: ModelId) -> Option<&mut ModelConfig> {
     s.models.iter_mut().find(|m| m.id == id)
 }
 
-fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw) -> Scenario {
+fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) -> Scenario {
+    let model_path = |s: &Scenario, id: ModelId, field: &str| {
+        let index = s.models.iter().position(|m| m.id == id).unwrap_or(0);
+        format!("models[{index}].{field}")
+    };
     match edit {
         Edit::TaskName(t, name) => s.tasks[t].name = name,
         Edit::StepKind(t, i, kind) => s.tasks[t].steps[i].kind = kind,
         Edit::StepMs(t, i, text) => {
-            s.tasks[t].steps[i].ms = number(&text);
+            s.tasks[t].steps[i].ms = number(&text, format!("tasks[{t}].steps[{i}].ms"), unparsed);
             raw.insert(format!("tasks[{t}].steps[{i}].ms"), text);
         }
         Edit::AddStep(t) => s.tasks[t].steps.push(Step::cpu(100.0)),
@@ -97,18 +133,22 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw) -> Scenario {
             }
         }
         Edit::Workers(id, text) => {
+            let path = model_path(&s, id, "workers");
             if let Some(m) = config(&mut s, id) {
-                m.workers = optional(&text);
+                m.workers = optional(&text, m.workers, path, unparsed);
             }
         }
         Edit::Cores(id, text) => {
+            let path = model_path(&s, id, "cores");
             if let Some(m) = config(&mut s, id) {
-                m.cores = optional(&text);
+                m.cores = optional(&text, m.cores, path, unparsed);
             }
         }
         Edit::Switch(id, text) => {
+            let path = model_path(&s, id, "switch_interval_ms");
             if let Some(m) = config(&mut s, id) {
-                m.switch_interval_ms = (!text.trim().is_empty()).then(|| number(&text));
+                m.switch_interval_ms =
+                    (!text.trim().is_empty()).then(|| number(&text, path, unparsed));
                 raw.insert(format!("switch.{}", id.as_str()), text);
             }
         }
@@ -162,8 +202,10 @@ pub fn editor(props: &EditorProps) -> Html {
             props.on_apply.clone(),
         );
         Callback::from(move |e: Edit| {
-            let next = apply((*draft).clone(), e, &mut raw.borrow_mut());
-            match check(&next) {
+            let mut unparsed = Unparsed::new();
+            let next = apply((*draft).clone(), e, &mut raw.borrow_mut(), &mut unparsed);
+            // Text that is not a number is named as typed, before any rule about its value.
+            match unparsed.pop().map_or_else(|| check(&next), Err) {
                 Ok(()) => {
                     error.set(None);
                     on_apply.emit(next.clone());
@@ -275,7 +317,9 @@ pub fn editor(props: &EditorProps) -> Html {
 
     let export = {
         let draft = draft.clone();
-        Callback::from(move |_: MouseEvent| download("scenario.json", &draft.to_json()))
+        Callback::from(move |_: MouseEvent| {
+            share::download("scenario.json", "application/json", &draft.to_json())
+        })
     };
     let import = {
         let (edit, import_error) = (edit.clone(), import_error.clone());
@@ -302,9 +346,22 @@ pub fn editor(props: &EditorProps) -> Html {
             input.set_value("");
         })
     };
-    let restore = props.saved.clone().filter(|saved| **saved != *s).map(|saved| {
-        let onclick = edit.reform(move |_| Edit::Replace((*saved).clone()));
-        html! { <button type="button" class="btn small" {onclick}>{ "Open my last scenario" }</button> }
+    let now = store::now_ms();
+    let recent = props.recent.iter().enumerate().map(|(i, saved)| {
+        let (tab, import_error) = (saved.tab.clone(), import_error.clone());
+        let edit = edit.clone();
+        let onclick = Callback::from(move |_: MouseEvent| match store::saved_scenario(&tab) {
+            Some(s) => edit.emit(Edit::Replace(s)),
+            None => import_error.set(Some("That saved scenario is no longer in this browser.".into())),
+        });
+        let when = if saved.saved_ms > 0.0 { autosave::ago(now, saved.saved_ms) } else { "earlier".into() };
+        let mine = if store::is_this_tab(saved) { ", in this tab" } else { "" };
+        html! {
+            <li>
+                <button type="button" class="btn small" {onclick}>{ if i == 0 { "Open my last scenario" } else { "Open" } }</button>
+                <span class="recent-label">{ format!("{} · saved {when}{mine}", saved.label) }</span>
+            </li>
+        }
     });
     // The form is built only while open: a closed editor costs nothing per frame.
     let toggle = {
@@ -334,7 +391,6 @@ pub fn editor(props: &EditorProps) -> Html {
             }
             <div class="row">
                 <button type="button" class="btn small" onclick={edit.reform(|_| Edit::AddTask)}>{ "Add task" }</button>
-                { for restore }
             </div>
             { for err_for("tasks").filter(|_| s.tasks.is_empty()) }
             <h3>{ "Models" }</h3>
@@ -344,33 +400,11 @@ pub fn editor(props: &EditorProps) -> Html {
                 <label class="btn small file">{ "Import JSON" }<input type="file" accept=".json,application/json" onchange={import} /></label>
             </div>
             if let Some(e) = &*import_error { <p class="notice" role="alert">{ e.clone() }</p> }
+            if !props.recent.is_empty() {
+                <h3>{ "Saved in this browser" }</h3>
+                <ul class="recent" id="recent">{ for recent }</ul>
+            }
             }
         </details>
     }
-}
-
-/// Offers `text` as a file download.
-fn download(name: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -1,12 +1,13 @@
 //! "Measure for real": runs the lesson in Web Workers, checks the learner's machine, and shows
 //! the page's own event loop freezing (or not).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::bench::plan;
 use crate::bench::runner::{self, Cancel, Machine, Report};
 
 use super::state::Session;
@@ -33,6 +34,20 @@ enum Job {
     Failed(String),
 }
 
+/// Starts a new job: the one still running (a second click can land before the page redraws
+/// the button) is cancelled first, so only one measurement ever runs.
+fn begin(current: &RefCell<Cancel>) -> Cancel {
+    current.borrow().set(true);
+    let flag: Cancel = Rc::new(Cell::new(false));
+    *current.borrow_mut() = flag.clone();
+    flag
+}
+
+/// True while `flag` belongs to the latest job: a cancelled one must not report over it.
+fn is_current(current: &RefCell<Cancel>, flag: &Cancel) -> bool {
+    Rc::ptr_eq(&current.borrow(), flag)
+}
+
 #[function_component(MeasurePanel)]
 pub fn measure_panel(props: &MeasureProps) -> Html {
     let job = use_state(|| Job::Idle);
@@ -46,9 +61,9 @@ pub fn measure_panel(props: &MeasureProps) -> Html {
             props.on_report.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let flag: Cancel = Rc::new(Cell::new(false));
-            *cancel.borrow_mut() = flag.clone();
+            let flag = begin(&cancel);
             let (job, session, on_report) = (job.clone(), session.clone(), on_report.clone());
+            let cancel = cancel.clone();
             job.set(Job::Running("Starting…".into()));
             on_report.emit(None);
             spawn_local(async move {
@@ -67,12 +82,20 @@ pub fn measure_panel(props: &MeasureProps) -> Html {
                     })
                     .collect();
                 let progress = {
-                    let job = job.clone();
-                    move |text: String| job.set(Job::Running(text))
+                    let (job, cancel, flag) = (job.clone(), cancel.clone(), flag.clone());
+                    move |text: String| {
+                        if is_current(&cancel, &flag) {
+                            job.set(Job::Running(text))
+                        }
+                    }
                 };
-                match runner::measure(&session.lesson.scenario, &models, REPEATS, &flag, &progress)
-                    .await
-                {
+                let result =
+                    runner::measure(&session.lesson.scenario, &models, REPEATS, &flag, &progress)
+                        .await;
+                if !is_current(&cancel, &flag) {
+                    return;
+                }
+                match result {
                     Ok(report) => {
                         on_report.emit(Some(Rc::new(report)));
                         job.set(Job::Idle);
@@ -86,16 +109,23 @@ pub fn measure_panel(props: &MeasureProps) -> Html {
     let check_machine = {
         let (job, cancel, on_machine) = (job.clone(), cancel.clone(), props.on_machine.clone());
         Callback::from(move |_: MouseEvent| {
-            let flag: Cancel = Rc::new(Cell::new(false));
-            *cancel.borrow_mut() = flag.clone();
-            let (job, on_machine) = (job.clone(), on_machine.clone());
+            let flag = begin(&cancel);
+            let (job, on_machine, cancel) = (job.clone(), on_machine.clone(), cancel.clone());
             job.set(Job::Running("Checking your machine…".into()));
             spawn_local(async move {
                 let progress = {
-                    let job = job.clone();
-                    move |text: String| job.set(Job::Running(text))
+                    let (job, cancel, flag) = (job.clone(), cancel.clone(), flag.clone());
+                    move |text: String| {
+                        if is_current(&cancel, &flag) {
+                            job.set(Job::Running(text))
+                        }
+                    }
                 };
-                match runner::machine(&flag, &progress).await {
+                let result = runner::machine(&flag, &progress).await;
+                if !is_current(&cancel, &flag) {
+                    return;
+                }
+                match result {
                     Ok(machine) => {
                         on_machine.emit(machine);
                         job.set(Job::Idle);
@@ -152,6 +182,13 @@ pub fn measure_panel(props: &MeasureProps) -> Html {
                     { status }
                 </span>
             </div>
+            if plan::payload_capped(&props.session.lesson.scenario) {
+                <p class="hint" id="payload-note">{ format!(
+                    "Payloads above {} MB per task are copied as {} MB in real measurements, so the page never allocates gigabytes; the simulation uses the full sizes.",
+                    plan::MAX_PAYLOAD_BYTES / (1024 * 1024),
+                    plan::MAX_PAYLOAD_BYTES / (1024 * 1024)
+                ) }</p>
+            }
             if let Some(m) = &props.machine {
                 <dl class="machine" id="machine">
                     <dt>{ "Parallel speed-up" }</dt>

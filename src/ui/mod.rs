@@ -1,6 +1,7 @@
-//! The user interface: the only Yew code. `state` and `params` are plain Rust and test natively;
-//! everything else is wasm-only.
+//! The user interface: the only Yew code. `state`, `params`, `codec`, `embed` and `autosave` are
+//! plain Rust and test natively; everything else is wasm-only.
 
+pub mod autosave;
 pub mod codec;
 pub mod embed;
 pub mod params;
@@ -34,6 +35,8 @@ mod predict;
 mod scene;
 #[cfg(target_arch = "wasm32")]
 mod share;
+#[cfg(target_arch = "wasm32")]
+mod store;
 
 /// Mounts the app on the page, after installing the panic screen.
 #[cfg(target_arch = "wasm32")]

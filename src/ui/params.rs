@@ -1,12 +1,23 @@
 //! The URL contract: `?lesson=ID&model=ID&t=MS&speed=X&theme=light|dark|contrast`, plus
-//! `scenario=` (a custom scenario, see `codec`), `embed=1` and `present=1`. Parsed leniently:
-//! anything unusable is ignored with a notice, never an error page.
+//! `scenario=` (a custom scenario, see `codec`), `embed=1` and `present=1`. `t` may name one of
+//! several events at the same instant as `t=MS~K`. Parsed leniently: anything unusable is
+//! ignored with a notice, never an error page.
+//!
+//! `lesson=custom` without a scenario stands for "this tab's own scenario": the address bar shows
+//! it when a scenario is too large for a link, and the app reopens the tab's autosave for it.
 
-use crate::sim::lessons::{self, Lesson};
-use crate::sim::{Micros, ModelId, Scenario};
+use crate::sim::lessons::{self, Lesson, CUSTOM};
+use crate::sim::{Micros, ModelId, Scenario, MAX_EVENTS};
 
 use super::codec;
-use super::state::SPEEDS;
+use super::state::{Playhead, SPEEDS};
+
+/// At most this many ignored values are listed, each at most `SHORT` characters, so a long
+/// garbage link makes a short notice.
+const MAX_IGNORED: usize = 8;
+const SHORT: usize = 40;
+/// The longest single note (a scenario's validation message may quote it).
+const MAX_NOTE: usize = 240;
 
 /// A colour theme chosen by link or by the theme menu; `None` in `Params` follows the system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +50,8 @@ pub struct Params {
     /// A custom scenario from the link; when present it replaces the lesson.
     pub scenario: Option<Scenario>,
     pub model: Option<ModelId>,
-    /// Where the playhead starts, in model time.
-    pub t: Option<Micros>,
+    /// Where the playhead starts.
+    pub t: Option<Playhead>,
     pub speed: f64,
     pub theme: Option<Theme>,
     pub embed: bool,
@@ -76,18 +87,34 @@ impl Params {
         }
     }
 
-    /// The query string for these parameters, in the documented order; defaults are left out.
+    /// The query string for the address bar, in the documented order; defaults are left out.
+    /// A scenario too large for a link shows as `lesson=custom` (this tab's own scenario).
     pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        match &self.scenario {
-            Some(s) => parts.push(format!("scenario={}", codec::encode(s))),
-            None => parts.push(format!("lesson={}", self.lesson)),
-        }
+        self.query()
+            .unwrap_or_else(|_| self.query_with(format!("lesson={CUSTOM}")))
+    }
+
+    /// The query string for a link to share; refused, with the reason, when the scenario is too
+    /// large for a link (it is then shared as a file).
+    pub fn link_query(&self) -> Result<String, String> {
+        self.query()
+    }
+
+    fn query(&self) -> Result<String, String> {
+        let first = match &self.scenario {
+            Some(s) => format!("scenario={}", codec::encode(s)?),
+            None => format!("lesson={}", self.lesson),
+        };
+        Ok(self.query_with(first))
+    }
+
+    fn query_with(&self, first: String) -> String {
+        let mut parts = vec![first];
         if let Some(model) = self.model {
             parts.push(format!("model={}", model.as_str()));
         }
-        if let Some(t) = self.t.filter(|t| t.0 > 0) {
-            parts.push(format!("t={}", trim(t.as_ms_f64())));
+        if let Some(t) = self.t {
+            parts.push(format!("t={}", playhead_text(t)));
         }
         if self.speed != 1.0 {
             parts.push(format!("speed={}", self.speed));
@@ -105,10 +132,39 @@ impl Params {
     }
 }
 
-fn trim(ms: f64) -> String {
-    // A tenth of a millisecond is finer than any playhead position a learner picks.
-    let text = format!("{ms:.1}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+/// `MS` with up to three decimals (exact to the microsecond), then `~K` when there is an ordinal.
+fn playhead_text(p: Playhead) -> String {
+    let (ms, us) = (p.time.0 / 1000, p.time.0 % 1000);
+    let mut text = ms.to_string();
+    if us > 0 {
+        text.push_str(format!(".{us:03}").trim_end_matches('0'));
+    }
+    if let Some(k) = p.ordinal {
+        text.push_str(&format!("~{k}"));
+    }
+    text
+}
+
+fn parse_playhead(value: &str) -> Option<Playhead> {
+    let (ms, ordinal) = match value.split_once('~') {
+        Some((ms, k)) => (
+            ms,
+            Some(
+                k.parse::<usize>()
+                    .ok()
+                    .filter(|k| (1..=MAX_EVENTS).contains(k))?,
+            ),
+        ),
+        None => (value, None),
+    };
+    let ms = ms
+        .parse::<f64>()
+        .ok()
+        .filter(|ms| (0.0..=3_600_000.0).contains(ms))?;
+    Some(Playhead {
+        time: Micros::from_ms(ms),
+        ordinal,
+    })
 }
 
 fn flag(key: &str, value: &str, ignored: &mut Vec<String>) -> bool {
@@ -135,6 +191,7 @@ pub fn parse(query: &str) -> Params {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(value);
         match key {
+            "lesson" if value == CUSTOM => params.lesson = CUSTOM.to_string(),
             "lesson" => match lessons::by_id(&value) {
                 Some(lesson) => params.lesson = lesson.id.to_string(),
                 None => params
@@ -146,10 +203,10 @@ pub fn parse(query: &str) -> Params {
                 Err(e) => params.ignored.push(e),
             },
             "model" => model_text = Some(value),
-            "t" => match value.parse::<f64>() {
-                Ok(ms) if (0.0..=3_600_000.0).contains(&ms) => params.t = Some(Micros::from_ms(ms)),
-                _ => params.ignored.push(format!(
-                    "t \"{}\" (milliseconds of model time)",
+            "t" => match parse_playhead(&value) {
+                Some(t) => params.t = Some(t),
+                None => params.ignored.push(format!(
+                    "t \"{}\" (milliseconds of model time, maybe with ~N for the Nth event then)",
                     shorten(&value)
                 )),
             },
@@ -186,6 +243,16 @@ pub fn parse(query: &str) -> Params {
                 .push(format!("unknown model \"{}\"", shorten(&text))),
         }
     }
+    for note in &mut params.ignored {
+        if note.chars().nth(MAX_NOTE).is_some() {
+            *note = format!("{}…", note.chars().take(MAX_NOTE).collect::<String>());
+        }
+    }
+    if params.ignored.len() > MAX_IGNORED {
+        let more = params.ignored.len() - MAX_IGNORED;
+        params.ignored.truncate(MAX_IGNORED);
+        params.ignored.push(format!("and {more} more"));
+    }
     params
 }
 
@@ -218,8 +285,8 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Keeps echoed user input short in notices.
 fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
+    let mut short: String = text.chars().take(SHORT).collect();
+    if text.chars().nth(SHORT).is_some() {
         short.push('…');
     }
     short

@@ -1,5 +1,6 @@
 //! Browser glue for sharing and showing: the theme on `<html>`, the address bar, the clipboard,
-//! the Embed dialog, the embed's height reports, and presentation mode.
+//! downloads, the Embed dialog, the embed's height reports, presentation mode and the offline
+//! service worker. Autosave's storage calls are in `store`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -253,24 +254,30 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     }
 }
 
-const SAVED_KEY: &str = "concurrency-kitchen:scenario";
-
-fn storage() -> Option<web_sys::Storage> {
-    // Sandboxed frames without same-origin access throw here; they simply do not save.
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// Keeps the learner's latest custom scenario in this browser.
-pub fn save_scenario(json: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(SAVED_KEY, json);
+/// Offers `text` as a file download.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
     }
-}
-
-/// The scenario saved by `save_scenario`, if any is there and still valid.
-pub fn saved_scenario() -> Option<crate::sim::Scenario> {
-    let json = storage()?.get_item(SAVED_KEY).ok()??;
-    crate::sim::Scenario::from_json(&json).ok()
+    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// Registers the offline service worker (static/sw.js) for classrooms with poor Wi-Fi. Its URL
@@ -285,6 +292,19 @@ pub fn register_service_worker() {
         .is_ok_and(|p| p == "https:" || p == "http:");
     let has = js_sys::Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false);
     if secure && has {
-        let _ = window.navigator().service_worker().register("sw.js");
+        let promise = window.navigator().service_worker().register("sw.js");
+        // A refused registration (a captive portal answering sw.js with its page, a browser
+        // policy) only means no offline mode: handled here, so it is no uncaught rejection.
+        // Once registered, ask for the newest release at once rather than when the browser
+        // next thinks of it, so a new release is stored on the first visit after it ships.
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                return;
+            };
+            let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+            if let Ok(update) = registration.update() {
+                let _ = wasm_bindgen_futures::JsFuture::from(update).await;
+            }
+        });
     }
 }

@@ -81,12 +81,40 @@ impl Session {
         self.traces[t].events[e].time
     }
 
+    /// The range of `order` entries whose events happen exactly at `time`.
+    fn instant(&self, time: Micros) -> (usize, usize) {
+        let at = |&(t, e): &(usize, usize)| self.traces[t].events[e].time;
+        let first = self.order.partition_point(|x| at(x) < time);
+        let last = self.order.partition_point(|x| at(x) <= time);
+        (first, last)
+    }
+
     /// How much model time passes per real millisecond at 1x: short lessons play in real time,
     /// long ones are squeezed into about twelve seconds and very short ones stretched to four.
     pub fn model_us_per_real_ms(&self) -> f64 {
         let end_ms = self.end.0 as f64 / 1000.0;
         let real_ms = end_ms.clamp(4_000.0, 12_000.0);
         (self.end.0.max(1) as f64) / real_ms
+    }
+}
+
+/// A playhead position that reopens exactly: a model time and, when the playhead rests on one of
+/// several events at that instant, which one (1 = the first of them in Step order). Links carry
+/// it as `t=MS` or `t=MS~K`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Playhead {
+    pub time: Micros,
+    /// 1-based rank among the events at `time`; `None` means "after all of them".
+    pub ordinal: Option<usize>,
+}
+
+impl Playhead {
+    /// A position by time alone: the playhead after every event up to `time`.
+    pub fn at(time: Micros) -> Self {
+        Playhead {
+            time,
+            ordinal: None,
+        }
     }
 }
 
@@ -113,6 +141,8 @@ pub enum Action {
     Reset,
     /// Move the playhead to a model time (the scrub slider).
     Seek(Micros),
+    /// Move to an exact position, as a link names it.
+    Jump(Playhead),
     /// Real milliseconds have passed since the last animation frame.
     Tick(f64),
     SetSpeed(f64),
@@ -185,6 +215,10 @@ impl Playback {
                 self.playing = false;
                 self.move_to(time.min(self.session.end));
             }
+            Action::Jump(to) => {
+                self.playing = false;
+                self.jump(to);
+            }
             Action::Tick(real_ms) => {
                 if self.playing {
                     let step = real_ms.max(0.0) * self.speed * self.session.model_us_per_real_ms();
@@ -198,6 +232,35 @@ impl Playback {
             Action::SetSpeed(speed) => self.speed = clamp_speed(speed),
         }
         self
+    }
+
+    /// Where the playhead is, in the form a link carries; `None` at the very start.
+    pub fn playhead(&self) -> Option<Playhead> {
+        let Some(c) = self.cursor else {
+            return (self.time.0 > 0).then(|| Playhead::at(self.time));
+        };
+        let at = self.session.time_of(c);
+        if at != self.time {
+            return Some(Playhead::at(self.time));
+        }
+        let (first, last) = self.session.instant(at);
+        // Resting on the last event of an instant is what a time alone means.
+        Some(Playhead {
+            time: at,
+            ordinal: (c + 1 < last).then_some(c - first + 1),
+        })
+    }
+
+    fn jump(&mut self, to: Playhead) {
+        let time = to.time.min(self.session.end);
+        let (first, last) = self.session.instant(time);
+        match to.ordinal {
+            Some(k) if k > 0 && last > first => {
+                self.time = time;
+                self.cursor = Some(first + k.min(last - first) - 1);
+            }
+            _ => self.move_to(time),
+        }
     }
 
     /// Moves to the next event, or to the end after the last one; false once at the end.

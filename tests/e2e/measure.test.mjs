@@ -130,3 +130,52 @@ test("the machine check measures parallelism, and Use my machine re-simulates wi
   assert.deepEqual(problems(), []);
   await close();
 });
+
+test("two starts in one task run one job: the first is cancelled before it spreads", async () => {
+  const { page, context, problems, close } = await openPage(browser);
+  // Count live workers and remember the most at once.
+  await context.addInitScript(() => {
+    const Base = window.Worker;
+    window.__workers = { live: 0, peak: 0 };
+    window.Worker = class extends Base {
+      constructor(...args) {
+        super(...args);
+        window.__workers.live += 1;
+        window.__workers.peak = Math.max(window.__workers.peak, window.__workers.live);
+      }
+      terminate() {
+        window.__workers.live -= 1;
+        super.terminate();
+      }
+    };
+  });
+  await page.goto(`${server.origin}/?lesson=three-waits`);
+  await waitForApp(page);
+  await page.waitForSelector('#worker-status[data-worker="ready"]', { timeout: 20_000 });
+  const n = await page.evaluate(() => Math.min(4, Math.max(2, navigator.hardwareConcurrency)));
+  // Both clicks land before the page can redraw the button.
+  await page.evaluate(() => {
+    const check = [...document.querySelectorAll(".measure-actions button")].find((b) => b.textContent === "Check my machine");
+    check.click();
+    check.click();
+  });
+  await page.waitForSelector("#machine", { timeout: 60_000 });
+  const workers = await page.evaluate(() => window.__workers);
+  // The probe's worker, plus one check's pool: never two pools at once.
+  assert.ok(workers.peak <= 1 + n, `at most ${1 + n} workers at once, saw ${workers.peak}`);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
+test("a scenario with gigabyte payloads is measured with capped copies and says so", async () => {
+  const { page, problems, close } = await openPage(browser);
+  const scenario = { tasks: [{ name: "big", steps: [{ kind: "cpu", ms: 5 }], send_kb: 1000000, recv_kb: 1000000 }], models: [{ id: "processes" }] };
+  const link = "z1." + (await import("node:zlib")).deflateRawSync(Buffer.from(JSON.stringify(scenario))).toString("base64url");
+  await page.goto(`${server.origin}/?scenario=${link}`);
+  await waitForApp(page);
+  assert.match(await page.textContent("#payload-note"), /Payloads above 4 MB per task are copied as 4 MB/);
+  const result = await measure(page);
+  assert.ok(result.processes > 0, `measured: ${JSON.stringify(result)}`);
+  assert.deepEqual(problems(), []);
+  await close();
+});

@@ -1,0 +1,122 @@
+//! Autosave's browser side (wasm only): the localStorage and sessionStorage calls, every write
+//! checked. The rules (keys, the recent list, eviction, wording) are plain Rust in `autosave`.
+
+use wasm_bindgen::JsValue;
+
+use crate::sim::Scenario;
+
+use super::autosave::{self, Summary};
+
+fn storage() -> Option<web_sys::Storage> {
+    // Sandboxed frames without same-origin access throw here; they simply do not save.
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The browser's name for a failed storage call ("QuotaExceededError", "SecurityError"...).
+fn error_name(error: &JsValue) -> String {
+    js_sys::Reflect::get(error, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_else(|| "Error".into())
+}
+
+const TAB_ID_KEY: &str = "concurrency-kitchen:tab-id";
+
+/// This tab's id: kept in sessionStorage, which is per tab and survives reloads; made up on the
+/// first save. Without sessionStorage every page load is a tab of its own.
+fn tab_id() -> String {
+    thread_local! {
+        static FALLBACK: String = new_tab_id();
+    }
+    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    let Some(session) = session else {
+        return FALLBACK.with(Clone::clone);
+    };
+    if let Ok(Some(id)) = session.get_item(TAB_ID_KEY) {
+        if !id.is_empty() && !id.contains(':') {
+            return id;
+        }
+    }
+    let id = FALLBACK.with(Clone::clone);
+    let _ = session.set_item(TAB_ID_KEY, &id);
+    id
+}
+
+fn new_tab_id() -> String {
+    let random = (js_sys::Math::random() * 1e12) as u64;
+    format!("{:x}-{random:x}", js_sys::Date::now() as u64)
+}
+
+/// Every summary stored by any tab, plus the scenario saved before saves were per tab.
+fn summaries(storage: &web_sys::Storage) -> Vec<Summary> {
+    let n = storage.length().unwrap_or(0);
+    let mut out: Vec<Summary> = (0..n)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| autosave::tab_of_meta_key(key).is_some())
+        .filter_map(|key| Summary::from_json(&storage.get_item(&key).ok()??))
+        .collect();
+    if let Some(legacy) = storage
+        .get_item(autosave::LEGACY_KEY)
+        .ok()
+        .flatten()
+        .and_then(|json| Scenario::from_json(&json).ok())
+    {
+        out.push(Summary::new(LEGACY_TAB, 0.0, &legacy));
+    }
+    out
+}
+
+/// The pseudo-tab of the scenario saved before saves were per tab.
+const LEGACY_TAB: &str = "earlier";
+
+/// Saves this tab's scenario, checking every write. Older saves beyond `autosave::KEEP` are
+/// removed first; the error, if any, is a sentence for the learner.
+pub fn save_scenario(scenario: &Scenario) -> Result<(), String> {
+    let storage = storage().ok_or_else(|| autosave::failure(""))?;
+    let tab = tab_id();
+    for old in autosave::evictions(summaries(&storage), &tab) {
+        if old == LEGACY_TAB {
+            let _ = storage.remove_item(autosave::LEGACY_KEY);
+        } else {
+            let _ = storage.remove_item(&autosave::scenario_key(&old));
+            let _ = storage.remove_item(&autosave::meta_key(&old));
+        }
+    }
+    let summary = Summary::new(&tab, js_sys::Date::now(), scenario);
+    storage
+        .set_item(&autosave::scenario_key(&tab), &scenario.to_json())
+        .and_then(|()| storage.set_item(&autosave::meta_key(&tab), &summary.to_json()))
+        .map_err(|e| autosave::failure(&error_name(&e)))
+}
+
+/// This tab's own saved scenario (what `?lesson=custom` reopens), if it is there and valid.
+pub fn tab_scenario() -> Option<Scenario> {
+    saved_scenario(&tab_id())
+}
+
+/// The scenario a tab saved, by the tab id of its summary.
+pub fn saved_scenario(tab: &str) -> Option<Scenario> {
+    let key = if tab == LEGACY_TAB {
+        autosave::LEGACY_KEY.to_string()
+    } else {
+        autosave::scenario_key(tab)
+    };
+    Scenario::from_json(&storage()?.get_item(&key).ok()??).ok()
+}
+
+/// Saved scenarios, newest first.
+pub fn recent_scenarios() -> Vec<Summary> {
+    storage()
+        .map(|s| autosave::recent(summaries(&s)))
+        .unwrap_or_default()
+}
+
+/// True for a summary saved by this tab.
+pub fn is_this_tab(summary: &Summary) -> bool {
+    summary.tab == tab_id()
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
