@@ -4,14 +4,14 @@
 use std::rc::Rc;
 
 use concurrency_kitchen::sim::{lessons, Micros, ModelId};
-use concurrency_kitchen::ui::params::{parse, Params};
+use concurrency_kitchen::ui::params::{parse, View};
 use concurrency_kitchen::ui::state::{Action, Playback, Session};
 use proptest::prelude::*;
 
 /// The app's Copy link for this view and playhead, then the app's way of opening it.
-fn reopen(view: &Params, p: &Playback, full_link: bool) -> Playback {
+fn reopen(view: &View, p: &Playback, full_link: bool) -> Playback {
     let query = if full_link {
-        Params {
+        View {
             t: p.playhead(),
             ..view.clone()
         }
@@ -19,9 +19,9 @@ fn reopen(view: &Params, p: &Playback, full_link: bool) -> Playback {
         .expect("lesson links always fit")
     } else {
         // The same `t` parameter without the lesson, for lessons whose lookup is costly.
-        let t = Params {
+        let t = View {
             t: p.playhead(),
-            ..Params::default()
+            ..View::default()
         }
         .to_query();
         t.split('&')
@@ -43,7 +43,7 @@ fn same_place(a: &Playback, b: &Playback) -> bool {
 }
 
 /// Steps through every event of a session and checks each Copy link.
-fn check_every_event(view: &Params, session: Rc<Session>, full_link: bool) -> usize {
+fn check_every_event(view: &View, session: Rc<Session>, full_link: bool) -> usize {
     let mut p = Playback::new(session, 1.0);
     let mut checked = 0;
     let steps = p.session.order.len();
@@ -75,10 +75,10 @@ fn copy_link_at_every_event_of_every_lesson_reopens_that_event() {
             views.extend(lesson.scenario.models.iter().map(|m| Some(m.id)));
         }
         for model in views {
-            let view = Params {
+            let view = View {
                 lesson: lesson.id.to_string(),
                 model,
-                ..Params::default()
+                ..View::default()
             };
             let session = Rc::new(Session::new(lesson.clone(), model).unwrap());
             total += check_every_event(&view, session, !big);
@@ -95,7 +95,7 @@ fn the_first_event_at_time_zero_is_not_the_start() {
     assert_eq!((one.cursor, one.time), (Some(0), Micros(0)));
     let t = one.playhead().expect("a position, though at time zero");
     assert_eq!(t.ordinal, Some(1));
-    let view = Params::default();
+    let view = View::default();
     assert!(same_place(&one, &reopen(&view, &one, true)));
 }
 
@@ -118,7 +118,7 @@ proptest! {
         let session = Rc::new(Session::new(lesson.clone(), None).unwrap());
         let at = Micros((session.end.0 as f64 * fraction) as u64);
         let p = Playback::new(session, 1.0).reduce(Action::Seek(at));
-        let view = Params { lesson: lesson.id.to_string(), ..Params::default() };
+        let view = View { lesson: lesson.id.to_string(), ..View::default() };
         let back = reopen(&view, &p, true);
         prop_assert!(same_place(&p, &back), "{} at {:?}", lesson.id, at);
     }

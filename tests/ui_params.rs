@@ -3,7 +3,7 @@
 use concurrency_kitchen::sim::ModelId;
 use concurrency_kitchen::sim::{lessons, Micros};
 use concurrency_kitchen::ui::codec;
-use concurrency_kitchen::ui::params::{parse, Params, Theme};
+use concurrency_kitchen::ui::params::{parse, Theme, View};
 use concurrency_kitchen::ui::state::Playhead;
 use proptest::prelude::*;
 
@@ -53,29 +53,29 @@ fn a_model_outside_the_lesson_is_ignored() {
 #[test]
 fn queries_round_trip() {
     let views = [
-        Params {
+        View {
             lesson: "convoy".into(),
             model: Some(ModelId::Threads),
             speed: 0.5,
             t: Some(Playhead::at(Micros(12_501))),
             theme: Some(Theme::Contrast),
             present: true,
-            ..Params::default()
+            ..View::default()
         },
-        Params::default(),
-        Params {
+        View::default(),
+        View {
             embed: true,
             theme: Some(Theme::Dark),
             t: Some(Playhead {
                 time: Micros(0),
                 ordinal: Some(3),
             }),
-            ..Params::default()
+            ..View::default()
         },
-        Params {
+        View {
             scenario: Some(lessons::by_id("gather-overlap").unwrap().scenario),
             model: Some(ModelId::Asyncio),
-            ..Params::default()
+            ..View::default()
         },
     ];
     for view in views {
@@ -152,9 +152,9 @@ fn a_scenario_too_large_for_a_link_shows_as_this_tabs_scenario() {
             t
         })
         .collect();
-    let view = Params {
+    let view = View {
         scenario: Some(scenario),
-        ..Params::default()
+        ..View::default()
     };
     assert!(view
         .link_query()

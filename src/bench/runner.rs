@@ -40,9 +40,9 @@ pub struct Report {
     pub models: Vec<ModelResult>,
 }
 
-/// What the machine check found.
+/// The learner's machine as the machine check found it (the host the app runs on).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Machine {
+pub struct HostProfile {
     pub hardware_concurrency: u32,
     pub isolated: bool,
     pub timer_resolution_ms: f64,
@@ -369,7 +369,7 @@ pub fn timer_resolution_ms() -> f64 {
 }
 
 /// Measures effective parallelism: the same CPU job on one worker, then on several at once.
-pub async fn machine(cancel: &Cancel, progress: &dyn Fn(String)) -> Result<Machine, String> {
+pub async fn machine(cancel: &Cancel, progress: &dyn Fn(String)) -> Result<HostProfile, String> {
     let hardware_concurrency =
         web_sys::window().map_or(1, |w| w.navigator().hardware_concurrency() as u32);
     let n = (hardware_concurrency as usize).clamp(2, 4);
@@ -392,7 +392,7 @@ pub async fn machine(cancel: &Cancel, progress: &dyn Fn(String)) -> Result<Machi
     progress(format!("Timing {n} workers at once…"));
     let plans: Vec<WorkerPlan> = (0..n).map(job).collect();
     let all = pool.run(&plans, 0, cancel, 60_000.0).await?;
-    Ok(Machine {
+    Ok(HostProfile {
         hardware_concurrency,
         isolated: isolated(),
         timer_resolution_ms: timer_resolution_ms(),

@@ -5,7 +5,7 @@ use crate::sim::{
     LaneId, LaneKind, Micros, Shape, Snapshot, State, TaskId, Trace, PROCESS_RESIDENT,
 };
 
-use super::timeline::{self, Area, LaneIndex, View};
+use super::timeline::{self, Area, LaneIndex, Playhead};
 use super::{Align, Font, Painter, Palette};
 
 /// Draws the whole canvas of one scene: the picture of the model at `now` and the timeline.
@@ -52,7 +52,7 @@ pub fn draw_scene(
         w: w - 20.0,
         h: h - top_h - 8.0,
     };
-    let view = View {
+    let view = Playhead {
         now,
         end,
         focus: focus.map(LaneId::index),

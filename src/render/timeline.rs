@@ -73,7 +73,7 @@ pub fn tick_step(end: Micros, count: u64) -> Micros {
 /// Where the playhead is: the model time, the end of the axis, and the lane of the current
 /// event, which is outlined so that each step shows where it happened.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct View {
+pub struct Playhead {
     pub now: Micros,
     pub end: Micros,
     pub focus: Option<usize>,
@@ -84,11 +84,11 @@ pub fn draw(
     p: &mut impl Painter,
     trace: &Trace,
     index: &LaneIndex,
-    view: View,
+    view: Playhead,
     area: Area,
     pal: &Palette,
 ) {
-    let View { now, end, focus } = view;
+    let Playhead { now, end, focus } = view;
     let font = 11.0_f64.max((area.h / 14.0).min(15.0));
     let label_w = (area.w * 0.22).clamp(56.0, 130.0);
     let axis_h = font * 1.8;

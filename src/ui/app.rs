@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bench::client::{self, WorkerStatus};
-use crate::bench::runner::{Machine, Report};
+use crate::bench::runner::{HostProfile, Report};
 use crate::export;
 use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;
@@ -20,7 +20,7 @@ use super::hooks::{
 use super::loop_demo::LoopDemo;
 use super::measure::MeasurePanel;
 use super::panels::{CodePanel, Narration, Results};
-use super::params::{self, Params, Theme};
+use super::params::{self, Theme, View};
 use super::predict::Predict;
 use super::scene::{Legend, Scene};
 use super::share::{self, EmbedDialog};
@@ -28,7 +28,7 @@ use super::state::{Action, Playback, Session};
 use super::store;
 
 /// What the address bar cannot hold, said beside the stage with a way to share it as a file.
-fn link_problem(view: &Params) -> Option<String> {
+fn link_problem(view: &View) -> Option<String> {
     view.scenario.as_ref()?;
     view.link_query().err()
 }
@@ -77,7 +77,7 @@ fn location_query() -> String {
 }
 
 /// Simulates the view's lesson, for one model or all, on the lesson's machine or the learner's.
-fn load(view: &Params, machine: Option<&Machine>) -> Result<Rc<Session>, String> {
+fn load(view: &View, machine: Option<&HostProfile>) -> Result<Rc<Session>, String> {
     let mut lesson = view.lesson();
     if let Some(m) = machine {
         for config in &mut lesson.scenario.models {
@@ -89,14 +89,14 @@ fn load(view: &Params, machine: Option<&Machine>) -> Result<Rc<Session>, String>
 }
 
 /// The first session: the link's view, or the default lesson (with a notice) if it cannot run.
-fn first_session(view: &mut Params) -> Rc<Session> {
+fn first_session(view: &mut View) -> Rc<Session> {
     match load(view, None) {
         Ok(session) => session,
         Err(e) => {
             view.ignored.push(e);
-            *view = Params {
+            *view = View {
                 ignored: std::mem::take(&mut view.ignored),
-                ..Params::default()
+                ..View::default()
             };
             load(view, None).expect("the default lesson always simulates")
         }
@@ -133,7 +133,7 @@ pub fn app() -> Html {
         Player(playback)
     });
     let report = use_state(|| None::<(usize, Rc<Report>)>);
-    let machine = use_state(|| None::<Machine>);
+    let machine = use_state(|| None::<HostProfile>);
     let using_machine = use_state(|| false);
     let worker = use_state(|| WorkerStatus::Starting);
     let copied = use_state(|| None::<String>);
@@ -183,7 +183,7 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let on = !view.present;
             share::set_fullscreen(on);
-            view.set(Params {
+            view.set(View {
                 present: on,
                 ..(*view).clone()
             });
@@ -195,7 +195,7 @@ pub fn app() -> Html {
     {
         let link_note = link_note.clone();
         use_effect_with(((*view).clone(), player.0.speed), move |(v, speed)| {
-            let shown = Params {
+            let shown = View {
                 t: None,
                 speed: *speed,
                 ..v.clone()
@@ -235,11 +235,11 @@ pub fn app() -> Html {
     let show = {
         let (player, view, copied) = (player.clone(), view.clone(), copied.clone());
         Rc::new(
-            move |next: Params, mine: Option<Machine>| match load(&next, mine.as_ref()) {
+            move |next: View, mine: Option<HostProfile>| match load(&next, mine.as_ref()) {
                 Ok(session) => {
                     player.dispatch(PlayerAction::Load(session));
                     copied.set(None);
-                    view.set(Params {
+                    view.set(View {
                         ignored: Vec::new(),
                         ..next
                     });
@@ -253,7 +253,7 @@ pub fn app() -> Html {
         Callback::from(move |id: String| {
             if id != CUSTOM {
                 show(
-                    Params {
+                    View {
                         lesson: id,
                         scenario: None,
                         model: None,
@@ -275,7 +275,7 @@ pub fn app() -> Html {
                 .model
                 .filter(|m| scenario.model_configs().iter().any(|c| c.id == *m));
             show(
-                Params {
+                View {
                     scenario: Some(scenario),
                     model,
                     ..(*view).clone()
@@ -287,7 +287,7 @@ pub fn app() -> Html {
     let on_theme = {
         let view = view.clone();
         Callback::from(move |theme: Option<Theme>| {
-            view.set(Params {
+            view.set(View {
                 theme,
                 ..(*view).clone()
             })
@@ -297,7 +297,7 @@ pub fn app() -> Html {
         let (copied, view, at) = (copied.clone(), view.clone(), playback.playhead());
         let speed = playback.speed;
         Callback::from(move |_| {
-            let query = Params {
+            let query = View {
                 t: at,
                 speed,
                 ignored: Vec::new(),
@@ -361,7 +361,7 @@ pub fn app() -> Html {
     };
     let on_machine = {
         let machine = machine.clone();
-        Callback::from(move |m: Machine| machine.set(Some(m)))
+        Callback::from(move |m: HostProfile| machine.set(Some(m)))
     };
     let on_use_machine = {
         let (show, view, machine, using_machine) = (
@@ -411,7 +411,7 @@ pub fn app() -> Html {
     // not on every animation frame.
     let embed_link = || {
         share::url_with(
-            &Params {
+            &View {
                 embed: true,
                 present: false,
                 t: None,
@@ -423,7 +423,7 @@ pub fn app() -> Html {
     };
     let full_link = || {
         share::url_with(
-            &Params {
+            &View {
                 embed: false,
                 t: playback.playhead(),
                 ..(*view).clone()

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::bench::plan;
-use crate::bench::runner::{self, Cancel, Machine, Report};
+use crate::bench::runner::{self, Cancel, HostProfile, Report};
 
 use super::state::Session;
 
@@ -20,8 +20,8 @@ pub struct MeasureProps {
     pub session: Rc<Session>,
     pub report: Option<Rc<Report>>,
     pub on_report: Callback<Option<Rc<Report>>>,
-    pub machine: Option<Machine>,
-    pub on_machine: Callback<Machine>,
+    pub machine: Option<HostProfile>,
+    pub on_machine: Callback<HostProfile>,
     /// Whether the simulation uses the measured machine; toggled by "Use my machine".
     pub using_machine: bool,
     pub on_use_machine: Callback<bool>,

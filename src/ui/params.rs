@@ -19,7 +19,7 @@ const SHORT: usize = 40;
 /// The longest single note (a scenario's validation message may quote it).
 const MAX_NOTE: usize = 240;
 
-/// A colour theme chosen by link or by the theme menu; `None` in `Params` follows the system.
+/// A colour theme chosen by link or by the theme menu; `None` in `View` follows the system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
     Light,
@@ -45,7 +45,7 @@ impl Theme {
 
 /// What the URL asks for, after validation.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Params {
+pub struct View {
     pub lesson: String,
     /// A custom scenario from the link; when present it replaces the lesson.
     pub scenario: Option<Scenario>,
@@ -60,9 +60,9 @@ pub struct Params {
     pub ignored: Vec<String>,
 }
 
-impl Default for Params {
+impl Default for View {
     fn default() -> Self {
-        Params {
+        View {
             lesson: lessons::DEFAULT.to_string(),
             scenario: None,
             model: None,
@@ -76,7 +76,7 @@ impl Default for Params {
     }
 }
 
-impl Params {
+impl View {
     /// The lesson these parameters show: the custom scenario's, or the named preset.
     pub fn lesson(&self) -> Lesson {
         match &self.scenario {
@@ -180,8 +180,8 @@ fn flag(key: &str, value: &str, ignored: &mut Vec<String>) -> bool {
 
 /// Parses a query string such as `?lesson=convoy&speed=2`. Never fails: bad values fall back to
 /// the defaults and are listed in `ignored`.
-pub fn parse(query: &str) -> Params {
-    let mut params = Params::default();
+pub fn parse(query: &str) -> View {
+    let mut params = View::default();
     let mut model_text = None;
     for pair in query
         .trim_start_matches('?')
