@@ -136,8 +136,10 @@ impl Loop {
                 self.current = None;
                 self.done += 1;
                 self.show(m, c, None);
-                // The loop thread goes on running the loop itself, with no task.
-                m.set_lane(self.loop_lane, Some((State::Running, None)));
+                // The loop thread goes on running the loop itself, with no task, or, after the
+                // last task, `asyncio.run` returns.
+                let after = (self.done < self.coros.len()).then_some((State::Running, None));
+                m.set_lane(self.loop_lane, after);
                 m.finish_task(c, lane);
                 continue;
             };
