@@ -18,53 +18,61 @@ fn secs(t: Micros) -> f64 {
     t.as_secs_f64()
 }
 
+/// `got` is `want` but for the OS's late wake-ups (`WAKE_UP_LATE` per wait): within 0.1%.
+#[track_caller]
+fn about(got: Micros, want: Micros) {
+    let slack = want.0 / 1000;
+    assert!(
+        got >= want && got.0 - want.0 <= slack,
+        "expected about {want}, got {got}"
+    );
+}
+
 #[test]
 fn three_waits_sync_6s_threads_2s_asyncio_2s() {
-    assert_eq!(
+    about(
         run("three-waits", ModelId::Sync).stats.makespan,
-        Micros::from_secs(6)
+        Micros::from_secs(6),
     );
-    assert_eq!(
+    about(
         run("three-waits", ModelId::Threads).stats.makespan,
-        Micros::from_secs(2)
+        Micros::from_secs(2),
     );
-    assert_eq!(
+    about(
         run("three-waits", ModelId::Asyncio).stats.makespan,
-        Micros::from_secs(2)
+        Micros::from_secs(2),
     );
 }
 
 #[test]
 fn gather_total_is_the_max_and_b_is_done_at_1s() {
     let t = run("gather-overlap", ModelId::Asyncio);
-    assert_eq!(t.stats.makespan, Micros::from_secs(2));
-    assert_eq!(
-        t.stats.task_latency,
-        vec![Micros::from_secs(2), Micros::from_secs(1)]
-    );
+    about(t.stats.makespan, Micros::from_secs(2));
+    about(t.stats.task_latency[0], Micros::from_secs(2));
+    about(t.stats.task_latency[1], Micros::from_secs(1));
 }
 
 #[test]
 fn blocking_in_async_takes_6s_with_the_loop_frozen() {
     let t = run("blocking-in-async", ModelId::Asyncio);
-    assert_eq!(t.stats.makespan, Micros::from_secs(6));
+    about(t.stats.makespan, Micros::from_secs(6));
     let frozen = t.snapshots.iter().filter(|s| s.loop_frozen).count();
     assert!(
         frozen > 0,
         "the loop must be shown frozen while B and C are ready"
     );
-    assert_eq!(
+    about(
         run("blocking-in-async", ModelId::Threads).stats.makespan,
-        Micros::from_secs(2)
+        Micros::from_secs(2),
     );
 }
 
 #[test]
 fn cpu_in_loop_blocks_ping_until_crunch_is_done() {
     let asyncio = run("cpu-in-loop", ModelId::Asyncio);
-    assert_eq!(asyncio.stats.task_latency[0], Micros::from_secs(12));
+    about(asyncio.stats.task_latency[0], Micros::from_secs(12));
     let hybrid = run("cpu-in-loop", ModelId::Hybrid);
-    assert_eq!(hybrid.stats.task_latency[0], Micros::from_secs(3));
+    about(hybrid.stats.task_latency[0], Micros::from_secs(3));
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub use model::{
     gil_handoff, ModelConfig, ModelId, ModelParams, StartMethod, DEFAULT_CORES,
     DEFAULT_NOGIL_OVERHEAD_PCT, DEFAULT_PICKLE_MB_PER_S, DEFAULT_SEED, DEFAULT_START_METHOD,
     DEFAULT_SWITCH_INTERVAL_MS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
-    THREAD_RESERVED, THREAD_RESIDENT,
+    THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
 };
 pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
 pub use plan::{

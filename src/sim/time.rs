@@ -82,7 +82,13 @@ impl fmt::Display for Micros {
             if us % 100_000 == 0 {
                 write!(f, "{s:.1} s")
             } else {
-                write!(f, "{} s", trim(format!("{s:.3}")))
+                // At least one decimal, so 6.00033 s reads "6.0 s" like a round 6 s does.
+                let text = trim(format!("{s:.3}"));
+                if text.contains('.') {
+                    write!(f, "{text} s")
+                } else {
+                    write!(f, "{text}.0 s")
+                }
             }
         } else if us % 1000 == 0 {
             write!(f, "{} ms", us / 1000)

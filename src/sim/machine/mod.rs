@@ -25,7 +25,7 @@ mod recorder;
 use crate::sim::budget::{MAX_EVENTS, RUN_BUDGET};
 use crate::sim::error::ScenarioError;
 use crate::sim::ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
-use crate::sim::model::{ModelParams, OS_QUANTUM};
+use crate::sim::model::{ModelParams, OS_QUANTUM, WAKE_UP_LATE};
 use crate::sim::plan::Plan;
 use crate::sim::rng::Rng;
 use crate::sim::snapshot::LaneState;
@@ -52,7 +52,8 @@ pub(crate) enum Action {
         state: State,
         announce: EventKind,
     },
-    /// Wait `dur` without a core or the GIL, shown as `state`. With `io`, the task is listed
+    /// Wait `dur` without a core or the GIL, shown as `state`, and wake `WAKE_UP_LATE` later
+    /// than asked, as the OS does. With `io`, the task is listed
     /// among the I/O waiters (a blocking call inside `async def` is not: the selector does
     /// not know about it).
     Sleep {
@@ -400,12 +401,12 @@ impl<'p> Machine<'p> {
                     done: false,
                 });
                 let ver = th.ver;
+                let until = now + dur + WAKE_UP_LATE;
                 if let (true, Some(task)) = (io, task) {
-                    self.threads[t.index()].io_key = Some(self.board.io_add(task, now + dur));
+                    self.threads[t.index()].io_key = Some(self.board.io_add(task, until));
                 }
                 self.rec.set(lane, now, Some((state, task)));
-                self.queue
-                    .push(now + dur, Wake::SleepDone { thread: t, ver });
+                self.queue.push(until, Wake::SleepDone { thread: t, ver });
                 self.emit(announce, task, Some(lane), step, Some(dur));
             }
             Action::Park { state, announce } => {

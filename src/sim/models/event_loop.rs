@@ -11,6 +11,7 @@ use super::executor::{Executor, Outcome};
 use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::machine::board::IoKey;
 use crate::sim::machine::{Action, Driver, Machine};
+use crate::sim::model::WAKE_UP_LATE;
 use crate::sim::scenario::StepKind;
 use crate::sim::trace::{EventKind, LaneKind, State};
 
@@ -182,8 +183,10 @@ impl Loop {
                     };
                 }
                 (StepKind::AwaitIo, _) => {
-                    self.coros[c.index()].io = Some(m.board.io_add(c, m.now + dur));
-                    m.timer(m.now + dur, c.index());
+                    // The loop's timer fires as late as the OS wakes the loop's thread.
+                    let until = m.now + dur + WAKE_UP_LATE;
+                    self.coros[c.index()].io = Some(m.board.io_add(c, until));
+                    m.timer(until, c.index());
                     self.current = None;
                     self.show(m, c, Some(State::WaitingIo));
                     m.emit(EventKind::Await, task, lane, stepi, Some(dur));

@@ -74,7 +74,8 @@ mod tests {
         ];
         let s = Scenario::new(tasks, vec![]);
         let trace = simulate(&s, &ModelConfig::new(ModelId::Sync)).unwrap();
-        assert_eq!(trace.stats.makespan.0, 65_000);
-        assert_eq!(trace.stats.task_latency[0].0, 30_000);
+        // Every wait ends WAKE_UP_LATE (110 us) late.
+        assert_eq!(trace.stats.makespan.0, 65_220);
+        assert_eq!(trace.stats.task_latency[0].0, 30_110);
     }
 }
