@@ -1,8 +1,8 @@
 //! The `asyncio` model: one event loop on one thread, `asyncio.run(gather(...))` (lessons
 //! 1-4, 10). The loop itself is `event_loop.rs`, shared with `hybrid`.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
-use super::event_loop::Loop;
+use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Setting, Shape};
+use super::event_loop::{Loop, LOOP_PHRASES};
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
 use crate::sim::machine::Machine;
@@ -19,11 +19,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     settings: &[Setting::Cores],
     default_workers: DefaultWorkers::One,
     default_overhead_pct: 0.0,
-    phrases: Phrases {
-        task_start: "The loop starts task {task}: the chef picks up dish {task}.",
-        compute: "{task} computes for {d} on {lane}.",
-        io_wait: "{task} waits {d} for I/O on {lane}.",
-    },
+    phrases: LOOP_PHRASES,
     code: Code {
         imports: "import asyncio\nimport time",
         is_async: true,

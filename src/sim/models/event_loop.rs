@@ -7,6 +7,7 @@
 //! task waits (the loop is frozen). With an `Executor`, CPU steps go to a process pool
 //! instead (`hybrid.rs`).
 
+use super::descriptor::Phrases;
 use super::executor::{Executor, Outcome};
 use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::machine::board::IoKey;
@@ -14,6 +15,13 @@ use crate::sim::machine::{Action, Driver, Machine};
 use crate::sim::model::WAKE_UP_LATE;
 use crate::sim::scenario::StepKind;
 use crate::sim::trace::{EventKind, LaneKind, State};
+
+/// What `asyncio` and `hybrid` say alike: the loop is the chef.
+pub(crate) const LOOP_PHRASES: Phrases = Phrases {
+    task_start: "The loop starts task {task}: the chef picks up dish {task}.",
+    compute: "{task} computes for {d} on {lane}.",
+    io_wait: "{task} waits {d} for I/O on {lane}.",
+};
 
 /// The loop's thread: always the machine's first.
 pub(crate) const LOOP_THREAD: ThreadId = ThreadId(0);

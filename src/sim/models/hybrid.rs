@@ -2,9 +2,10 @@
 //! steps go to the pool with `loop.run_in_executor(pool, fn)`; the coroutine awaits the
 //! future, so the loop stays free for I/O. Blocking calls still freeze the loop.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
-use super::event_loop::Loop;
+use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Shape};
+use super::event_loop::{Loop, LOOP_PHRASES};
 use super::executor::Executor;
+use super::worker::PROCESS_SETTINGS;
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
 use crate::sim::ids::ThreadId;
@@ -19,20 +20,10 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     title: "asyncio + process pool",
     label: "asyncio + process pool",
     shape: Shape::EventLoop { pool: true },
-    settings: &[
-        Setting::Workers,
-        Setting::Cores,
-        Setting::StartMethod,
-        Setting::PickleRate,
-        Setting::Startup,
-    ],
+    settings: PROCESS_SETTINGS,
     default_workers: DefaultWorkers::PerCore,
     default_overhead_pct: 0.0,
-    phrases: Phrases {
-        task_start: "The loop starts task {task}: the chef picks up dish {task}.",
-        compute: "{task} computes for {d} on {lane}.",
-        io_wait: "{task} waits {d} for I/O on {lane}.",
-    },
+    phrases: LOOP_PHRASES,
     code: Code {
         imports: "import asyncio\nimport time\nfrom concurrent.futures import ProcessPoolExecutor",
         is_async: true,

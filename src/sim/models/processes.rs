@@ -5,9 +5,9 @@
 //! in parallel up to the core count. The price is visible: every worker boots first
 //! (start method cost), and each task's arguments and result are pickled across.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Shape};
 use super::pool::Pool;
-use super::worker::Worker;
+use super::worker::{Worker, PROCESS_SETTINGS};
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
 use crate::sim::machine::Machine;
@@ -21,13 +21,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     title: "Processes",
     label: "Processes",
     shape: Shape::ProcessPool,
-    settings: &[
-        Setting::Workers,
-        Setting::Cores,
-        Setting::StartMethod,
-        Setting::PickleRate,
-        Setting::Startup,
-    ],
+    settings: PROCESS_SETTINGS,
     default_workers: DefaultWorkers::PerCore,
     default_overhead_pct: 0.0,
     phrases: Phrases {

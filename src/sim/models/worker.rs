@@ -2,6 +2,7 @@
 //! steps, or the one step the event loop sent over), pickles its arguments over and its
 //! result back if it is a process, and runs the steps. A process boots first.
 
+use super::descriptor::Setting;
 use crate::sim::ids::{StepId, TaskId, ThreadId};
 use crate::sim::machine::{Action, Machine};
 use crate::sim::scenario::StepKind;
@@ -31,6 +32,15 @@ enum Life {
     /// Working.
     Job(Job),
 }
+
+/// The settings of every pool of worker processes (`processes`, and `hybrid`'s executor).
+pub(crate) const PROCESS_SETTINGS: &[Setting] = &[
+    Setting::Workers,
+    Setting::Cores,
+    Setting::StartMethod,
+    Setting::PickleRate,
+    Setting::Startup,
+];
 
 /// What a worker does next.
 pub(crate) enum Turn {
