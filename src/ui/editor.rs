@@ -284,16 +284,16 @@ pub fn editor(props: &EditorProps) -> Html {
                     if d.uses(Setting::Workers) {
                         <label>{ "workers " }<input type="text" inputmode="numeric" placeholder="default" value={text(m.workers)} oninput={workers} /></label>
                     }
-                    <label>{ "cores " }<input type="text" inputmode="numeric" placeholder="4" value={text(m.cores)} oninput={cores} /></label>
+                    <label>{ "cores " }<input type="text" inputmode="numeric" placeholder={crate::sim::DEFAULT_CORES.to_string()} value={text(m.cores)} oninput={cores} /></label>
                     if d.uses(Setting::SwitchInterval) {
-                        <label>{ "switch interval (ms) " }<input type="text" inputmode="decimal" placeholder="5"
+                        <label>{ "switch interval (ms) " }<input type="text" inputmode="decimal" placeholder={crate::sim::DEFAULT_SWITCH_INTERVAL_MS.to_string()}
                             value={raw.borrow().get(&format!("switch.{}", id.as_str())).cloned().or(m.switch_interval_ms.map(|v| v.to_string())).unwrap_or_default()}
                             oninput={switch} /></label>
                     }
                     if d.uses(Setting::StartMethod) {
                         <label>{ "start method " }
                             <select onchange={start}>
-                                <option value="" selected={method.is_empty()}>{ "default (forkserver)" }</option>
+                                <option value="" selected={method.is_empty()}>{ format!("default ({})", crate::sim::DEFAULT_START_METHOD.as_str()) }</option>
                                 { for [StartMethod::Fork, StartMethod::Forkserver, StartMethod::Spawn].iter().map(|sm| html! {
                                     <option value={sm.as_str()} selected={method == sm.as_str()}>{ sm.as_str() }</option>
                                 }) }
