@@ -4,7 +4,7 @@
 use concurrency_kitchen::sim::lessons;
 use concurrency_kitchen::ui::autosave::{
     self, ago, evictions, failure, label, meta_key, recent, scenario_key, tab_of_meta_key, Summary,
-    KEEP,
+    KEEP, KEEP_AT_MOST,
 };
 
 fn summary(tab: &str, saved_ms: f64) -> Summary {
@@ -37,14 +37,33 @@ fn the_recent_list_is_newest_first_and_short() {
 }
 
 #[test]
-fn a_save_evicts_only_the_oldest_other_tabs() {
+fn a_save_evicts_only_old_saves_beyond_the_recent_ones() {
+    const DAY: f64 = 24.0 * 3600.0 * 1000.0;
+    let now = 100.0 * DAY;
+    // Eight saves, one a day: the newest six are kept, and of the two beyond them only the
+    // one older than a week goes.
     let all: Vec<Summary> = (0..KEEP + 2)
-        .map(|i| summary(&format!("t{i}"), i as f64))
+        .map(|i| summary(&format!("t{i}"), now - (KEEP + 2 - i) as f64 * 0.9 * DAY))
         .collect();
-    // t7 saves again: six others remain, of which the oldest two go.
-    let gone = evictions(all.clone(), "t7");
-    assert_eq!(gone, vec!["t1".to_string(), "t0".to_string()]);
-    assert!(evictions(all[..3].to_vec(), "t0").is_empty());
+    let gone = evictions(all.clone(), "t7", now);
+    assert_eq!(gone, vec!["t0".to_string()]);
+    assert!(evictions(all[..3].to_vec(), "t0", now).is_empty());
+}
+
+#[test]
+fn seven_tabs_open_today_lose_nothing_but_storage_stays_bounded() {
+    let now = 1.7e12;
+    let fresh: Vec<Summary> = (0..7)
+        .map(|i| summary(&format!("t{i}"), now - i as f64))
+        .collect();
+    assert!(
+        evictions(fresh, "t9", now).is_empty(),
+        "a tab may still be open on any of them"
+    );
+    let many: Vec<Summary> = (0..KEEP_AT_MOST + 3)
+        .map(|i| summary(&format!("t{i}"), now - i as f64))
+        .collect();
+    assert_eq!(evictions(many, "new", now).len(), 4);
 }
 
 #[test]

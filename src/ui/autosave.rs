@@ -102,13 +102,26 @@ pub fn recent(mut all: Vec<Summary>) -> Vec<Summary> {
     all
 }
 
-/// The tabs whose saves to remove so that, with `this_tab`'s new save, `KEEP` remain: the oldest.
-pub fn evictions(mut all: Vec<Summary>, this_tab: &str) -> Vec<String> {
+/// Saves younger than this are never removed to make room: a tab may still be open on one,
+/// and a scenario too large for a link lives only there.
+pub const KEEP_FRESH_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
+
+/// The most saves kept in all, however fresh: beyond it the oldest go, so storage cannot fill
+/// up with saves (a failed write still shows its notice).
+pub const KEEP_AT_MOST: usize = 40;
+
+/// The tabs whose saves to remove before `this_tab` saves at `now_ms`: beyond `KEEP`, only saves
+/// older than a week, and beyond `KEEP_AT_MOST`, the oldest whatever their age.
+pub fn evictions(mut all: Vec<Summary>, this_tab: &str, now_ms: f64) -> Vec<String> {
     all.retain(|s| s.tab != this_tab);
     all.sort_by(|a, b| b.saved_ms.total_cmp(&a.saved_ms));
     all.into_iter()
-        .skip(KEEP.saturating_sub(1))
-        .map(|s| s.tab)
+        .enumerate()
+        .filter(|(i, s)| {
+            let rank = i + 1; // this tab's own save comes first
+            rank >= KEEP_AT_MOST || (rank >= KEEP && now_ms - s.saved_ms > KEEP_FRESH_MS)
+        })
+        .map(|(_, s)| s.tab)
         .collect()
 }
 

@@ -69,12 +69,12 @@ fn summaries(storage: &web_sys::Storage) -> Vec<Summary> {
 /// The pseudo-tab of the scenario saved before saves were per tab.
 const LEGACY_TAB: &str = "earlier";
 
-/// Saves this tab's scenario, checking every write. Older saves beyond `autosave::KEEP` are
-/// removed first; the error, if any, is a sentence for the learner.
+/// Saves this tab's scenario, checking every write. Saves of other tabs are removed first only
+/// when old or many (`autosave::evictions`); the error, if any, is a sentence for the learner.
 pub fn save_scenario(scenario: &Scenario) -> Result<(), String> {
     let storage = storage().ok_or_else(|| autosave::failure(""))?;
     let tab = tab_id();
-    for old in autosave::evictions(summaries(&storage), &tab) {
+    for old in autosave::evictions(summaries(&storage), &tab, js_sys::Date::now()) {
         if old == LEGACY_TAB {
             let _ = storage.remove_item(autosave::LEGACY_KEY);
         } else {
