@@ -40,10 +40,12 @@ function looksRight(url, response) {
   return response.ok && response.type === "basic" && want !== null && type.includes(want);
 }
 
-function withTimeout(promise) {
+/** `promise`, or a rejection once `deadline` (a Date.now() value) has passed. */
+function withTimeout(promise, deadline = Date.now() + TIMEOUT_MS) {
+  const left = Math.max(0, deadline - Date.now());
   return Promise.race([
     promise,
-    new Promise((_, reject) => setTimeout(() => reject(new Error("network timeout")), TIMEOUT_MS)),
+    new Promise((_, reject) => setTimeout(() => reject(new Error("network timeout")), left)),
   ]);
 }
 
@@ -86,11 +88,14 @@ async function cachedPage() {
 }
 
 async function page(request) {
+  // One deadline for the headers and the body together: a network that answers and then
+  // stalls falls back to the stored page after 3 s, not 6.
+  const deadline = Date.now() + TIMEOUT_MS;
   try {
-    const response = await withTimeout(fetch(request));
+    const response = await withTimeout(fetch(request), deadline);
     const type = response.headers.get("content-type") || "";
     if (response.ok && type.includes("text/html")) {
-      const text = await withTimeout(response.clone().text());
+      const text = await withTimeout(response.clone().text(), deadline);
       if (text.includes('name="concurrency-kitchen-release"')) return response;
     }
     // Not this app's page: an error page, or a portal answering every address.

@@ -106,6 +106,7 @@ fn first_session(view: &mut View) -> Rc<Session> {
 #[function_component(App)]
 pub fn app() -> Html {
     let initial = use_memo((), |_| {
+        store::claim_tab();
         let mut view = params::parse(&location_query());
         // `lesson=custom` is this tab's own scenario, too large for a link: reopen its autosave.
         if view.lesson == CUSTOM && view.scenario.is_none() {

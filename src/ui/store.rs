@@ -42,6 +42,65 @@ fn tab_id() -> String {
     id
 }
 
+/// The channel on which open tabs of the app tell each other their ids.
+const TABS_CHANNEL: &str = "concurrency-kitchen:tabs";
+
+/// Makes sure no other open tab saves under this tab's id. A duplicated tab (and a page opened
+/// with `window.open`) gets a copy of sessionStorage, id included, and the two would overwrite
+/// each other's work. At start this tab announces its id; a tab that already uses it answers,
+/// and this one then takes a fresh id and carries its save over. Call once.
+pub fn claim_tab() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Ok(channel) = web_sys::BroadcastChannel::new(TABS_CHANNEL) else {
+        return;
+    };
+    let started = js_sys::Date::now();
+    let reply = channel.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(text) = e.data().as_string() else {
+                return;
+            };
+            let mine = tab_id();
+            if text.strip_prefix("claim:") == Some(mine.as_str()) {
+                let _ = reply.post_message(&JsValue::from_str(&format!("taken:{mine}")));
+            } else if text.strip_prefix("taken:") == Some(mine.as_str())
+                && js_sys::Date::now() - started < 10_000.0
+            {
+                retake(&mine);
+            }
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let _ = channel.post_message(&JsValue::from_str(&format!("claim:{}", tab_id())));
+    // The channel stays open for the page's life: its handler answers later tabs.
+    std::mem::forget(channel);
+}
+
+/// Moves this tab to a fresh id, copying what it had saved under `old`.
+fn retake(old: &str) {
+    let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return;
+    };
+    let new = new_tab_id();
+    if session.set_item(TAB_ID_KEY, &new).is_err() {
+        return;
+    }
+    let Some(storage) = storage() else {
+        return;
+    };
+    if let Ok(Some(json)) = storage.get_item(&autosave::scenario_key(old)) {
+        let _ = storage.set_item(&autosave::scenario_key(&new), &json);
+    }
+    if let Ok(Some(meta)) = storage.get_item(&autosave::meta_key(old)) {
+        if let Some(mut summary) = Summary::from_json(&meta) {
+            summary.tab = new.clone();
+            let _ = storage.set_item(&autosave::meta_key(&new), &summary.to_json());
+        }
+    }
+}
+
 fn new_tab_id() -> String {
     let random = (js_sys::Math::random() * 1e12) as u64;
     format!("{:x}-{random:x}", js_sys::Date::now() as u64)
