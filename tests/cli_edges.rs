@@ -232,3 +232,25 @@ fn chrome_format_prints_trace_event_json() {
         run(&["--lesson", "three-waits", "--json"]).stdout
     );
 }
+
+#[test]
+fn output_dash_is_standard_output() {
+    let dir = std::env::temp_dir().join(format!("ck-dash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args([
+            "--lesson",
+            "three-waits",
+            "--format",
+            "json",
+            "--output",
+            "-",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"three-waits\""));
+    assert!(!dir.join("-").exists(), "no file named -");
+    let _ = std::fs::remove_dir_all(&dir);
+}

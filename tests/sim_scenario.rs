@@ -169,3 +169,22 @@ fn startup_ms_overrides_the_start_method_and_is_validated() {
     let err = simulate(&lesson.scenario, &quick).unwrap_err().to_string();
     assert!(err.contains("startup_ms"), "{err}");
 }
+
+#[test]
+fn task_names_with_escape_sequences_or_direction_overrides_are_refused() {
+    use concurrency_kitchen::sim::Scenario;
+    for name in [
+        "\u{1b}[2J",
+        "bell\u{7}",
+        "nul\u{0}",
+        "abc\u{202e}def",
+        "\u{2066}x",
+    ] {
+        let json =
+            serde_json::json!({"tasks": [{"name": name, "steps": [{"kind": "cpu", "ms": 1}]}]});
+        let err = Scenario::from_json(&json.to_string()).expect_err(name);
+        assert_eq!(err.path, "tasks[0].name", "{name:?}");
+    }
+    let ok = serde_json::json!({"tasks": [{"name": "façade 咖啡 ☕", "steps": []}]});
+    assert!(Scenario::from_json(&ok.to_string()).is_ok());
+}

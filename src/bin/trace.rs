@@ -37,7 +37,7 @@ OPTIONS:
     --format FORMAT    text (ASCII timelines, the default), json (statistics) or chrome
                        (Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing)
     --json             the same as --format json
-    --output FILE      write to FILE instead of standard output
+    --output FILE      write to FILE instead of standard output (- is standard output)
     --width N          timeline width in characters (default 72)
     --list             list the lessons
     --help             show this help
@@ -319,7 +319,8 @@ fn render(args: &Args) -> Result<String, String> {
 /// Writes the output to the file asked for, or to stdout. A reader hanging up on stdout
 /// (`trace ... | head`) ends quietly; every other failure is reported.
 fn emit(text: &str, output: Option<&str>) -> Result<(), Failure> {
-    match output {
+    // `-o -` is stdout, as `--scenario -` is stdin.
+    match output.filter(|&path| path != "-") {
         Some(path) => {
             if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
                 return Err(format!("cannot write {path}: it is a directory").into());

@@ -82,6 +82,11 @@ pub(crate) fn count(value: u32, min: u32, max: u32, path: String) -> Result<usiz
     Ok(value as usize)
 }
 
+/// Unicode's explicit text-direction marks, embeddings, overrides and isolates.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Validates the task list and compiles it to integer time.
 pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
     let n = s.tasks.len();
@@ -110,6 +115,17 @@ pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
             return Err(ScenarioError::new(
                 format!("tasks[{i}].name"),
                 format!("must be at most {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        // A name is printed in terminals and drawn in narration: no control characters
+        // (escape sequences) and no text-direction overrides that would reorder the sentence.
+        if t.name
+            .chars()
+            .any(|c| c.is_control() || is_direction_control(c))
+        {
+            return Err(ScenarioError::new(
+                format!("tasks[{i}].name"),
+                "must not contain control or text-direction characters",
             ));
         }
         if t.steps.len() > MAX_STEPS_PER_TASK {

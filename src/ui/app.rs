@@ -327,8 +327,17 @@ pub fn app() -> Html {
     };
     let on_download = {
         let session = session.clone();
+        let copied = copied.clone();
         Callback::from(move |_| {
             let lesson = &session.lesson;
+            // Building the file blocks the page: beyond ten-thousand's size, the CLI does it.
+            let events: usize = session.traces.iter().map(|t| t.events.len()).sum();
+            if events > export::MAX_PAGE_EVENTS {
+                copied.set(Some(format!(
+                    "Not downloaded: {events} events are too many to export in the page;                      export the scenario as JSON and run trace --scenario FILE --format chrome"
+                )));
+                return;
+            }
             let title = format!("{} ({})", lesson.title, lesson.id);
             share::download(
                 &format!("concurrency-kitchen-{}.trace.json", lesson.id),

@@ -13,6 +13,10 @@ pub const CUSTOM: &str = "custom";
 /// Code is written out for at most this many tasks; the rest are summarised in a comment.
 const CODE_TASKS: usize = 12;
 
+/// Steps written out per task, so the code panel stays a few hundred lines however long a
+/// scenario is; the rest are summarised in a comment.
+const CODE_STEPS: usize = 40;
+
 /// Builds a lesson from a scenario that has already been validated.
 pub fn custom(scenario: Scenario) -> Lesson {
     let models = scenario.model_configs();
@@ -161,7 +165,17 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         let def = if is_async { "async def" } else { "def" };
         push(&mut out, &format!("{def} {name}():"));
         let mut row = Vec::new();
-        for step in &task.steps {
+        for (j, step) in task.steps.iter().enumerate() {
+            if j == CODE_STEPS {
+                // The rest are summarised in one comment line, which they all point at.
+                let more = task.steps.len() - CODE_STEPS;
+                let line = push(
+                    &mut out,
+                    &format!("    # ... and {more} more steps (see the timeline)"),
+                );
+                row.extend(std::iter::repeat_n(line, more));
+                break;
+            }
             let (ms, s) = (step.ms, step.ms / 1000.0);
             let text = match step.kind {
                 StepKind::Cpu if code.offload_cpu => format!(
@@ -307,5 +321,22 @@ mod tests {
                 "task_6_"
             ]
         );
+    }
+
+    #[test]
+    fn long_tasks_are_summarised_so_the_code_stays_short() {
+        use crate::sim::{Step, Task};
+        let steps: Vec<Step> = (0..500).map(|_| Step::cpu(1.0)).collect();
+        let lesson = custom(Scenario::new(vec![Task::new("long", steps)], vec![]));
+        for code in &lesson.code {
+            assert!(
+                code.source.lines().count() < 80,
+                "{} lines",
+                code.source.lines().count()
+            );
+            let last = code.lines[0][499] as usize;
+            let text = code.source.lines().nth(last - 1).unwrap();
+            assert!(text.contains("460 more steps"), "{text}");
+        }
     }
 }
