@@ -115,7 +115,13 @@ impl Machine<'_> {
 
     /// Frees the thread's core, if it has one, and gives it to the next thread in line.
     pub(super) fn release_core(&mut self, t: ThreadId) {
-        if let Some((next, c)) = self.vacate_core(t) {
+        let next = self.vacate_core(t);
+        self.dispatch(next);
+    }
+
+    /// Gives a freed core to the thread `vacate_core` chose, if any.
+    pub(super) fn dispatch(&mut self, next: Option<(ThreadId, CoreId)>) {
+        if let Some((next, c)) = next {
             self.put_on_core(next, c, true);
         }
     }

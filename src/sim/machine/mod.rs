@@ -52,6 +52,9 @@ pub(crate) enum Action {
         state: State,
         announce: EventKind,
     },
+    /// Python work of the machinery itself (the event loop's own bookkeeping between steps):
+    /// like `Compute` with no task and no event of its own.
+    Overhead { work: Micros },
     /// Wait `dur` without a core or the GIL, shown as `state`, and wake `WAKE_UP_LATE` later
     /// than asked, as the OS does. With `io`, the task is listed
     /// among the I/O waiters (a blocking call inside `async def` is not: the selector does
@@ -345,14 +348,7 @@ impl<'p> Machine<'p> {
                 state,
                 announce,
             } => {
-                let th = &self.threads[t.index()];
-                let needs_gil = python && self.procs[th.proc.index()].gil.is_some();
-                let holds = self.holds_gil(t);
-                // Native code releases the GIL before it starts (recorded with the finished work).
-                if holds && !needs_gil {
-                    self.release_gil(t);
-                }
-                self.threads[t.index()].work = Some(Work {
+                let work = Work {
                     task,
                     step,
                     total: work,
@@ -360,22 +356,20 @@ impl<'p> Machine<'p> {
                     state,
                     announce: Some(announce),
                     done: false,
-                });
-                match self.threads[t.index()].phase {
-                    Phase::OnCore(_) if !needs_gil || holds => self.start_on_core(t),
-                    // Running already, it asks for the GIL where it is: it keeps its core if
-                    // the GIL is free, and gives it up to wait otherwise.
-                    Phase::OnCore(_) => {
-                        if self.request_gil(t) {
-                            self.start_on_core(t);
-                        }
-                    }
-                    // A thread asks for the GIL only once the OS runs it on a core.
-                    _ => {
-                        self.threads[t.index()].gil_wanted = needs_gil && !holds;
-                        self.want_core(t);
-                    }
-                }
+                };
+                self.begin_compute(t, python, work);
+            }
+            Action::Overhead { work } => {
+                let work = Work {
+                    task: None,
+                    step: None,
+                    total: work,
+                    remaining: work,
+                    state: State::Running,
+                    announce: None,
+                    done: false,
+                };
+                self.begin_compute(t, true, work);
             }
             Action::Sleep {
                 task,
@@ -385,7 +379,9 @@ impl<'p> Machine<'p> {
                 announce,
                 io,
             } => {
-                self.release_core(t);
+                // The thread leaves its core and its action is recorded before the OS gives
+                // the core to the next thread in line.
+                let next = self.vacate_core(t);
                 self.release_gil(t);
                 let now = self.now;
                 let th = &mut self.threads[t.index()];
@@ -408,9 +404,10 @@ impl<'p> Machine<'p> {
                 self.rec.set(lane, now, Some((state, task)));
                 self.queue.push(until, Wake::SleepDone { thread: t, ver });
                 self.emit(announce, task, Some(lane), step, Some(dur));
+                self.dispatch(next);
             }
             Action::Park { state, announce } => {
-                self.release_core(t);
+                let next = self.vacate_core(t);
                 self.release_gil(t);
                 self.threads[t.index()].phase = Phase::Parked;
                 self.threads[t.index()].work = None;
@@ -418,13 +415,42 @@ impl<'p> Machine<'p> {
                 if let Some(kind) = announce {
                     self.emit(kind, None, Some(lane), None, None);
                 }
+                self.dispatch(next);
             }
             Action::Exit => {
-                self.release_core(t);
+                let next = self.vacate_core(t);
                 self.release_gil(t);
                 self.threads[t.index()].phase = Phase::Exited;
                 self.threads[t.index()].work = None;
                 self.rec.set(lane, self.now, None);
+                self.dispatch(next);
+            }
+        }
+    }
+
+    /// Thread `t` starts `work` on a core, with its interpreter's GIL if it is `python`.
+    fn begin_compute(&mut self, t: ThreadId, python: bool, work: Work) {
+        let th = &self.threads[t.index()];
+        let needs_gil = python && self.procs[th.proc.index()].gil.is_some();
+        let holds = self.holds_gil(t);
+        // Native code releases the GIL before it starts (recorded with the finished work).
+        if holds && !needs_gil {
+            self.release_gil(t);
+        }
+        self.threads[t.index()].work = Some(work);
+        match self.threads[t.index()].phase {
+            Phase::OnCore(_) if !needs_gil || holds => self.start_on_core(t),
+            // Running already, it asks for the GIL where it is: it keeps its core if the GIL
+            // is free, and gives it up to wait otherwise.
+            Phase::OnCore(_) => {
+                if self.request_gil(t) {
+                    self.start_on_core(t);
+                }
+            }
+            // A thread asks for the GIL only once the OS runs it on a core.
+            _ => {
+                self.threads[t.index()].gil_wanted = needs_gil && !holds;
+                self.want_core(t);
             }
         }
     }

@@ -12,8 +12,9 @@ use super::executor::{Executor, Outcome};
 use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::machine::board::IoKey;
 use crate::sim::machine::{Action, Driver, Machine};
-use crate::sim::model::WAKE_UP_LATE;
+use crate::sim::model::{LOOP_STEP, WAKE_UP_LATE};
 use crate::sim::scenario::StepKind;
+use crate::sim::time::Micros;
 use crate::sim::trace::{EventKind, LaneKind, State};
 
 /// What `asyncio` and `hybrid` say alike: the loop is the chef.
@@ -44,6 +45,8 @@ pub(crate) struct Loop {
     first_task_lane: usize,
     done: usize,
     exec: Option<Executor>,
+    /// The loop's own work owed for the steps it ran since it last paid (`LOOP_STEP` each).
+    debt: Micros,
 }
 
 impl Loop {
@@ -73,6 +76,7 @@ impl Loop {
             first_task_lane,
             done: 0,
             exec: None,
+            debt: Micros::ZERO,
         };
         (driver, proc)
     }
@@ -115,6 +119,12 @@ impl Loop {
         }
         loop {
             let Some(c) = self.current else {
+                // Between two tasks the loop does its own bookkeeping for the steps it ran.
+                if self.debt > Micros::ZERO {
+                    let work = std::mem::take(&mut self.debt);
+                    m.set_lane(self.loop_lane, Some((State::Running, None)));
+                    return Action::Overhead { work };
+                }
                 if let Some(c) = m.board.pop_ready() {
                     let coro = &mut self.coros[c.index()];
                     let kind = if coro.started {
@@ -123,6 +133,7 @@ impl Loop {
                         EventKind::TaskStart
                     };
                     coro.started = true;
+                    self.debt += LOOP_STEP;
                     let step = coro
                         .next
                         .min(m.plan.tasks[c.index()].steps.len().saturating_sub(1));
