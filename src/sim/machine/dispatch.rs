@@ -44,11 +44,8 @@ impl Machine<'_> {
         let th = &mut self.threads[t.index()];
         th.phase = Phase::OnCore(c);
         th.run_start = now;
-        // From now on it runs its work: its lane and the core's show it.
-        let shown = th.work.filter(|w| !w.done).map(|w| (w.state, w.task));
         let lane = th.lane;
-        self.rec.set(lane, now, shown);
-        self.rec.set(self.core_lanes[c.index()], now, shown);
+        self.show_at_work(t);
         if dispatched {
             let th = &self.threads[t.index()];
             let (task, step) = (th.task(), th.work.and_then(|w| w.step));
@@ -83,7 +80,7 @@ impl Machine<'_> {
     /// Runs the thread's current work on the core it holds until done or interrupted, and
     /// records the work's announcing event the first time.
     pub(super) fn start_on_core(&mut self, t: ThreadId) {
-        let Phase::OnCore(c) = self.threads[t.index()].phase else {
+        let Phase::OnCore(_) = self.threads[t.index()].phase else {
             return;
         };
         let now = self.now;
@@ -94,13 +91,22 @@ impl Machine<'_> {
         th.run_start = now;
         th.ver += 1;
         let (ver, lane) = (th.ver, th.lane);
-        self.rec.set(lane, now, Some((w.state, w.task)));
-        self.rec
-            .set(self.core_lanes[c.index()], now, Some((w.state, w.task)));
+        self.show_at_work(t);
         self.queue
             .push(now + w.remaining, Wake::WorkDone { thread: t, ver });
         if let Some(kind) = announce {
             self.emit(kind, w.task, Some(lane), w.step, Some(w.total));
+        }
+    }
+
+    /// From now on the thread runs its (unfinished) work: its lane, and its core's if it has
+    /// one, show it. The one place that draws a thread at work.
+    pub(super) fn show_at_work(&mut self, t: ThreadId) {
+        let th = &self.threads[t.index()];
+        let shown = th.work.filter(|w| !w.done).map(|w| (w.state, w.task));
+        self.rec.set(th.lane, self.now, shown);
+        if let Phase::OnCore(c) = th.phase {
+            self.rec.set(self.core_lanes[c.index()], self.now, shown);
         }
     }
 

@@ -56,13 +56,7 @@ impl Machine<'_> {
         let now = self.now;
         match self.gil_mut(t).request(t, now) {
             Request::Granted => {
-                // It runs its work from now on: its lane and its core's show it.
-                let th = &self.threads[t.index()];
-                let shown = th.work.map(|w| (w.state, w.task));
-                self.rec.set(th.lane, now, shown);
-                if let Phase::OnCore(c) = th.phase {
-                    self.rec.set(self.core_lanes[c.index()], now, shown);
-                }
+                self.show_at_work(t);
                 self.gil_event(EventKind::GilAcquire, t);
                 true
             }
@@ -126,9 +120,7 @@ impl Machine<'_> {
         if let Some(since) = self.threads[t.index()].gil_since.take() {
             self.gil_wait += now - since;
         }
-        let th = &self.threads[t.index()];
-        let shown = th.work.map(|w| (w.state, w.task));
-        self.rec.set(th.lane, now, shown);
+        // Called on its core (`put_on_core`), which already shows it at work.
         self.gil_event(EventKind::GilAcquire, t);
         for r in rejoin {
             if let Request::Queued(timer) = self.gil_mut(r).request(r, now) {
