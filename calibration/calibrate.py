@@ -73,6 +73,8 @@ CASES = [
     Case("asyncio_task_overhead_us", "us", 5, 2, 5),
     Case("asyncio_gather_10000_sleeps_ms", "ms", 5, 2, 10),
     Case("thread_start_join_us", "us", 5, 2, 10),
+    Case("thread_start_us_100_sleepers", "us", 5, 2, 5),
+    Case("threads_10000_sleep_1s_ms", "ms", 3, 2, 15),
 ]
 CASE_IDS = [c.id for c in CASES]
 SPIN = "spin_iterations_per_ms"
@@ -306,6 +308,8 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true", help="two or three runs per case, for trying it out")
     parser.add_argument("--out", metavar="FILE", default=DEFAULT_OUT,
                         help="where to write the JSON (default: calibration/measured.json)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep what FILE already holds for the interpreters and cases not measured now")
     parser.add_argument("--list", action="store_true", help="list the case ids and units, then exit")
     return parser.parse_args(argv)
 
@@ -319,6 +323,19 @@ def check_contract():
     if sorted(cases.CASES) != sorted(CASE_IDS):
         raise SystemExit("calibrate: cases.py and calibrate.py list different cases: %s" % sorted(
             set(cases.CASES) ^ set(CASE_IDS)))
+
+
+def merge(path, measured):
+    """The interpreters of the JSON at ``path`` with the cases just measured laid over them."""
+    with open(path) as f:
+        old = {i["executable"]: i for i in json.load(f)["interpreters"]}
+    for info in measured:
+        kept = old.get(info["executable"])
+        if kept is not None:
+            kept["cases"].update(info["cases"])
+            info["cases"] = dict(sorted(kept["cases"].items()))
+        old[info["executable"]] = info
+    return sorted(old.values(), key=lambda i: [int(x) for x in re.findall(r"\d+", i["version"])])
 
 
 def main(argv=None):
@@ -337,6 +354,11 @@ def main(argv=None):
         return 1
     log("calibrate: %s; load average %s" % (", ".join(i["executable"] for i in interpreters), load_before))
     measured = [measure_interpreter(info, cases, args.quick) for info in interpreters]
+    previous = None
+    if args.merge and os.path.exists(args.out):
+        with open(args.out) as f:
+            previous = json.load(f)
+        measured = merge(args.out, measured)
     document = {
         "schema": SCHEMA,
         "measured_at": measured_at,
@@ -348,6 +370,16 @@ def main(argv=None):
         },
         "interpreters": measured,
     }
+    if previous is not None:
+        # The file stays the first run's, with a record of each merge laid over it.
+        document["measured_at"] = previous.get("measured_at", measured_at)
+        document["machine"] = previous.get("machine", document["machine"])
+        document["merged"] = previous.get("merged", []) + [{
+            "at": measured_at,
+            "cases": [c.id for c in cases],
+            "load_average_before": load_before,
+            "load_average_after": load_average(),
+        }]
     write_json(args.out, document)
     ok = sum(1 for i in measured for r in i["cases"].values() if "error" not in r)
     failed = sum(1 for i in measured for r in i["cases"].values() if "error" in r)

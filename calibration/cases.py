@@ -534,6 +534,39 @@ def thread_start_join(args):
     return runs, {"threads_per_run": per_run, "statistic_per_run": "median"}
 
 
+def start_sleepers(count, sleep_s):
+    """Starts ``count`` threads that each sleep ``sleep_s``, one after another as a program
+    does; returns (seconds to start them all, seconds until all have joined)."""
+    threads = [threading.Thread(target=time.sleep, args=(sleep_s,)) for _ in range(count)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    started = time.perf_counter() - t0
+    for t in threads:
+        t.join()
+    return started, time.perf_counter() - t0
+
+
+@case("thread_start_us_100_sleepers")
+def thread_start_sleepers(args):
+    """Per-thread start of 100 threads that each sleep 1 s, started one after another: what a
+    pool thread or a `threading.Thread` costs to start while the others exist."""
+    runs = [start_sleepers(100, 1.0)[0] / 100 * 1e6 for _ in range(args.runs)]
+    return runs, {"threads": 100, "sleep_s": 1.0}
+
+
+@case("threads_10000_sleep_1s_ms")
+def ten_thousand_threads(args):
+    """10,000 threads that each sleep 1 s, started one after another and joined: the
+    `ten-thousand` lesson's threads makespan (starting them is most of it)."""
+    runs, starts = [], []
+    for _ in range(args.runs):
+        started, total = start_sleepers(10_000, 1.0)
+        runs.append(total * 1e3)
+        starts.append(round(started * 1e3, 1))
+    return runs, {"threads": 10_000, "sleep_s": 1.0, "start_all_ms": starts}
+
+
 # ---------------------------------------------------------------------------------------
 
 
