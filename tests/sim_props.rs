@@ -2,8 +2,9 @@
 //! whatever the workload (GIL, loop, cores, conservation of work, lower bounds, replay).
 
 use concurrency_kitchen::sim::{
-    check, estimate, simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, Scenario,
-    StartMethod, State, Step, StepKind, Task, Trace, LOOP_STEP, SNAPSHOT_CAP,
+    check, estimate, simulate, EventKind, LaneKind, Micros, ModelConfig, ModelId, PayloadKind,
+    Scenario, StartMethod, State, Step, StepKind, Task, Trace, LOOP_STEP_NS, LOOP_TIMER_NS,
+    SNAPSHOT_CAP,
 };
 use proptest::prelude::*;
 
@@ -22,9 +23,22 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn task() -> impl Strategy<Value = Task> {
-    (prop::collection::vec(step(), 0..5), 0u32..3, 0u32..3).prop_map(|(steps, send, recv)| {
-        Task::new("t", steps).payload_kb(f64::from(send) * 256.0, f64::from(recv) * 64.0)
-    })
+    let payload = prop::sample::select(PayloadKind::ALL.to_vec());
+    // Most tasks are submitted at once; some later (`create_task` or `submit` later on).
+    let start = prop_oneof![3 => Just(0u32), 1 => 1u32..40];
+    (
+        prop::collection::vec(step(), 0..5),
+        0u32..3,
+        0u32..3,
+        payload,
+        start,
+    )
+        .prop_map(|(steps, send, recv, payload, start)| {
+            Task::new("t", steps)
+                .payload_kb(f64::from(send) * 256.0, f64::from(recv) * 64.0)
+                .payload(payload)
+                .start_ms(f64::from(start) / 2.0)
+        })
 }
 
 fn model() -> impl Strategy<Value = ModelConfig> {
@@ -34,13 +48,16 @@ fn model() -> impl Strategy<Value = ModelConfig> {
         StartMethod::Forkserver,
         StartMethod::Spawn,
     ]);
-    (id, 1u32..6, 1u32..5, 1u32..12, start).prop_map(|(id, workers, cores, switch, start)| {
-        ModelConfig::new(id)
-            .workers(workers)
-            .cores(cores)
-            .switch_interval_ms(f64::from(switch))
-            .start_method(start)
-    })
+    (id, 1u32..6, 1u32..5, 1u32..12, start, 1u32..4).prop_map(
+        |(id, workers, cores, switch, start, chunksize)| {
+            ModelConfig::new(id)
+                .workers(workers)
+                .cores(cores)
+                .switch_interval_ms(f64::from(switch))
+                .start_method(start)
+                .chunksize(chunksize)
+        },
+    )
 }
 
 fn us(step: &Step) -> u64 {
@@ -156,7 +173,14 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
         .filter(|e| matches!(e.kind, EventKind::TaskStart | EventKind::Resume))
         .filter(|e| e.lane.is_some_and(|l| t.lane(l).kind == LaneKind::Loop))
         .count() as u64;
-    prop_assert_eq!(core_running, compute + loop_steps * LOOP_STEP.0);
+    // And for every await that sets a timer; it pays whole microseconds, the rest carried.
+    let timers = t
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Await && e.dur.is_some_and(|d| d > Micros::ZERO))
+        .count() as u64;
+    let loop_us = (loop_steps * LOOP_STEP_NS + timers * LOOP_TIMER_NS) / 1_000;
+    prop_assert_eq!(core_running, compute + loop_us);
     let core_total: u64 = t
         .segments
         .iter()

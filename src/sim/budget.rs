@@ -6,7 +6,7 @@
 //! `MEMORY_BUDGET` (all its models together) or is refused before its first event.
 
 use super::error::ScenarioError;
-use super::model::{ModelId, ModelParams, OS_QUANTUM};
+use super::model::{ModelId, ModelParams, Pickling, OS_QUANTUM};
 use super::plan::Plan;
 use super::scenario::StepKind;
 use super::time::Bytes;
@@ -93,7 +93,12 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
                     } else {
                         1
                     };
-                    jobs * (params.pickle_time(t.send).0 + params.pickle_time(t.recv).0)
+                    // Each payload is pickled on one side and unpickled on the other.
+                    let both = |b| {
+                        params.pickle_time(b, t.payload, Pickling::Dump).0
+                            + params.pickle_time(b, t.payload, Pickling::Load).0
+                    };
+                    jobs * (both(t.send) + both(t.recv))
                 })
                 .sum()
         } else {

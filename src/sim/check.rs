@@ -36,7 +36,19 @@ pub fn check(trace: &Trace) -> Vec<String> {
             ))
         };
         let on_loop = e.lane.is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
-        if on_loop {
+        // The machine's own events on the loop's thread (the GIL it shares with the pool's
+        // feeder, the OS's cores) say nothing about what the loop is running.
+        let machine_event = matches!(
+            e.kind,
+            EventKind::GilRequest
+                | EventKind::GilAcquire
+                | EventKind::GilDropRequest
+                | EventKind::GilDrop
+                | EventKind::GilRelease
+                | EventKind::Preempt
+                | EventKind::Dispatch
+        );
+        if on_loop && !machine_event {
             loop_busy = matches!(
                 e.kind,
                 EventKind::BlockingCall | EventKind::Compute | EventKind::Native
@@ -85,6 +97,7 @@ pub fn check(trace: &Trace) -> Vec<String> {
             }
         }
         let lane_state = e.lane.and_then(|l| trace.lane_state(l, i));
+        let lane_kind = e.lane.map(|l| trace.lane(l).kind);
         let mut lane_is = |want: State| {
             if lane_state.map(|(s, _)| s) != Some(want) {
                 fail(format!(
@@ -94,6 +107,8 @@ pub fn check(trace: &Trace) -> Vec<String> {
             }
         };
         match e.kind {
+            // A pool thread's start is recorded once it has started, ready for work.
+            EventKind::Spawn if lane_kind == Some(LaneKind::Thread) => {}
             EventKind::Compute | EventKind::Native | EventKind::Spawn => {
                 lane_is(if e.kind == EventKind::Spawn {
                     State::Starting
@@ -101,7 +116,11 @@ pub fn check(trace: &Trace) -> Vec<String> {
                     State::Running
                 })
             }
-            EventKind::PickleSend | EventKind::PickleRecv => lane_is(State::Pickling),
+            EventKind::PickleSend
+            | EventKind::UnpickleArgs
+            | EventKind::PickleRecv
+            | EventKind::UnpickleResult => lane_is(State::Pickling),
+            EventKind::ServerStart => lane_is(State::Starting),
             EventKind::IoWait => lane_is(State::WaitingIo),
             EventKind::BlockingCall => lane_is(State::Blocked),
             EventKind::GilRequest | EventKind::GilDrop => lane_is(State::WaitingGil),
@@ -150,12 +169,21 @@ pub fn check(trace: &Trace) -> Vec<String> {
                     want(holds_gil, "runs Python without holding the GIL");
                 }
             }
-            EventKind::Native | EventKind::PickleSend | EventKind::PickleRecv => {
+            EventKind::Native => {
                 want(running, "is not running");
                 want(
                     holds_gil.map(|h| !h),
                     "holds the GIL in code that releases it",
                 );
+            }
+            // Pickling runs on a core, the pickle module's C code holding its interpreter's
+            // GIL; the task it concerns may be waiting, running elsewhere, or done.
+            EventKind::PickleSend
+            | EventKind::UnpickleArgs
+            | EventKind::PickleRecv
+            | EventKind::UnpickleResult => {}
+            EventKind::TaskSubmit => {
+                want(running.map(|r| !r), "is already running");
             }
             EventKind::Dispatch => want(running, "is not running"),
             EventKind::Preempt => want(running.map(|r| !r), "is still running"),
@@ -195,7 +223,10 @@ pub fn check(trace: &Trace) -> Vec<String> {
                     "is not shown taking the GIL on its lane",
                 );
             }
-            EventKind::LoopIdle | EventKind::Spawn | EventKind::ProcessReady => {}
+            EventKind::LoopIdle
+            | EventKind::Spawn
+            | EventKind::ServerStart
+            | EventKind::ProcessReady => {}
         }
     }
     problems

@@ -36,17 +36,18 @@ pub use budget::{Estimate, MAX_EVENTS, MEMORY_BUDGET, RUN_BUDGET};
 pub use error::ScenarioError;
 pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
-    gil_handoff, ModelConfig, ModelId, ModelParams, StartMethod, DEFAULT_CORES,
-    DEFAULT_NOGIL_OVERHEAD_PCT, DEFAULT_PICKLE_MB_PER_S, DEFAULT_SEED, DEFAULT_START_METHOD,
-    DEFAULT_SWITCH_INTERVAL_MS, LOOP_STEP, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT,
-    TASK_RESIDENT, THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
+    gil_handoff, thread_start, ModelConfig, ModelId, ModelParams, PickleRates, Pickling,
+    StartMethod, DEFAULT_CORES, DEFAULT_NOGIL_OVERHEAD_PCT, DEFAULT_SEED, DEFAULT_START_METHOD,
+    DEFAULT_SWITCH_INTERVAL_MS, DISPATCH_PER_CHUNK_NS, DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS,
+    LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
+    THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
 };
 pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
 pub use plan::{
     MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
     MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
 };
-pub use scenario::{Scenario, Step, StepKind, Task};
+pub use scenario::{PayloadKind, Scenario, Step, StepKind, Task};
 pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
 pub use time::{Bytes, Micros};
 pub use trace::{Event, EventKind, Lane, LaneKind, Segment, State, Stats, Trace};
@@ -59,6 +60,52 @@ pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, Scena
     let d = models::descriptor(model.id);
     budget::check(d.estimate(&plan, &params), &params)?;
     (d.run)(&plan, &params)
+}
+
+/// How many seeds `spread` runs: enough for the range CPython shows across runs (the
+/// calibration cases run 9 times).
+pub const SPREAD_SEEDS: u64 = 20;
+
+/// The range of a run that depends on its seed, across `SPREAD_SEEDS` seeds (the scenario's
+/// own first): where CPython varies from run to run, the app shows this range, not one
+/// number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spread {
+    /// How many runs the range covers.
+    pub runs: usize,
+    /// The shortest and longest makespan.
+    pub makespan: (Micros, Micros),
+    /// Per task, the shortest and longest latency.
+    pub task_latency: Vec<(Micros, Micros)>,
+}
+
+/// The range across seeds of `trace`, the run of `scenario` under `model`, or `None` if the
+/// run does not depend on its seed (`Trace::varies`).
+pub fn spread(
+    scenario: &Scenario,
+    model: &ModelConfig,
+    trace: &Trace,
+) -> Result<Option<Spread>, ScenarioError> {
+    if !trace.varies {
+        return Ok(None);
+    }
+    let first = scenario.seed.unwrap_or(DEFAULT_SEED);
+    let mut s = Spread {
+        runs: 1,
+        makespan: (trace.stats.makespan, trace.stats.makespan),
+        task_latency: trace.stats.task_latency.iter().map(|&l| (l, l)).collect(),
+    };
+    for k in 1..SPREAD_SEEDS {
+        let other = scenario.clone().seed(first.wrapping_add(k));
+        let t = simulate(&other, model)?;
+        let widen = |r: &mut (Micros, Micros), x: Micros| *r = (r.0.min(x), r.1.max(x));
+        widen(&mut s.makespan, t.stats.makespan);
+        for (r, &l) in s.task_latency.iter_mut().zip(&t.stats.task_latency) {
+            widen(r, l);
+        }
+        s.runs += 1;
+    }
+    Ok(Some(s))
 }
 
 /// Simulates `scenario` under each of its models (or every model, if it lists none). Every

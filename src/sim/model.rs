@@ -87,13 +87,29 @@ pub enum StartMethod {
 }
 
 impl StartMethod {
-    /// Start-up cost per process. Lesson 7 measured start+join: fork ~6 ms,
-    /// forkserver ~10-30 ms, spawn ~90-120 ms; we take a point inside each range.
+    /// Start-up cost per process: `get_context(m).Process(target=noop)` start+join, after
+    /// one warm-up, measured on CPython 3.9-3.13 on this machine kind
+    /// (`calibration/measured.json`, cases `process_start_*_ms`): fork 1.8-2.6 ms (median
+    /// of the medians 2.0), forkserver 8.5-22 ms (15.8), spawn 34-63 ms (50.5). LESSONS.md
+    /// (lesson 7) measured a larger program elsewhere: fork ~6, forkserver ~10-30, spawn
+    /// ~90-120 ms; start-up grows with what the parent has imported.
     pub fn startup(self) -> Micros {
         match self {
-            StartMethod::Fork => Micros(6_000),
-            StartMethod::Forkserver => Micros(20_000),
-            StartMethod::Spawn => Micros(100_000),
+            StartMethod::Fork => Micros(2_000),
+            StartMethod::Forkserver => Micros(16_000),
+            StartMethod::Spawn => Micros(50_000),
+        }
+    }
+
+    /// What the program pays once before its first worker can start: the fork server's
+    /// own start, only for `forkserver`. Measured as the first `ProcessPoolExecutor(2)` over
+    /// a second one, each in a fresh interpreter: medians 29-48 ms on CPython 3.9-3.13 here
+    /// (`forkserver_server_start_ms`, median of the medians 37.4 ms); LESSONS.md lesson 15
+    /// says ~35-50 ms, more when the main module imports more.
+    pub fn server_start(self) -> Micros {
+        match self {
+            StartMethod::Forkserver => Micros(37_000),
+            StartMethod::Fork | StartMethod::Spawn => Micros::ZERO,
         }
     }
 
@@ -107,27 +123,85 @@ impl StartMethod {
     }
 }
 
+/// What a task's pickled payload holds: pickling and unpickling speeds differ by data
+/// (`calibration/measured.json`, cases `pickle_*` and `unpickle_*`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadKind {
+    /// A list of Python ints (`list(range(n))`, the usual numeric job).
+    #[default]
+    Ints,
+    /// A list of short strings (words, records, lines of text).
+    Strings,
+}
+
+impl PayloadKind {
+    /// Every kind, in the editor's order.
+    pub const ALL: [PayloadKind; 2] = [PayloadKind::Ints, PayloadKind::Strings];
+
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayloadKind::Ints => "ints",
+            PayloadKind::Strings => "strings",
+        }
+    }
+
+    pub(crate) fn is_default(&self) -> bool {
+        *self == PayloadKind::Ints
+    }
+}
+
 /// Cores of the simulated machine unless a model says otherwise.
 pub const DEFAULT_CORES: u32 = 4;
 /// `sys.getswitchinterval()` default (lesson 11): 5 ms.
 pub const DEFAULT_SWITCH_INTERVAL_MS: f64 = 5.0;
-/// Pickling throughput: lesson 7 measured ~5 MB each way in ~170 ms, i.e. roughly 60 MB/s.
-pub const DEFAULT_PICKLE_MB_PER_S: f64 = 60.0;
 /// Single-thread slowdown of a free-threaded build: roughly 5-10% in CPython 3.14 (lesson 12).
 pub const DEFAULT_NOGIL_OVERHEAD_PCT: f64 = 10.0;
 /// Default start method: forkserver, the Linux default since Python 3.14 (lesson 7).
 pub const DEFAULT_START_METHOD: StartMethod = StartMethod::Forkserver;
 /// The OS time slice used when more threads want to run than there are cores.
 pub const OS_QUANTUM: Micros = Micros(10_000);
-/// Dead time while the GIL changes hands (the woken thread's wake-up), which grows with the
-/// switch interval as caches go cold: measured between two CPU-bound threads on CPython
-/// 3.9-3.13 on this machine kind, 1.3-2.5 us at a 0.1-1 ms interval and 3.5-7 us at 5 ms
-/// (issue 13; `calibration/measured.json`, cases `gil_handoff_us_switch_*`). Modelled as
-/// 1.5 us + 0.7 us per ms of switch interval, rounded to whole microseconds (at least 1).
+/// Dead time while the GIL changes hands (the woken thread's wake-up), which grows with long
+/// switch intervals as caches go cold. Timed directly between two CPU-bound threads (the
+/// other thread's last stamp to this one's first) on CPython 3.9-3.13 on this machine kind
+/// (`calibration/measured.json`, cases `gil_handoff_us_switch_*`, `direct_gap_us_median`):
+/// 1.6-4.6 us at a 0.1 ms interval (median 1.9), 1.6-32 us at 1 ms (median 1.7) and 9.5-31 us
+/// at 5 ms (median 11.8). Modelled as 1.7 us, plus 2.5 us per ms of interval beyond 1 ms,
+/// rounded to whole microseconds: 2 us up to 1 ms, 12 us at 5 ms.
 pub fn gil_handoff(switch: Micros) -> Micros {
-    let ns = 1_500 + 700 * switch.0 / 1_000;
+    let ns = 1_700 + 5 * switch.0.saturating_sub(1_000) / 2;
     Micros(((ns + 500) / 1_000).max(1))
 }
+
+/// Start-up of a pool thread (or `threading.Thread`) while `alive` others already run: the
+/// program starts its threads one after another, and each start grows with the threads
+/// alive (the kernel maps one more stack, the scheduler tracks one more thread). Measured on
+/// CPython 3.9-3.13 on this machine kind (`calibration/measured.json`): starting 100 threads
+/// that each sleep 1 s took 100-118 us a thread (`thread_start_us_100_sleepers`), and
+/// 10,000 such threads took 2.3-2.8 s to start, 3.3-3.8 s until all had slept and joined
+/// (`threads_10000_sleep_1s_ms`). Modelled as 110 us plus 28 ns per thread alive: 2.5 s for
+/// 10,000. (An empty thread started and joined alone, `thread_start_join_us`, took 66-127 us.)
+pub fn thread_start(alive: usize) -> Micros {
+    let ns = 110_000 + 28 * alive as u64;
+    Micros((ns + 500) / 1_000)
+}
+
+/// What a process pool's parent spends per chunk of work sent (`submit` or `map`'s
+/// chunks): the work item, the call queue, the feeder thread and the result's return.
+/// A warm two-worker pool mapped 20,000 no-ops in 72-114 us per task with `chunksize=1`
+/// (median of the medians 105.6) and 1.0-1.4 us per task with `chunksize=100` (1.12) on
+/// CPython 3.9-3.13 on this machine kind (`calibration/measured.json`, cases
+/// `pool_dispatch_us_per_task_chunksize_*`): about 105 us per chunk and 70 ns per task.
+pub const DISPATCH_PER_CHUNK_NS: u64 = 105_000;
+/// See `DISPATCH_PER_CHUNK_NS`: the part that grows with the tasks in a chunk.
+pub const DISPATCH_PER_TASK_NS: u64 = 70;
+
+/// `ProcessPoolExecutor` keeps at most this many chunks more than it has workers pickled in
+/// its call queue (`EXTRA_QUEUED_CALLS` in `concurrent/futures/process.py`).
+pub const EXTRA_QUEUED_CALLS: usize = 1;
 
 /// How late the OS wakes a sleeping thread or fires a timer: `time.sleep(0.001)` lasted
 /// 1.07-1.16 ms on CPython 3.9-3.13 on this machine kind (calibration/measured.json, case
@@ -136,10 +210,18 @@ pub fn gil_handoff(switch: Micros) -> Micros {
 pub const WAKE_UP_LATE: Micros = Micros(110);
 
 /// The event loop's own work for each step of a task (starting it, or resuming it after an
-/// await): creating and running 10,000 tasks of two steps each took 4.8-14.5 us per task on
-/// CPython 3.9-3.13 on this machine kind (calibration/measured.json, case
-/// `asyncio_task_overhead_us`; 3.12: 6.1 us), about 3 us a step.
-pub const LOOP_STEP: Micros = Micros(3);
+/// await), in nanoseconds: creating and running 10,000 tasks that each await `sleep(0)` once
+/// took 5.2-9.0 us per task on CPython 3.9-3.13 on this machine kind (median of the
+/// medians 5.46 us; 3.9 and 3.10 about 8.8, 3.11+ about 5.3; `calibration/measured.json`,
+/// case `asyncio_task_overhead_us`), about 2.7 us a step. The loop pays it between tasks,
+/// carrying fractions of a microsecond over.
+pub const LOOP_STEP_NS: u64 = 2_730;
+
+/// What the loop spends on an await that sets a timer (`call_later`, the timer heap, the
+/// future), beyond a bare `sleep(0)` step: 10,000 gathered `asyncio.sleep(0.5)` took
+/// 604-620 ms (median 617.9) on CPython 3.9-3.13 here (`asyncio_gather_10000_sleeps_ms`), so
+/// 11.8 us per task, 6.3 us more than two bare steps.
+pub const LOOP_TIMER_NS: u64 = 6_300;
 
 /// The seed of runs where CPython varies (which waiter the OS wakes), unless a scenario
 /// gives its own.
@@ -176,7 +258,8 @@ pub struct ModelConfig {
     /// Process start method (default forkserver), used by `processes` and `hybrid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_method: Option<StartMethod>,
-    /// Pickling throughput in MB/s (default 60), used by `processes` and `hybrid`.
+    /// One pickling throughput in MB/s for every payload and both directions, overriding
+    /// the measured rates; used by `processes` and `hybrid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pickle_mb_per_s: Option<f64>,
     /// Extra cost of Python bytecode in a free-threaded build, in percent (default 10).
@@ -186,6 +269,10 @@ pub struct ModelConfig {
     /// ("Use my machine" sets it from a measured Web Worker start-up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_ms: Option<f64>,
+    /// Tasks sent to a worker process at once (`pool.map(fn, items, chunksize=N)`, default
+    /// 1), used by `processes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunksize: Option<u32>,
 }
 
 impl ModelConfig {
@@ -200,7 +287,14 @@ impl ModelConfig {
             pickle_mb_per_s: None,
             nogil_overhead_pct: None,
             startup_ms: None,
+            chunksize: None,
         }
+    }
+
+    /// Sets the number of tasks a process pool sends at once.
+    pub fn chunksize(mut self, n: u32) -> ModelConfig {
+        self.chunksize = Some(n);
+        self
     }
 
     /// Sets the pool size.
@@ -228,6 +322,52 @@ impl ModelConfig {
     }
 }
 
+/// Pickling and unpickling speeds, in bytes per second, for each kind of payload.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PickleRates {
+    /// `pickle.dumps` of a list of ints, and `pickle.loads` of it.
+    pub ints: (f64, f64),
+    /// The same for a list of short strings.
+    pub strings: (f64, f64),
+}
+
+impl PickleRates {
+    /// Measured on CPython 3.9-3.13 on this machine kind (`calibration/measured.json`,
+    /// default protocol, decimal MB of pickled bytes; median of the interpreters' medians):
+    /// `list(range(1_000_000))` pickles at 272-485 MB/s (437) and unpickles at 96-171 MB/s
+    /// (147); 200,000 distinct 10-character strings pickle at 69-107 MB/s (93) and unpickle
+    /// at 138-207 MB/s (154). Unpickling ints is about 3x slower than pickling them; strings
+    /// unpickle faster than they pickle.
+    pub const MEASURED: PickleRates = PickleRates {
+        ints: (437e6, 147e6),
+        strings: (93e6, 154e6),
+    };
+
+    /// One rate for every kind and both directions (the `pickle_mb_per_s` override).
+    pub fn fixed(bytes_per_s: f64) -> PickleRates {
+        PickleRates {
+            ints: (bytes_per_s, bytes_per_s),
+            strings: (bytes_per_s, bytes_per_s),
+        }
+    }
+
+    fn of(&self, kind: PayloadKind) -> (f64, f64) {
+        match kind {
+            PayloadKind::Ints => self.ints,
+            PayloadKind::Strings => self.strings,
+        }
+    }
+}
+
+/// Which way a payload is being serialised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pickling {
+    /// `pickle.dumps`, on the side that sends.
+    Dump,
+    /// `pickle.loads`, on the side that receives.
+    Load,
+}
+
 /// One model's settings, validated, with defaults filled in by its descriptor's `resolve`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelParams {
@@ -241,15 +381,24 @@ pub struct ModelParams {
     pub switch: Micros,
     /// Start-up of one worker process.
     pub startup: Micros,
-    /// Pickling throughput, in bytes per second.
-    pub pickle_bytes_per_s: f64,
+    /// What the program pays once before its first worker process starts (the fork server).
+    pub server_start: Micros,
+    /// Pickling and unpickling speeds.
+    pub pickle: PickleRates,
+    /// Tasks per chunk a process pool sends at once (`map`'s `chunksize`).
+    pub chunksize: usize,
     /// Cost of one microsecond of Python bytecode, in thousandths (1000 = normal speed).
     pub cpu_permille: u64,
 }
 
 impl ModelParams {
-    /// How long pickling `bytes` takes one way; zero bytes cost nothing.
-    pub fn pickle_time(&self, bytes: Bytes) -> Micros {
-        Micros((bytes.0 as f64 * 1e6 / self.pickle_bytes_per_s).round() as u64)
+    /// How long pickling (or unpickling) `bytes` of `kind` takes; zero bytes cost nothing.
+    pub fn pickle_time(&self, bytes: Bytes, kind: PayloadKind, way: Pickling) -> Micros {
+        let (dump, load) = self.pickle.of(kind);
+        let rate = match way {
+            Pickling::Dump => dump,
+            Pickling::Load => load,
+        };
+        Micros((bytes.0 as f64 * 1e6 / rate).round() as u64)
     }
 }

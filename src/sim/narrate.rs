@@ -82,14 +82,31 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
             format!("The OS takes {lane}'s core away: more threads want to run than there are cores, so they take turns.")
         }
         EventKind::Dispatch => format!("The OS gives {lane} a core."),
+        EventKind::TaskSubmit => format!("{task} is submitted now, {} after the start.", event.time),
+        EventKind::Spawn
+            if event
+                .lane
+                .is_some_and(|l| trace.lane(l).kind == LaneKind::Thread) =>
+        {
+            format!("The program has started {lane}, an OS thread of its own process: {d} per thread, one after another.")
+        }
         EventKind::Spawn => format!(
             "{lane} starts up: a whole new interpreter at a separate desk. That costs {d} before any work."
         ),
         EventKind::ProcessReady => format!("{lane} is ready for work."),
-        EventKind::PickleSend => {
-            format!("{task}'s arguments are pickled over to {lane}: {d} to copy them across the process boundary.")
+        EventKind::ServerStart => format!(
+            "The fork server starts: a fresh interpreter that every worker will be forked from. The program pays {d} once, before the first worker."
+        ),
+        EventKind::PickleSend => format!(
+            "The parent's feeder thread pickles {task}'s arguments into the pool's queue: {d}. It pickles one job after another, so jobs queue up behind it."
+        ),
+        EventKind::UnpickleArgs => {
+            format!("{lane} unpickles {task}'s arguments: {d} to rebuild them at its own desk.")
         }
-        EventKind::PickleRecv => format!("{task}'s result is pickled back from {lane}: {d}."),
+        EventKind::PickleRecv => format!("{lane} pickles {task}'s result to send it back: {d}."),
+        EventKind::UnpickleResult => format!(
+            "The parent unpickles {task}'s result: {d}. Only now is the result ready."
+        ),
         EventKind::Submit => format!(
             "{task} hands its {d} of CPU work to the process pool (run_in_executor) and awaits the result: the loop stays free."
         ),

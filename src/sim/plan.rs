@@ -3,7 +3,7 @@
 
 use super::error::ScenarioError;
 use super::ids::StepId;
-use super::scenario::{Scenario, StepKind};
+use super::scenario::{PayloadKind, Scenario, StepKind};
 use super::time::{Bytes, Micros};
 
 /// The most tasks a scenario may have (10,000 work; a million are refused at once).
@@ -41,6 +41,10 @@ pub(crate) struct PlanTask {
     pub steps: Vec<PlanStep>,
     pub send: Bytes,
     pub recv: Bytes,
+    /// What its payload holds (how fast it pickles).
+    pub payload: PayloadKind,
+    /// When it is submitted.
+    pub start: Micros,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -153,6 +157,9 @@ pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
         let recv = number(t.recv_kb, 0.0, MAX_PAYLOAD_KB, || {
             format!("tasks[{i}].recv_kb")
         })?;
+        let start = number(t.start_ms, 0.0, MAX_STEP_MS, || {
+            format!("tasks[{i}].start_ms")
+        })?;
         let name = if t.name.is_empty() {
             format!("task {}", i + 1)
         } else {
@@ -163,6 +170,8 @@ pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
             steps,
             send: Bytes::from_kb(send),
             recv: Bytes::from_kb(recv),
+            payload: t.payload,
+            start: Micros::from_ms(start),
         });
     }
     Ok(Plan {

@@ -4,6 +4,7 @@
 //! `SCENARIO.md` beside this file. Durations are milliseconds as JSON numbers; validation
 //! (in `plan.rs` and `validate.rs`) turns them into integer microseconds before anything is simulated.
 
+pub use super::model::PayloadKind;
 use super::model::{ModelConfig, ModelId};
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// The tasks, all submitted at time zero, in this order.
+    /// The tasks, submitted in this order (at time zero unless a task says otherwise).
     pub tasks: Vec<Task>,
     /// The models to compare; empty means every model with default parameters.
     #[serde(default)]
@@ -37,6 +38,13 @@ pub struct Task {
     /// Size of the result pickled back from a worker process, in KB.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub recv_kb: f64,
+    /// What the pickled arguments and result hold, which sets how fast they pickle.
+    #[serde(default, skip_serializing_if = "PayloadKind::is_default")]
+    pub payload: PayloadKind,
+    /// When the task is submitted, in ms from the start (`create_task` or `submit` later
+    /// in the program); 0 means at once.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_ms: f64,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -125,7 +133,21 @@ impl Task {
             steps,
             send_kb: 0.0,
             recv_kb: 0.0,
+            payload: PayloadKind::Ints,
+            start_ms: 0.0,
         }
+    }
+
+    /// Sets what the pickled payload holds.
+    pub fn payload(mut self, kind: PayloadKind) -> Task {
+        self.payload = kind;
+        self
+    }
+
+    /// Submits the task `ms` milliseconds after the start instead of at once.
+    pub fn start_ms(mut self, ms: f64) -> Task {
+        self.start_ms = ms;
+        self
     }
 
     /// Sets the pickled payload sizes, in KB, sent to and received from a worker process.

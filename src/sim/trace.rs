@@ -30,6 +30,10 @@ pub struct Trace {
     pub lane_log: LaneLog,
     /// The GIL's switch interval the run used (for narration).
     pub switch_interval: Micros,
+    /// The run depends on its seed: the OS had to pick among several GIL waiters, as
+    /// CPython leaves to it (see `sim::spread` for the range across seeds).
+    #[serde(default)]
+    pub varies: bool,
     /// Totals.
     pub stats: Stats,
 }
@@ -98,6 +102,8 @@ pub struct Event {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// A task is submitted after the start (`create_task` or `submit` later on).
+    TaskSubmit,
     /// A task begins its first step.
     TaskStart,
     /// A task has finished its last step.
@@ -138,10 +144,16 @@ pub enum EventKind {
     Spawn,
     /// A worker process is ready for work.
     ProcessReady,
-    /// Arguments are pickled over to a worker process.
+    /// The fork server starts, once per program, before any worker is forked from it.
+    ServerStart,
+    /// The parent pickles a chunk's arguments into the pool's call queue.
     PickleSend,
-    /// A result is pickled back from a worker process.
+    /// A worker process unpickles the arguments it took.
+    UnpickleArgs,
+    /// A worker process pickles its result to send it back.
     PickleRecv,
+    /// The parent unpickles a result: the future is done.
+    UnpickleResult,
     /// The loop hands a CPU step to the process pool (`run_in_executor`).
     Submit,
     /// The pool's result arrives; the awaiting task joins the ready queue.
@@ -152,6 +164,7 @@ impl EventKind {
     /// A short stable label, as used in dumps: "task_start", "gil_drop", ...
     pub fn label(self) -> &'static str {
         match self {
+            EventKind::TaskSubmit => "task_submit",
             EventKind::TaskStart => "task_start",
             EventKind::TaskFinish => "task_finish",
             EventKind::Compute => "compute",
@@ -172,8 +185,11 @@ impl EventKind {
             EventKind::Dispatch => "dispatch",
             EventKind::Spawn => "spawn",
             EventKind::ProcessReady => "process_ready",
+            EventKind::ServerStart => "server_start",
             EventKind::PickleSend => "pickle_send",
+            EventKind::UnpickleArgs => "unpickle_args",
             EventKind::PickleRecv => "pickle_recv",
+            EventKind::UnpickleResult => "unpickle_result",
             EventKind::Submit => "submit",
             EventKind::ResultBack => "result_back",
         }

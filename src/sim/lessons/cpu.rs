@@ -152,7 +152,7 @@ if __name__ == "__main__":
     start = time.perf_counter()
     with ProcessPoolExecutor(4, mp_context=ctx) as pool:
         list(pool.map(cpu_heavy, jobs))
-    print(f"took {time.perf_counter() - start:.2f} s")   # ~0.27 s: not 4x, start-up and pickling cost
+    print(f"took {time.perf_counter() - start:.2f} s")   # ~0.22 s: not 4x, start-up and pickling cost
 "#;
 
 /// Lesson 7: processes give real parallelism, at a price.
@@ -174,16 +174,17 @@ pub(super) fn cpu_processes() -> Lesson {
         title: "Processes: real parallelism, at a price".into(),
         summary: "The same four CPU-bound tasks in a ProcessPoolExecutor: each worker is a separate desk with its \
                   own interpreter and GIL, so four processes use four cores. The price shows on the timeline: \
-                  starting each process (spawn: ~100 ms) and pickling the arguments across (~60 MB/s).".into(),
+                  starting each process (spawn: ~50 ms for a small script, more with imports), the parent pickling each \
+                  job's arguments one after another, and each worker unpickling them, about three times slower.".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_SYNC, 4, &["total += i * i"]),
             ModelCode::same(ModelId::Threads, HEAVY_THREADS, 4, &["total += i * i"]),
             ModelCode::same(ModelId::Processes, HEAVY_PROCESSES, 4, &["total += i * i"]),
         ],
-        expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(271_684))],
+        expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(221_384))],
         takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.".into(),
-        question: question("Four processes on four cores (serial 0.62 s, spawn start-up ~0.1 s). How long?", &["about 0.16 s", "about 0.27 s", "about 0.62 s"], 1),
+        question: question("Four processes on four cores (serial 0.62 s, spawn start-up ~0.05 s). How long?", &["about 0.16 s", "about 0.22 s", "about 0.62 s"], 1),
     }
 }
 
@@ -234,7 +235,7 @@ async def main():
         await asyncio.gather(*(handle(pool, i) for i in range(4)))
 
 if __name__ == "__main__":
-    asyncio.run(main())                          # ~0.35 s
+    asyncio.run(main())                          # ~0.4 s: the pool starts at the first job
 "#;
 
 /// Lesson 13: an asyncio front with a process pool behind it.
@@ -263,8 +264,8 @@ pub(super) fn hybrid_executor() -> Lesson {
             ModelCode::same(ModelId::Asyncio, SERVER_ASYNC, 4, &["await read_request(i)", "report = render_report", "await send_response(i"]),
             ModelCode::same(ModelId::Hybrid, SERVER_HYBRID, 4, &["await read_request(i)", "run_in_executor(pool, render_report", "await send_response(i"]),
         ],
-        expected: vec![(ModelId::Asyncio, ms(950)), (ModelId::Hybrid, ms(350))],
+        expected: vec![(ModelId::Asyncio, ms(950)), (ModelId::Hybrid, ms(404))],
         takeaway: "Keep I/O on the loop and send CPU-heavy chunks to a process pool with run_in_executor: the loop never blocks.".into(),
-        question: question("Four requests, each 0.2 s of CPU between awaits. How long on the plain asyncio loop?", &["about 0.35 s", "about 0.95 s"], 1),
+        question: question("Four requests, each 0.2 s of CPU between awaits. How long on the plain asyncio loop?", &["about 0.4 s", "about 0.95 s"], 1),
     }
 }

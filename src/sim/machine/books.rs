@@ -48,14 +48,25 @@ impl Machine<'_> {
         let end = self.now.max(makespan);
         let stats = Stats {
             makespan,
-            task_latency: self.finished.iter().map(|f| f.unwrap_or(end)).collect(),
+            // From each task's submission, which is time zero unless it starts later.
+            task_latency: self
+                .finished
+                .iter()
+                .zip(&self.plan.tasks)
+                .map(|(f, t)| f.unwrap_or(end).saturating_sub(t.start))
+                .collect(),
             cpu_busy_per_core: self.cores.busy(),
             gil_wait: self.gil_wait,
             memory_reserved,
             memory_resident,
         };
+        let varies = self
+            .procs
+            .iter()
+            .any(|p| p.gil.as_ref().is_some_and(|g| g.chose()));
         let r = self.rec.finish(end);
         Trace {
+            varies,
             model: self.params.id,
             task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
             switch_interval: self.params.switch,

@@ -81,6 +81,9 @@ pub(crate) struct Gil {
     rejoin: Vec<ThreadId>,
     ver: u64,
     rng: Rng,
+    /// The OS has had to pick among several waiters at least once: another seed may give
+    /// another run.
+    chose: bool,
 }
 
 impl Gil {
@@ -97,6 +100,7 @@ impl Gil {
             rejoin: Vec::new(),
             ver: 0,
             rng,
+            chose: false,
         }
     }
 
@@ -179,6 +183,11 @@ impl Gil {
         })
     }
 
+    /// True if the OS has had to pick among several waiters: the run depends on the seed.
+    pub fn chose(&self) -> bool {
+        self.chose
+    }
+
     /// The holder lets go, by itself or on request. Returns the waiter that must now be woken
     /// to take the GIL (the caller calls `woken` once it is awake), if anyone waits.
     pub fn release(&mut self) -> Option<ThreadId> {
@@ -187,6 +196,7 @@ impl Gil {
             self.holder = None;
             return None;
         }
+        self.chose |= self.waiters.len() > 1;
         let asked = requester.and_then(|r| self.waiters.iter().position(|w| w.thread == r));
         let i = match asked {
             Some(i) if self.rng.chance(REQUESTER_WINS_PERMILLE) => i,

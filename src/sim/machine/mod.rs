@@ -67,10 +67,11 @@ pub(crate) enum Action {
         announce: EventKind,
         io: bool,
     },
-    /// Wait until the driver unparks this thread, shown as `state` (or as nothing).
+    /// Wait until the driver unparks this thread, shown as `state` (or as nothing); the
+    /// announcing event may carry the length of what the thread waits for.
     Park {
         state: Option<State>,
-        announce: Option<EventKind>,
+        announce: Option<(EventKind, Option<Micros>)>,
     },
     /// The thread is done for good.
     Exit,
@@ -147,7 +148,8 @@ impl Thread {
 /// One interpreter; `gil` is `None` in a free-threaded build.
 struct Proc {
     gil: Option<Gil>,
-    /// How many threads live here; GIL events are only worth recording with two or more.
+    /// How many of the program's threads live here (helpers not counted); GIL events are
+    /// only worth recording with two or more.
     threads: usize,
 }
 
@@ -203,6 +205,17 @@ impl<'p> Machine<'p> {
     /// Adds a thread to `proc`, drawn on `lane`.
     pub fn add_thread(&mut self, proc: ProcId, lane: LaneId) -> ThreadId {
         self.procs[proc.index()].threads += 1;
+        self.push_thread(proc, lane)
+    }
+
+    /// Adds a thread of the machinery (a process pool's feeder) to `proc`: it shares the
+    /// interpreter's GIL, but the GIL's comings and goings are recorded only between the
+    /// program's own threads, so an event loop's trace does not fill with them.
+    pub fn add_helper_thread(&mut self, proc: ProcId, lane: LaneId) -> ThreadId {
+        self.push_thread(proc, lane)
+    }
+
+    fn push_thread(&mut self, proc: ProcId, lane: LaneId) -> ThreadId {
         self.threads.push(Thread {
             proc,
             lane,
@@ -260,11 +273,6 @@ impl<'p> Machine<'p> {
         th.unpark_pending = true;
         self.queue.push(self.now, Wake::Unpark { thread: t });
         true
-    }
-
-    /// How long pickling `bytes` takes one way; zero bytes cost nothing.
-    pub fn pickle_time(&self, bytes: Bytes) -> Micros {
-        self.params.pickle_time(bytes)
     }
 
     /// Runs the driver until nothing is left to happen.
@@ -412,8 +420,8 @@ impl<'p> Machine<'p> {
                 self.threads[t.index()].phase = Phase::Parked;
                 self.threads[t.index()].work = None;
                 self.rec.set(lane, self.now, state.map(|s| (s, None)));
-                if let Some(kind) = announce {
-                    self.emit(kind, None, Some(lane), None, None);
+                if let Some((kind, dur)) = announce {
+                    self.emit(kind, None, Some(lane), None, dur);
                 }
                 self.dispatch(next);
             }

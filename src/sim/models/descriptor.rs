@@ -7,7 +7,7 @@
 use crate::sim::budget::{Estimate, Load};
 use crate::sim::error::ScenarioError;
 use crate::sim::model::{self, ModelConfig, ModelId, ModelParams};
-use crate::sim::plan::{count, number, Plan, MAX_CORES, MAX_PROCESSES, MAX_THREADS};
+use crate::sim::plan::{count, number, Plan, MAX_CORES, MAX_PROCESSES, MAX_TASKS, MAX_THREADS};
 use crate::sim::time::Micros;
 use crate::sim::trace::Trace;
 
@@ -76,6 +76,8 @@ pub enum Setting {
     NogilOverhead,
     /// `startup_ms`: measured start-up of one process.
     Startup,
+    /// `chunksize`: tasks a process pool sends at once.
+    Chunksize,
 }
 
 /// Where a pool's default size comes from.
@@ -177,13 +179,17 @@ impl Descriptor {
             1000.0,
             || format!("{path}.switch_interval_ms"),
         )?;
-        let mb_per_s = number(
-            config
-                .pickle_mb_per_s
-                .unwrap_or(model::DEFAULT_PICKLE_MB_PER_S),
-            0.01,
-            100_000.0,
-            || format!("{path}.pickle_mb_per_s"),
+        let pickle = match config.pickle_mb_per_s {
+            Some(mb) => model::PickleRates::fixed(
+                number(mb, 0.01, 100_000.0, || format!("{path}.pickle_mb_per_s"))? * 1e6,
+            ),
+            None => model::PickleRates::MEASURED,
+        };
+        let chunksize = count(
+            config.chunksize.unwrap_or(1),
+            1,
+            MAX_TASKS as u32,
+            format!("{path}.chunksize"),
         )?;
         let overhead = number(
             config
@@ -199,14 +205,14 @@ impl Descriptor {
         } else {
             1000
         };
-        let startup = match config.startup_ms {
-            Some(ms) => {
-                Micros::from_ms(number(ms, 0.0, 60_000.0, || format!("{path}.startup_ms"))?)
-            }
-            None => config
-                .start_method
-                .unwrap_or(model::DEFAULT_START_METHOD)
-                .startup(),
+        let method = config.start_method.unwrap_or(model::DEFAULT_START_METHOD);
+        // A measured start-up ("Use my machine") stands for everything a worker costs to start.
+        let (startup, server_start) = match config.startup_ms {
+            Some(ms) => (
+                Micros::from_ms(number(ms, 0.0, 60_000.0, || format!("{path}.startup_ms"))?),
+                Micros::ZERO,
+            ),
+            None => (method.startup(), method.server_start()),
         };
         Ok(ModelParams {
             id: self.id,
@@ -214,7 +220,9 @@ impl Descriptor {
             cores,
             switch: Micros::from_ms(switch_ms),
             startup,
-            pickle_bytes_per_s: mb_per_s * 1e6,
+            server_start,
+            pickle,
+            chunksize,
             cpu_permille,
         })
     }

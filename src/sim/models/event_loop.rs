@@ -12,7 +12,7 @@ use super::executor::{Executor, Outcome};
 use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::machine::board::IoKey;
 use crate::sim::machine::{Action, Driver, Machine};
-use crate::sim::model::{LOOP_STEP, WAKE_UP_LATE};
+use crate::sim::model::{LOOP_STEP_NS, LOOP_TIMER_NS, WAKE_UP_LATE};
 use crate::sim::scenario::StepKind;
 use crate::sim::time::Micros;
 use crate::sim::trace::{EventKind, LaneKind, State};
@@ -45,8 +45,9 @@ pub(crate) struct Loop {
     first_task_lane: usize,
     done: usize,
     exec: Option<Executor>,
-    /// The loop's own work owed for the steps it ran since it last paid (`LOOP_STEP` each).
-    debt: Micros,
+    /// The loop's own work owed since it last paid, in nanoseconds (`LOOP_STEP_NS` a step,
+    /// `LOOP_TIMER_NS` a timer); it pays whole microseconds and carries the rest over.
+    debt_ns: u64,
 }
 
 impl Loop {
@@ -65,8 +66,14 @@ impl Loop {
             if i == 0 {
                 first_task_lane = lane.index();
             }
-            m.set_lane(lane, Some((State::Ready, Some(task))));
-            m.board.push_ready(task);
+            // A task created later (`create_task` after a while) joins the queue then.
+            let start = m.plan.tasks[i].start;
+            if start > Micros::ZERO {
+                m.timer(start, n + i);
+            } else {
+                m.set_lane(lane, Some((State::Ready, Some(task))));
+                m.board.push_ready(task);
+            }
         }
         let driver = Loop {
             coros: vec![Coro::default(); n],
@@ -76,7 +83,7 @@ impl Loop {
             first_task_lane,
             done: 0,
             exec: None,
-            debt: Micros::ZERO,
+            debt_ns: 0,
         };
         (driver, proc)
     }
@@ -120,8 +127,9 @@ impl Loop {
         loop {
             let Some(c) = self.current else {
                 // Between two tasks the loop does its own bookkeeping for the steps it ran.
-                if self.debt > Micros::ZERO {
-                    let work = std::mem::take(&mut self.debt);
+                if self.debt_ns >= 1_000 {
+                    let work = Micros(self.debt_ns / 1_000);
+                    self.debt_ns %= 1_000;
                     m.set_lane(self.loop_lane, Some((State::Running, None)));
                     return Action::Overhead { work };
                 }
@@ -133,7 +141,7 @@ impl Loop {
                         EventKind::TaskStart
                     };
                     coro.started = true;
-                    self.debt += LOOP_STEP;
+                    self.debt_ns += LOOP_STEP_NS;
                     let step = coro
                         .next
                         .min(m.plan.tasks[c.index()].steps.len().saturating_sub(1));
@@ -148,7 +156,7 @@ impl Loop {
                 }
                 return Action::Park {
                     state: Some(State::Idle),
-                    announce: Some(EventKind::LoopIdle),
+                    announce: Some((EventKind::LoopIdle, None)),
                 };
             };
             let j = self.coros[c.index()].next;
@@ -202,7 +210,11 @@ impl Loop {
                     };
                 }
                 (StepKind::AwaitIo, _) => {
-                    // The loop's timer fires as late as the OS wakes the loop's thread.
+                    // A real wait sets a timer, which costs the loop more than a bare yield
+                    // (`sleep(0)`); the timer fires as late as the OS wakes the loop's thread.
+                    if dur > Micros::ZERO {
+                        self.debt_ns += LOOP_TIMER_NS;
+                    }
                     let until = m.now + dur + WAKE_UP_LATE;
                     self.coros[c.index()].io = Some(m.board.io_add(c, until));
                     m.timer(until, c.index());
@@ -234,6 +246,12 @@ impl Driver for Loop {
     }
 
     fn timer(&mut self, m: &mut Machine, token: usize) {
+        let n = self.coros.len();
+        if token >= n {
+            // A task created now joins the ready queue.
+            self.make_ready(m, TaskId::new(token - n), EventKind::TaskSubmit);
+            return;
+        }
         let task = TaskId::new(token);
         if let Some(key) = self.coros[token].io.take() {
             m.board.io_remove(key);

@@ -37,18 +37,19 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
 
 fn load(plan: &Plan, params: &ModelParams) -> Load {
     Load {
-        threads: 1 + params.workers,
+        threads: 2 + params.workers,
+        // The feeder shares the loop's GIL only while it pickles: no switch storms.
         gil_threads: 1,
         processes: params.workers,
         pickle_per_cpu_step: true,
-        lanes: 1 + plan.tasks.len() + params.workers,
+        lanes: 2 + plan.tasks.len() + params.workers,
     }
 }
 
 /// Runs `plan` on an event loop with a process pool for CPU steps.
 fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     let mut m = Machine::new(plan, params);
-    let (driver, _) = Loop::new(&mut m);
+    let (driver, main) = Loop::new(&mut m);
     let first = ThreadId::new(m.thread_count());
     for i in 0..params.workers {
         let proc = m.add_proc(true);
@@ -56,7 +57,11 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
         let lane = m.add_lane(LaneKind::Process, label, Some(proc));
         m.add_thread(proc, lane);
     }
-    let mut driver = driver.with_executor(Executor::new(first, params.workers));
+    // The pool's feeder is a thread of the loop's own process: it shares the loop's GIL.
+    let lane = m.add_lane(LaneKind::Thread, "main: feeder".to_string(), Some(main));
+    let feeder = m.add_helper_thread(main, lane);
+    let exec = Executor::new(first, params.workers, feeder, params.server_start);
+    let mut driver = driver.with_executor(exec);
     m.add_cores();
     m.run(&mut driver)?;
     let tasks = plan.tasks.len() as u64 * TASK_RESIDENT.0;

@@ -8,6 +8,7 @@ mod asyncio;
 pub mod descriptor;
 mod event_loop;
 mod executor;
+mod feeder;
 mod free_threaded;
 mod hybrid;
 mod pool;
