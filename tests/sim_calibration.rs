@@ -1,13 +1,19 @@
 //! The simulation against real CPython: the figures `./kitchen calibrate` measured on this
 //! machine kind (committed in `calibration/measured.json`, read here; nothing is timed in the
-//! tests). Ratios within 10% where CPython is steady; where it varies from run to run (GIL
-//! contention between several threads), the measured median must fall inside the range the
-//! simulation gives across seeds.
+//! tests). Every case of the file is checked here, in one of three ways:
+//! - steady cases: the simulation within 10% of the median of the interpreters' medians
+//!   (each interpreter's own median where the test says so);
+//! - cases where CPython varies from run to run (GIL contention between several threads):
+//!   the measured medians inside the range the simulation gives across seeds;
+//! - cases the machine's noise swamps (CPU-bound threads on a shared two-core machine, the
+//!   hand-over gaps): the simulation inside the range of the interpreters' medians.
 
 use concurrency_kitchen::sim::{
-    simulate, Micros, ModelConfig, ModelId, Scenario, Step, Task, WAKE_UP_LATE,
+    gil_handoff, simulate, thread_start, Micros, ModelConfig, ModelId, PayloadKind, Scenario,
+    StartMethod, Step, Task, WAKE_UP_LATE,
 };
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 fn measured() -> Value {
     let text = std::fs::read_to_string("calibration/measured.json").expect("the committed figures");
@@ -24,6 +30,47 @@ fn medians(case: &str) -> Vec<(String, f64)> {
             let median = i["cases"][case]["median"].as_f64()?;
             Some((i["version"].as_str()?.to_string(), median))
         })
+        .collect()
+}
+
+/// The median of the interpreters' medians for `case`.
+fn typical(case: &str) -> f64 {
+    let mut all: Vec<f64> = medians(case).into_iter().map(|(_, m)| m).collect();
+    assert!(all.len() >= 3, "{case}: several interpreters measured");
+    all.sort_by(f64::total_cmp);
+    all[all.len() / 2]
+}
+
+/// The lowest and highest of the interpreters' medians for `case`.
+fn range(case: &str) -> (f64, f64) {
+    let all: Vec<f64> = medians(case).into_iter().map(|(_, m)| m).collect();
+    assert!(all.len() >= 3, "{case}: several interpreters measured");
+    let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
+/// Asserts that `simulated` is within 10% of `measured`.
+fn within_10_percent(case: &str, simulated: f64, measured: f64) {
+    let error = (simulated - measured).abs() / measured;
+    assert!(
+        error <= 0.10,
+        "{case}: simulated {simulated:.4}, measured {measured:.4} ({:.1}% off)",
+        error * 100.0
+    );
+}
+
+fn ms(t: Micros) -> f64 {
+    t.as_ms_f64()
+}
+
+fn run(tasks: Vec<Task>, config: &ModelConfig) -> concurrency_kitchen::sim::Trace {
+    simulate(&Scenario::new(tasks, vec![]), config).expect("simulates")
+}
+
+fn spins(n: usize, ms: f64) -> Vec<Task> {
+    (0..n)
+        .map(|i| Task::new(&format!("T{i}"), vec![Step::cpu(ms)]))
         .collect()
 }
 
@@ -44,6 +91,136 @@ fn slowdown(count: usize, wait_ms: f64, spin_ms: f64, cpu_threads: usize, seed: 
     with.stats.task_latency[0].0 as f64 / alone.stats.task_latency[0].0 as f64
 }
 
+/// Every case the harness measures is checked by a test below.
+#[test]
+fn every_measured_case_is_checked_here() {
+    let checked: BTreeSet<&str> = [
+        "spin_iterations_per_ms", // sizes the others; nothing to simulate
+        "serial_cpu_4x150ms",
+        "threads_cpu_4x150ms_switch_5ms",
+        "serial_cpu_2x200ms",
+        "threads_cpu_2x200ms_switch_0.1ms",
+        "gil_handoff_us_switch_5ms",
+        "gil_handoff_us_switch_1ms",
+        "gil_handoff_us_switch_0.1ms",
+        "convoy_reader_slowdown",
+        "io_beside_two_cpu_slowdown",
+        "sleep_1ms_actual_us",
+        "pickle_ints_mb_s",
+        "unpickle_ints_mb_s",
+        "pickle_strings_mb_s",
+        "unpickle_strings_mb_s",
+        "process_start_fork_ms",
+        "process_start_forkserver_ms",
+        "process_start_spawn_ms",
+        "forkserver_server_start_ms",
+        "pool_dispatch_us_per_task_chunksize_1",
+        "pool_dispatch_us_per_task_chunksize_100",
+        "asyncio_task_overhead_us",
+        "asyncio_gather_10000_sleeps_ms",
+        "thread_start_join_us", // a cross-check: see thread_start's comment
+        "thread_start_us_100_sleepers",
+        "threads_10000_sleep_1s_ms",
+    ]
+    .into_iter()
+    .collect();
+    for i in measured()["interpreters"].as_array().unwrap() {
+        for case in i["cases"].as_object().unwrap().keys() {
+            assert!(
+                checked.contains(case.as_str()),
+                "{case} is measured but not checked"
+            );
+        }
+    }
+}
+
+#[test]
+fn serial_python_takes_the_work_it_was_sized_to() {
+    let sync = ModelConfig::new(ModelId::Sync);
+    let four = run(spins(4, 150.0), &sync).stats.makespan;
+    within_10_percent(
+        "serial_cpu_4x150ms",
+        ms(four),
+        typical("serial_cpu_4x150ms"),
+    );
+    let two = run(spins(2, 200.0), &sync).stats.makespan;
+    within_10_percent("serial_cpu_2x200ms", ms(two), typical("serial_cpu_2x200ms"));
+}
+
+#[test]
+fn two_threads_switching_every_tenth_of_a_millisecond_cost_about_serial() {
+    // CPython: two 200 ms spins in two threads at sys.setswitchinterval(0.0001), over the same
+    // spins one after another in the same interpreter. Each interpreter's ratio, then their
+    // median: the spin sizing differs between interpreters and runs.
+    let serial = medians("serial_cpu_2x200ms");
+    let threaded = medians("threads_cpu_2x200ms_switch_0.1ms");
+    let mut ratios: Vec<f64> = threaded
+        .iter()
+        .filter_map(|(v, t)| serial.iter().find(|(w, _)| w == v).map(|(_, s)| t / s))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let measured = ratios[ratios.len() / 2];
+    let config = ModelConfig::new(ModelId::Threads).switch_interval_ms(0.1);
+    let sync = ModelConfig::new(ModelId::Sync);
+    let simulated = ms(run(spins(2, 200.0), &config).stats.makespan)
+        / ms(run(spins(2, 200.0), &sync).stats.makespan);
+    within_10_percent(
+        "threads_cpu_2x200ms_switch_0.1ms / serial",
+        simulated,
+        measured,
+    );
+}
+
+#[test]
+fn four_cpu_threads_lie_inside_what_this_shared_machine_measured() {
+    // On this two-core machine the four-thread figure moves with whatever else runs: each
+    // interpreter's median over its own serial median ranged from below 1x to above 1.3x
+    // between calibration runs, while the measured hand-over gaps are microseconds. The
+    // simulation (one GIL, no noise) must lie inside that range; the note in README's
+    // calibration section says what is not modelled.
+    let serial = medians("serial_cpu_4x150ms");
+    let ratios: Vec<f64> = medians("threads_cpu_4x150ms_switch_5ms")
+        .iter()
+        .filter_map(|(v, t)| serial.iter().find(|(w, _)| w == v).map(|(_, s)| t / s))
+        .collect();
+    let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = ratios.iter().copied().fold(0.0, f64::max);
+    let config = ModelConfig::new(ModelId::Threads);
+    let sync = ModelConfig::new(ModelId::Sync);
+    let simulated = ms(run(spins(4, 150.0), &config).stats.makespan)
+        / ms(run(spins(4, 150.0), &sync).stats.makespan);
+    assert!(
+        (lo..=hi).contains(&simulated),
+        "simulated {simulated:.3}x serial, measured medians {lo:.2}-{hi:.2}x"
+    );
+}
+
+#[test]
+fn a_gil_hand_over_costs_what_the_direct_gaps_measured() {
+    for (case, interval_ms) in [
+        ("gil_handoff_us_switch_0.1ms", 0.1),
+        ("gil_handoff_us_switch_1ms", 1.0),
+        ("gil_handoff_us_switch_5ms", 5.0),
+    ] {
+        // The wall-clock difference per hand-over (the case's median) is lost in the noise
+        // of other programs; the gap timed per hand-over is the figure to model.
+        let gaps: Vec<f64> = measured()["interpreters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["cases"][case]["params"]["direct_gap_us_median"].as_f64())
+            .collect();
+        assert!(gaps.len() >= 3, "{case}: direct gaps measured");
+        let lo = gaps.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = gaps.iter().copied().fold(0.0, f64::max);
+        let ours = gil_handoff(Micros::from_ms(interval_ms)).0 as f64;
+        assert!(
+            (lo..=hi).contains(&ours),
+            "{case}: the model's {ours} us lies outside the measured {lo:.1}-{hi:.1} us"
+        );
+    }
+}
+
 #[test]
 fn the_convoy_slowdown_is_within_10_percent_of_every_interpreter() {
     // The harness: 100 x (time.sleep(0.0005), then 0.05 ms of Python) beside one CPU thread.
@@ -54,11 +231,7 @@ fn the_convoy_slowdown_is_within_10_percent_of_every_interpreter() {
         "several interpreters were measured: {all:?}"
     );
     for (version, median) in all {
-        let error = (simulated - median).abs() / median;
-        assert!(
-            error <= 0.10,
-            "CPython {version}: measured {median:.2}x, simulated {simulated:.2}x"
-        );
+        within_10_percent(&format!("convoy on CPython {version}"), simulated, median);
     }
 }
 
@@ -97,4 +270,159 @@ fn sleeps_wake_as_late_as_measured() {
         "WAKE_UP_LATE {} lies outside the measured {lo:.0}-{hi:.0} us",
         Micros(WAKE_UP_LATE.0)
     );
+}
+
+/// One worker process, forked, already running: only the payload's way through the pool.
+fn one_job(kind: PayloadKind, send_kb: f64) -> f64 {
+    let task = Task::new("job", vec![])
+        .payload_kb(send_kb, 0.0)
+        .payload(kind);
+    let mut config = ModelConfig::new(ModelId::Processes).workers(1).cores(2);
+    config.startup_ms = Some(0.0);
+    ms(run(vec![task], &config).stats.makespan)
+}
+
+#[test]
+fn payloads_pickle_in_the_parent_and_unpickle_in_the_worker_at_the_measured_rates() {
+    // 5 MB of each kind: the parent's dispatch (0.105 ms), pickling in the parent, unpickling
+    // in the worker, against the same sum from the measured rates.
+    for (kind, dump, load) in [
+        (PayloadKind::Ints, "pickle_ints_mb_s", "unpickle_ints_mb_s"),
+        (
+            PayloadKind::Strings,
+            "pickle_strings_mb_s",
+            "unpickle_strings_mb_s",
+        ),
+    ] {
+        let mb = 5.0;
+        let simulated = one_job(kind, mb * 1000.0) - 0.105;
+        let measured = mb / typical(dump) * 1e3 + mb / typical(load) * 1e3;
+        within_10_percent(&format!("{dump} + {load}"), simulated, measured);
+    }
+    // Unpickling ints is the slow way round, as measured.
+    assert!(typical("unpickle_ints_mb_s") * 2.0 < typical("pickle_ints_mb_s"));
+}
+
+#[test]
+fn worker_processes_start_as_measured_per_start_method() {
+    let start = |method: StartMethod| {
+        let config = ModelConfig::new(ModelId::Processes)
+            .workers(1)
+            .cores(2)
+            .start_method(method);
+        ms(run(vec![Task::new("noop", vec![])], &config).stats.makespan)
+    };
+    // A start+join after a warm-up, so the fork server is already up: its own start is
+    // checked against its own case.
+    let server = ms(StartMethod::Forkserver.server_start());
+    within_10_percent(
+        "process_start_fork_ms",
+        start(StartMethod::Fork),
+        typical("process_start_fork_ms"),
+    );
+    within_10_percent(
+        "process_start_spawn_ms",
+        start(StartMethod::Spawn),
+        typical("process_start_spawn_ms"),
+    );
+    within_10_percent(
+        "process_start_forkserver_ms",
+        start(StartMethod::Forkserver) - server,
+        typical("process_start_forkserver_ms"),
+    );
+    within_10_percent(
+        "forkserver_server_start_ms",
+        server,
+        typical("forkserver_server_start_ms"),
+    );
+}
+
+#[test]
+fn a_warm_pool_dispatches_chunks_as_measured() {
+    // A warm two-worker fork pool mapping no-ops: wall time per task.
+    for (chunksize, case) in [
+        (1, "pool_dispatch_us_per_task_chunksize_1"),
+        (100, "pool_dispatch_us_per_task_chunksize_100"),
+    ] {
+        let tasks = 2_000;
+        let noops = (0..tasks)
+            .map(|i| Task::new(&format!("n{i}"), vec![]))
+            .collect();
+        let mut config = ModelConfig::new(ModelId::Processes)
+            .workers(2)
+            .cores(2)
+            .start_method(StartMethod::Fork)
+            .chunksize(chunksize);
+        config.startup_ms = Some(0.0);
+        let per_task_us = ms(run(noops, &config).stats.makespan) * 1e3 / tasks as f64;
+        within_10_percent(case, per_task_us, typical(case));
+    }
+}
+
+#[test]
+fn the_event_loop_costs_what_ten_thousand_tasks_measured() {
+    let asyncio = ModelConfig::new(ModelId::Asyncio);
+    let tasks = |wait_ms: f64| -> Vec<Task> {
+        (0..10_000)
+            .map(|i| Task::new(&format!("t{i}"), vec![Step::await_io(wait_ms)]))
+            .collect()
+    };
+    // `await asyncio.sleep(0)` once per task, the whole run per task (the one late wake-up of
+    // the loop's timer spread over 10,000 tasks).
+    let bare = ms(run(tasks(0.0), &asyncio).stats.makespan) * 1e3 / 10_000.0;
+    within_10_percent(
+        "asyncio_task_overhead_us",
+        bare,
+        typical("asyncio_task_overhead_us"),
+    );
+    let gathered = ms(run(tasks(500.0), &asyncio).stats.makespan);
+    within_10_percent(
+        "asyncio_gather_10000_sleeps_ms",
+        gathered,
+        typical("asyncio_gather_10000_sleeps_ms"),
+    );
+}
+
+#[test]
+fn threads_start_one_after_another_as_measured() {
+    // 100 threads that sleep, started in a row: the start of each, on average.
+    let per_thread: f64 = (0..100).map(|i| thread_start(i).0 as f64).sum::<f64>() / 100.0;
+    within_10_percent(
+        "thread_start_us_100_sleepers",
+        per_thread,
+        typical("thread_start_us_100_sleepers"),
+    );
+    // 10,000 threads that each sleep 1 s, started one after another: starting them takes
+    // longer than the wait. The harness starts one `threading.Thread` per task, so the time
+    // to start them all is the figure to compare (a pool reuses the threads done waiting).
+    let mut start_all: Vec<f64> = measured()["interpreters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| {
+            let starts =
+                i["cases"]["threads_10000_sleep_1s_ms"]["params"]["start_all_ms"].as_array()?;
+            let mut v: Vec<f64> = starts.iter().filter_map(Value::as_f64).collect();
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied()
+        })
+        .collect();
+    start_all.sort_by(f64::total_cmp);
+    let last_started: u64 = (0..10_000).map(|i| thread_start(i).0).sum();
+    within_10_percent(
+        "threads_10000_sleep_1s_ms start_all_ms",
+        ms(Micros(last_started)),
+        start_all[start_all.len() / 2],
+    );
+    // And the whole run of one thread per task: the last thread's start, its 1 s, its wake-up.
+    let whole = ms(Micros(last_started) + Micros::from_ms(1000.0) + WAKE_UP_LATE);
+    within_10_percent(
+        "threads_10000_sleep_1s_ms",
+        whole,
+        typical("threads_10000_sleep_1s_ms"),
+    );
+    // The empty thread started and joined alone is cheaper than one started among sleepers,
+    // but of the same order.
+    let (lo, _) = range("thread_start_join_us");
+    assert!(lo < per_thread && per_thread < 3.0 * typical("thread_start_join_us"));
 }

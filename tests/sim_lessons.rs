@@ -89,10 +89,14 @@ fn cpu_threads_under_the_gil_are_within_a_few_percent_of_serial() {
 #[test]
 fn processes_take_about_one_task_plus_startup_and_pickling() {
     let t = run("cpu-processes", ModelId::Processes);
-    // One task 155 ms + spawn 100 ms + pickling 1 MB over and 1 KB back at 60 MB/s.
-    let expected = 0.155 + 0.100 + 1.0 / 60.0 + 1.0 / 1000.0 / 60.0;
+    // One task 155 ms + spawn 50 ms, and 1 MB of ints pickled over (2.3 ms at 437 MB/s in
+    // the parent, with 105 us of dispatch, then 6.8 ms at 147 MB/s to unpickle in the
+    // worker); the last worker also waits for the parent to pickle the other three jobs and
+    // for the core the parent used (a 10 ms time slice at most).
+    let one = 1.0 / 437.0 + 0.000105;
+    let expected = 0.155 + 0.050 + 4.0 * one + 1.0 / 147.0;
     assert!(
-        (secs(t.stats.makespan) - expected).abs() < 0.001,
+        (0.0..0.010).contains(&(secs(t.stats.makespan) - expected)),
         "{}",
         t.stats.makespan
     );

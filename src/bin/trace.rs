@@ -248,9 +248,9 @@ fn ms(t: sim::Micros) -> f64 {
     t.as_ms_f64()
 }
 
-fn stats_json(trace: &Trace) -> Value {
+fn stats_json(trace: &Trace, spread: Option<&sim::Spread>) -> Value {
     let s = &trace.stats;
-    json!({
+    let mut v = json!({
         "makespan_ms": ms(s.makespan),
         "task_latency_ms": s.task_latency.iter().map(|&t| ms(t)).collect::<Vec<_>>(),
         "gil_wait_ms": ms(s.gil_wait),
@@ -258,22 +258,59 @@ fn stats_json(trace: &Trace) -> Value {
         "memory_reserved_bytes": s.memory_reserved,
         "memory_resident_bytes": s.memory_resident,
         "events": trace.events.len(),
-    })
+    });
+    // Where CPython varies from run to run, the range across seeds as well.
+    if let Some(r) = spread {
+        v["seeds"] = json!(r.runs);
+        v["makespan_range_ms"] = json!([ms(r.makespan.0), ms(r.makespan.1)]);
+        v["task_latency_range_ms"] = json!(r
+            .task_latency
+            .iter()
+            .map(|&(lo, hi)| [ms(lo), ms(hi)])
+            .collect::<Vec<_>>());
+    }
+    v
+}
+
+/// The range across seeds where the run depends on its seed.
+fn spread_text(trace: &Trace, spread: Option<&sim::Spread>) -> String {
+    let Some(r) = spread else {
+        return String::new();
+    };
+    let names = trace.task_names.iter().zip(&r.task_latency);
+    let tasks: Vec<String> = names
+        .map(|(n, &(lo, hi))| format!("{n} {}-{}", lo, hi))
+        .collect();
+    format!(
+        "varies from run to run (the OS picks which GIL waiter wakes): makespan {}-{} across {} seeds; task latency {}\n",
+        r.makespan.0,
+        r.makespan.1,
+        r.runs,
+        tasks.join(", ")
+    )
 }
 
 /// The whole output, as text.
 fn render(args: &Args) -> Result<String, String> {
     let (scenario, lesson, models) = load(args)?;
     let mut traces = Vec::new();
+    let mut spreads = Vec::new();
     for m in &models {
-        traces.push(sim::simulate(&scenario, m).map_err(|e| e.to_string())?);
+        let t = sim::simulate(&scenario, m).map_err(|e| e.to_string())?;
+        // Chrome traces are one run; the statistics say how much runs differ.
+        if args.format != Format::Chrome {
+            spreads.push(sim::spread(&scenario, m, &t).map_err(|e| e.to_string())?);
+        } else {
+            spreads.push(None);
+        }
+        traces.push(t);
     }
     let mut out = String::new();
     match args.format {
         Format::Json => {
             let mut by_model = Map::new();
-            for t in &traces {
-                by_model.insert(t.model.as_str().to_string(), stats_json(t));
+            for (t, r) in traces.iter().zip(&spreads) {
+                by_model.insert(t.model.as_str().to_string(), stats_json(t, r.as_ref()));
             }
             let value = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
             out.push_str(&serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?);
@@ -292,7 +329,7 @@ fn render(args: &Args) -> Result<String, String> {
             if let Some(l) = &lesson {
                 out.push_str(&format!("{} ({})\n{}\n\n", l.title, l.id, l.summary));
             }
-            for t in &traces {
+            for (t, r) in traces.iter().zip(&spreads) {
                 out.push_str(&format!(
                     "== {} ({}) ==\n",
                     t.model,
@@ -300,6 +337,7 @@ fn render(args: &Args) -> Result<String, String> {
                 ));
                 out.push_str(&timeline::render(t, args.width));
                 out.push_str(&timeline::stats(t));
+                out.push_str(&spread_text(t, r.as_ref()));
                 if let Some((_, want)) = lesson
                     .as_ref()
                     .and_then(|l| l.expected.iter().find(|(m, _)| *m == t.model))
