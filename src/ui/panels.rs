@@ -181,12 +181,19 @@ pub fn results(props: &ResultsProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for session.traces.iter().zip(&revealed).map(|(trace, total)| {
+                    { for session.traces.iter().zip(&revealed).zip(&session.spreads).map(|((trace, total), spread)| {
                         let measured = crate::sim::lessons::cpython(lesson.id, trace.model);
+                        // Where CPython varies from run to run, so does the answer: a range.
+                        let range = spread.as_ref().filter(|_| total.is_some()).map(|r| {
+                            format!("{}-{}, depending on the run", r.makespan.0, r.makespan.1)
+                        });
                         html! {
                             <tr data-model={trace.model.as_str()}>
                                 <th scope="row">{ model_name(trace.model) }</th>
-                                <td class="num total">{ total.map_or("…".to_string(), |t| t.to_string()) }</td>
+                                <td class="num total">
+                                    { total.map_or("…".to_string(), |t| t.to_string()) }
+                                    if let Some(range) = range { <span class="range">{ range }</span> }
+                                </td>
                                 <td class="num">{ measured.unwrap_or("—") }</td>
                                 if let Some(report) = &props.measured {
                                     <td class="num measured">{ measured_cell(report, trace.model) }</td>
@@ -202,9 +209,12 @@ pub fn results(props: &ResultsProps) -> Html {
             </table>
             if session.lesson.scenario.tasks.len() <= 4 {
                 <ul class="latencies" aria-label="When each task finished">
-                    { for session.traces.iter().zip(&revealed).filter(|(_, r)| r.is_some()).map(|(trace, _)| {
-                        let times = trace.task_names.iter().zip(&trace.stats.task_latency)
-                            .map(|(name, t)| format!("{name} {t}"))
+                    { for session.traces.iter().zip(&revealed).zip(&session.spreads).filter(|((_, r), _)| r.is_some()).map(|((trace, _), spread)| {
+                        let times = trace.task_names.iter().zip(&trace.stats.task_latency).enumerate()
+                            .map(|(i, (name, t))| match spread.as_ref().and_then(|r| r.task_latency.get(i)) {
+                                Some(&(lo, hi)) if lo != hi => format!("{name} {t} ({lo}-{hi} across {} runs)", spread.as_ref().map_or(0, |r| r.runs)),
+                                _ => format!("{name} {t}"),
+                            })
                             .collect::<Vec<_>>()
                             .join(" · ");
                         html! { <li><strong>{ trace.model.as_str() }</strong>{ format!(": {times}") }</li> }
@@ -217,6 +227,30 @@ pub fn results(props: &ResultsProps) -> Html {
                 <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
             }
             if done { <p class="takeaway" id="takeaway">{ lesson.takeaway.clone() }</p> }
+            <Faithful session={session.clone()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FaithfulProps {
+    pub session: Rc<Session>,
+}
+
+/// "How faithful is this?": what the run takes from real CPython and where it simplifies.
+#[function_component(Faithful)]
+pub fn faithful(props: &FaithfulProps) -> Html {
+    let lesson = &props.session.lesson;
+    let models: Vec<ModelId> = props.session.traces.iter().map(|t| t.model).collect();
+    let note = crate::sim::lessons::faithfulness(lesson.id, &models);
+    html! {
+        <details class="faithful" id="faithful">
+            <summary>{ "How faithful is this?" }</summary>
+            <h3>{ "Measured on real CPython" }</h3>
+            <ul>{ for note.measured.iter().map(|l| html! { <li>{ *l }</li> }) }</ul>
+            <h3>{ "Modelled, and where it simplifies" }</h3>
+            <ul>{ for note.modelled.iter().map(|l| html! { <li>{ *l }</li> }) }</ul>
+            <p class="source">{ "Figures from calibration/measured.json (./kitchen calibrate, CPython 3.9-3.13 on a two-core Linux machine) and LESSONS.md." }</p>
+        </details>
     }
 }

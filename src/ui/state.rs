@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::render::timeline::LaneIndex;
 use crate::sim::lessons::Lesson;
-use crate::sim::{fits, simulate, Micros, ModelId, Trace};
+use crate::sim::{fits, simulate, spread, Micros, ModelId, Spread, Trace};
 
 /// Playback speeds offered to the learner; 1x plays the lesson in a few real seconds.
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -25,7 +25,13 @@ pub struct Session {
     pub indexes: Vec<LaneIndex>,
     /// The latest end among the traces.
     pub end: Micros,
+    /// Per trace, its range across seeds where the run depends on its seed (as CPython's
+    /// runs vary), for runs small enough to repeat at once.
+    pub spreads: Vec<Option<Spread>>,
 }
+
+/// The most events a varying run may have for the session to repeat it across seeds at load.
+pub const SPREAD_MAX_EVENTS: usize = 50_000;
 
 /// Sessions are compared by identity: a new lesson is a new session, and comparing traces value
 /// by value on every frame would cost more than drawing them.
@@ -49,8 +55,16 @@ impl Session {
             fits(&lesson.scenario, config).map_err(|e| e.to_string())?;
         }
         let mut traces = Vec::new();
+        let mut spreads = Vec::new();
         for config in shown {
-            traces.push(simulate(&lesson.scenario, config).map_err(|e| e.to_string())?);
+            let trace = simulate(&lesson.scenario, config).map_err(|e| e.to_string())?;
+            let spread = if trace.events.len() <= SPREAD_MAX_EVENTS {
+                spread(&lesson.scenario, config, &trace).map_err(|e| e.to_string())?
+            } else {
+                None
+            };
+            spreads.push(spread);
+            traces.push(trace);
         }
         if traces.is_empty() {
             return Err(format!("lesson {} has no such model", lesson.id));
@@ -73,6 +87,7 @@ impl Session {
             order,
             indexes,
             end,
+            spreads,
         })
     }
 

@@ -7,10 +7,12 @@
 
 mod cpu;
 mod custom;
+mod faithful;
 mod gil;
 mod io;
 
 pub use custom::{custom, CUSTOM};
+pub use faithful::{faithfulness, Faithfulness};
 
 use super::{Micros, ModelId, Scenario};
 use std::borrow::Cow;

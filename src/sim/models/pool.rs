@@ -53,7 +53,7 @@ pub(crate) struct Pool {
 }
 
 /// Timer tokens from here on start pool threads; below it, they submit arrivals.
-const THREAD_TOKENS: usize = 1 << 40;
+const THREAD_TOKENS: usize = 1 << 30;
 
 impl Pool {
     /// A pool of `workers`, one per machine thread, created in thread order. The tasks due
