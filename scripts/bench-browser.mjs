@@ -122,7 +122,7 @@ async function measurementFigures() {
     await page.click("#measure");
     await page.waitForSelector("td.measured", { timeout: 120_000 });
     const rows = await page.$$eval("table.results tbody tr", (trs) =>
-      trs.map((tr) => `${tr.dataset.model}: simulated ${tr.querySelector("td.total").textContent}, measured ${tr.querySelector("td.measured").textContent}`),
+      trs.map((tr) => `${tr.dataset.model}: simulated ${tr.querySelector("td.total .value").textContent}, measured ${tr.querySelector("td.measured").textContent}`),
     );
     console.log(`measure for real (three-waits, ${((Date.now() - started) / 1000).toFixed(1)} s):\n  ` + rows.join("\n  "));
     await close();

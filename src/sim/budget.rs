@@ -6,7 +6,9 @@
 //! `MEMORY_BUDGET` (all its models together) or is refused before its first event.
 
 use super::error::ScenarioError;
-use super::model::{ModelId, ModelParams, Pickling, OS_QUANTUM};
+use super::model::{
+    ModelId, ModelParams, Pickling, DISPATCH_PER_CHUNK_NS, DISPATCH_PER_TASK_NS, OS_QUANTUM,
+};
 use super::plan::Plan;
 use super::scenario::StepKind;
 use super::time::Bytes;
@@ -61,6 +63,17 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
     let steps = plan.steps().count() as u64;
     let tasks = plan.tasks.len() as u64;
     let mut events = 8 * steps + 6 * tasks + 4 * load.processes as u64;
+    // A process pool's jobs (chunks of tasks, or the CPU steps a loop sends) each add the
+    // parent's pickling and dispatch, the worker's unpickling and pickling back, the parent's
+    // unpickling, and a core given over: six more events a job, counted per task.
+    let jobs: u64 = if load.processes == 0 {
+        0
+    } else if load.pickle_per_cpu_step {
+        plan.steps().filter(|s| s.kind.is_compute()).count() as u64
+    } else {
+        tasks
+    };
+    events += 6 * jobs;
     let sum = |kinds: &[StepKind]| -> Vec<u64> {
         plan.tasks
             .iter()
@@ -104,7 +117,8 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
         } else {
             0
         };
-        events += 4 * (compute + startup + pickling) / OS_QUANTUM.0;
+        let dispatch = jobs * (DISPATCH_PER_CHUNK_NS + DISPATCH_PER_TASK_NS) / 1_000;
+        events += 4 * (compute + startup + pickling + dispatch) / OS_QUANTUM.0;
     }
     let lanes = (load.lanes + params.cores) as u64;
     Estimate {

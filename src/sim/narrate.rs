@@ -33,7 +33,14 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         .is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
     match event.kind {
         EventKind::TaskStart => fill(phrases.task_start),
-        EventKind::TaskFinish => format!("Task {task} is done, {} after the start.", event.time),
+        EventKind::TaskFinish => match event.task.map(|t| trace.submitted(t)) {
+            Some(at) if at > crate::sim::Micros::ZERO => format!(
+                "Task {task} is done at {}, {} after it was submitted.",
+                event.time,
+                event.time.saturating_sub(at)
+            ),
+            _ => format!("Task {task} is done, {} after the start.", event.time),
+        },
         EventKind::Compute if on_loop => format!(
             "{task} computes for {d} without awaiting: the chef is chopping non-stop and every other dish waits."
         ),
@@ -98,7 +105,7 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
             "The fork server starts: a fresh interpreter that every worker will be forked from. The program pays {d} once, before the first worker."
         ),
         EventKind::PickleSend => format!(
-            "The parent's feeder thread pickles {task}'s arguments into the pool's queue: {d}. It pickles one job after another, so jobs queue up behind it."
+            "The parent's feeder thread pickles {task}'s arguments and queues them for the pool: {d}, the pool's own work included. It handles one job after another, so jobs queue up behind it."
         ),
         EventKind::UnpickleArgs => {
             format!("{lane} unpickles {task}'s arguments: {d} to rebuild them at its own desk.")

@@ -18,6 +18,9 @@ pub struct Trace {
     pub model: ModelId,
     /// Task names, indexed like the scenario's tasks.
     pub task_names: Vec<String>,
+    /// When each task was submitted (`start_ms`; zero for most).
+    #[serde(default)]
+    pub task_submitted: Vec<Micros>,
     /// Rows of the timeline.
     pub lanes: Vec<Lane>,
     /// What each lane was doing, sorted by start time then lane.
@@ -255,6 +258,14 @@ impl Trace {
             .map_or("?", String::as_str)
     }
 
+    /// When `task` was submitted (zero unless it started later).
+    pub fn submitted(&self, task: TaskId) -> Micros {
+        self.task_submitted
+            .get(task.index())
+            .copied()
+            .unwrap_or(Micros::ZERO)
+    }
+
     /// The lane with this id.
     pub fn lane(&self, lane: LaneId) -> &Lane {
         &self.lanes[lane.index()]
@@ -266,6 +277,7 @@ impl Trace {
         let text = |v: &[String]| v.iter().map(|s| s.capacity()).sum::<usize>();
         size_of::<Trace>()
             + self.task_names.capacity() * size_of::<String>()
+            + self.task_submitted.capacity() * size_of::<Micros>()
             + text(&self.task_names)
             + self.lanes.capacity() * size_of::<Lane>()
             + self.lanes.iter().map(|l| l.label.capacity()).sum::<usize>()

@@ -51,6 +51,7 @@ enum Edit {
     Cores(ModelId, String),
     Switch(ModelId, String),
     Start(ModelId, String),
+    Chunksize(ModelId, String),
     Replace(Scenario),
 }
 
@@ -136,6 +137,12 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) ->
             let path = model_path(&s, id, "workers");
             if let Some(m) = config(&mut s, id) {
                 m.workers = optional(&text, m.workers, path, unparsed);
+            }
+        }
+        Edit::Chunksize(id, text) => {
+            let path = model_path(&s, id, "chunksize");
+            if let Some(m) = config(&mut s, id) {
+                m.chunksize = optional(&text, m.chunksize, path, unparsed);
             }
         }
         Edit::Cores(id, text) => {
@@ -277,6 +284,7 @@ pub fn editor(props: &EditorProps) -> Html {
             let cores = edit.reform(move |e: InputEvent| Edit::Cores(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let switch = edit.reform(move |e: InputEvent| Edit::Switch(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let start = edit.reform(move |e: Event| Edit::Start(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
+            let chunksize = edit.reform(move |e: InputEvent| Edit::Chunksize(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let d = descriptor(id);
             let method = m.start_method.map_or("", |s| s.as_str());
             html! {
@@ -299,6 +307,9 @@ pub fn editor(props: &EditorProps) -> Html {
                                 }) }
                             </select>
                         </label>
+                    }
+                    if d.uses(Setting::Chunksize) {
+                        <label>{ "chunksize " }<input type="text" inputmode="numeric" placeholder="1" value={text(m.chunksize)} oninput={chunksize} /></label>
                     }
                     { for err_for(&format!("models[{}]", s.models.iter().position(|x| x.id == id).unwrap_or(0))) }
                 </span>

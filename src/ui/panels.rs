@@ -152,6 +152,12 @@ fn measured_cell(report: &Report, model: ModelId) -> String {
     }
 }
 
+/// "lo-hi" for a range across seeds wide enough to matter (2% or more: CPython's own steady
+/// figures move that much between runs), else `None`.
+fn range_text((lo, hi): (Micros, Micros)) -> Option<String> {
+    (hi.0.saturating_sub(lo.0) * 50 >= hi.0 && hi > lo).then(|| format!("{lo}-{hi}"))
+}
+
 /// Each model's total appears once the playhead reaches it, so that predictions come first.
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
@@ -184,14 +190,16 @@ pub fn results(props: &ResultsProps) -> Html {
                     { for session.traces.iter().zip(&revealed).zip(&session.spreads).map(|((trace, total), spread)| {
                         let measured = crate::sim::lessons::cpython(lesson.id, trace.model);
                         // Where CPython varies from run to run, so does the answer: a range.
-                        let range = spread.as_ref().filter(|_| total.is_some()).map(|r| {
-                            format!("{}-{}, depending on the run", r.makespan.0, r.makespan.1)
-                        });
+                        let range = spread
+                            .as_ref()
+                            .filter(|_| total.is_some())
+                            .and_then(|r| range_text(r.makespan))
+                            .map(|r| format!("{r}, depending on the run"));
                         html! {
                             <tr data-model={trace.model.as_str()}>
                                 <th scope="row">{ model_name(trace.model) }</th>
                                 <td class="num total">
-                                    { total.map_or("…".to_string(), |t| t.to_string()) }
+                                    <span class="value">{ total.map_or("…".to_string(), |t| t.to_string()) }</span>
                                     if let Some(range) = range { <span class="range">{ range }</span> }
                                 </td>
                                 <td class="num">{ measured.unwrap_or("—") }</td>
@@ -211,9 +219,9 @@ pub fn results(props: &ResultsProps) -> Html {
                 <ul class="latencies" aria-label="When each task finished">
                     { for session.traces.iter().zip(&revealed).zip(&session.spreads).filter(|((_, r), _)| r.is_some()).map(|((trace, _), spread)| {
                         let times = trace.task_names.iter().zip(&trace.stats.task_latency).enumerate()
-                            .map(|(i, (name, t))| match spread.as_ref().and_then(|r| r.task_latency.get(i)) {
-                                Some(&(lo, hi)) if lo != hi => format!("{name} {t} ({lo}-{hi} across {} runs)", spread.as_ref().map_or(0, |r| r.runs)),
-                                _ => format!("{name} {t}"),
+                            .map(|(i, (name, t))| match spread.as_ref().and_then(|r| Some((r.runs, range_text(*r.task_latency.get(i)?)?))) {
+                                Some((runs, range)) => format!("{name} {t} ({range} across {runs} runs)"),
+                                None => format!("{name} {t}"),
                             })
                             .collect::<Vec<_>>()
                             .join(" · ");

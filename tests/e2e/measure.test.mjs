@@ -119,7 +119,7 @@ test("the machine check measures parallelism, and Use my machine re-simulates wi
   const total = async () => {
     await page.getByRole("button", { name: "Play", exact: true }).click();
     await page.waitForSelector("#takeaway", { timeout: 30_000 });
-    return page.textContent('tr[data-model="processes"] td.total');
+    return page.textContent('tr[data-model="processes"] td.total .value');
   };
   const lessonMachine = await total();
   await page.getByRole("button", { name: "Use my machine" }).click();

@@ -147,7 +147,7 @@ test("the editor validates inline, applies edits, and a reload loses nothing", a
   assert.equal(await page.getByLabel("Task 1 step 1 milliseconds").inputValue(), "1500");
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForSelector("#takeaway", { timeout: 30_000 });
-  assert.equal(await page.textContent('tr[data-model="sync"] td.total'), "5.5 s");
+  assert.equal(await page.textContent('tr[data-model="sync"] td.total .value'), "5.5 s");
   // A fresh visit starts on the default lesson but offers the saved scenario back.
   await page.goto(`${env.server.origin}/`);
   await waitForApp(page);

@@ -235,6 +235,32 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
     for l in main.lines() {
         push(&mut out, l);
     }
+    // What the template cannot say: tasks submitted later, and chunks.
+    let late: Vec<String> = scenario
+        .tasks
+        .iter()
+        .zip(&ids)
+        .filter(|(t, _)| t.start_ms > 0.0)
+        .map(|(t, id)| format!("{id} at {} ms", t.start_ms))
+        .collect();
+    if !late.is_empty() {
+        push(
+            &mut out,
+            &format!("# submitted later in the program: {}", late.join(", ")),
+        );
+    }
+    let chunks = scenario
+        .models
+        .iter()
+        .find(|m| m.id == model)
+        .and_then(|m| m.chunksize)
+        .filter(|&c| c > 1 && descriptor(model).uses(crate::sim::Setting::Chunksize));
+    if let Some(c) = chunks {
+        push(
+            &mut out,
+            &format!("# sent {c} tasks at a time: pool.map(run, tasks, chunksize={c})"),
+        );
+    }
     ModelCode {
         model,
         source: out.into(),

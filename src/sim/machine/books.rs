@@ -69,6 +69,7 @@ impl Machine<'_> {
             varies,
             model: self.params.id,
             task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
+            task_submitted: self.plan.tasks.iter().map(|t| t.start).collect(),
             switch_interval: self.params.switch,
             lanes: r.lanes,
             segments: r.segments,
