@@ -31,7 +31,7 @@ pub struct Session {
 }
 
 /// The most events a varying run may have for the session to repeat it across seeds at load.
-pub const SPREAD_MAX_EVENTS: usize = 50_000;
+pub const SPREAD_MAX_EVENTS: usize = 20_000;
 
 /// Sessions are compared by identity: a new lesson is a new session, and comparing traces value
 /// by value on every frame would cost more than drawing them.
