@@ -115,11 +115,39 @@ fn unknown_lesson_model_or_flag_fails_with_a_message() {
 }
 
 #[test]
+fn the_race_lessons_keep_their_cli_contract() {
+    let o = trace(&["--lesson", "counter-race", "--python", "3.9", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let m = &v["models"]["3.9"];
+    assert!(m["kept_fraction"].as_f64().is_some_and(|k| k > 0.0 && k < 1.0));
+    assert_eq!(m["runs"], 200);
+    for id in ["3.12", "3.13t", "lock"] {
+        let o = trace(&["--lesson", "counter-race", "--python", id, "--json"]);
+        assert!(o.status.success(), "{id}: {}", stderr(&o));
+    }
+    let o = trace(&["--lesson", "refcount-race", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["classes"].as_array().map(Vec::len), Some(2));
+    // Refusals name the problem.
+    for args in [
+        &["--lesson", "counter-race", "--python", "2.7"][..],
+        &["--lesson", "convoy", "--python", "3.9"][..],
+        &["--lesson", "counter-race", "--format", "chrome"][..],
+    ] {
+        let o = trace(args);
+        assert!(!o.status.success() && stderr(&o).starts_with("trace: "), "{args:?}");
+    }
+}
+
+#[test]
 fn list_and_help_succeed() {
     let o = trace(&["--list"]);
     assert!(o.status.success());
-    assert_eq!(stdout(&o).lines().count(), 12);
+    // The twelve timeline lessons, then the two race lessons.
+    assert_eq!(stdout(&o).lines().count(), 14);
     assert!(stdout(&o).starts_with("three-waits"));
+    assert!(stdout(&o).contains("counter-race") && stdout(&o).contains("refcount-race"));
     let o = trace(&["--help"]);
     assert!(o.status.success() && stdout(&o).contains("--scenario"));
 }

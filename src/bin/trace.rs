@@ -19,7 +19,9 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use concurrency_kitchen::export;
-use concurrency_kitchen::sim::{self, lessons, timeline, ModelConfig, ModelId, Scenario, Trace};
+use concurrency_kitchen::sim::{
+    self, lessons, race, timeline, ModelConfig, ModelId, Scenario, Trace,
+};
 use serde_json::{json, Map, Value};
 
 const HELP: &str = "\
@@ -28,6 +30,8 @@ trace: watch Python's concurrency models run a workload, as text.
 USAGE:
     trace --lesson ID [--model ID] [--format text|json|chrome] [--output FILE] [--width N]
     trace --scenario FILE.json [--model ID] [--format text|json|chrome] [--output FILE]
+    trace --lesson counter-race [--python V] [--format text|json]
+    trace --lesson refcount-race [--format text|json]
     trace --list
 
 OPTIONS:
@@ -39,6 +43,8 @@ OPTIONS:
     --json             the same as --format json
     --output FILE      write to FILE instead of standard output (- is standard output)
     --width N          timeline width in characters (default 72)
+    --python V         counter-race only: one version (3.9, 3.10, 3.11, 3.12, 3.13, 3.13t) or
+                       lock; the default is every one
     --list             list the lessons
     --help             show this help
 ";
@@ -59,6 +65,8 @@ struct Args {
     format: Format,
     output: Option<String>,
     width: usize,
+    /// The race lessons' version ("3.9" ... "3.13t") or "lock".
+    python: Option<String>,
 }
 
 /// What to do once the arguments are read.
@@ -105,6 +113,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         format: Format::Text,
         output: None,
         width: 72,
+        python: None,
     };
     let mut it = argv.iter();
     while let Some(a) = it.next() {
@@ -140,6 +149,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
                 };
             }
             "--output" | "-o" => args.output = Some(value("--output")?),
+            "--python" => args.python = Some(value("--python")?),
             "--width" => {
                 let v = value("--width")?;
                 args.width = v
@@ -150,6 +160,19 @@ fn parse(argv: &[String]) -> Result<Command, String> {
             }
             other => return Err(format!("unknown argument {:?}; try --help", short(other))),
         }
+    }
+    let race = args
+        .lesson
+        .as_deref()
+        .is_some_and(|l| race::report::LESSONS.contains(&l));
+    if args.python.is_some() && args.lesson.as_deref() != Some("counter-race") {
+        return Err("--python applies only to --lesson counter-race".to_string());
+    }
+    if race && (args.model.is_some() || args.format == Format::Chrome) {
+        return Err(format!(
+            "{} runs bytecode, not a timeline: --model and --format chrome do not apply",
+            args.lesson.as_deref().unwrap_or_default()
+        ));
     }
     match (&args.lesson, &args.scenario) {
         (None, None) => Err("give --lesson ID or --scenario FILE; try --help".to_string()),
@@ -178,7 +201,49 @@ fn list() -> String {
             models.join(", ")
         ));
     }
+    let versions: Vec<&str> = race::report::counter_models()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    out.push_str(&format!(
+        "{:<18} counter += 1 from four threads, bytecode by bytecode [{}]\n",
+        "counter-race",
+        versions.join(", ")
+    ));
+    out.push_str(&format!(
+        "{:<18} Why the GIL exists: two threads race on a reference count\n",
+        "refcount-race"
+    ));
     out
+}
+
+/// The race lessons' output, if `args` asks for one.
+fn render_race(args: &Args) -> Option<Result<String, String>> {
+    let json = args.format == Format::Json;
+    let text = match args.lesson.as_deref()? {
+        "counter-race" => {
+            let models = match race::report::select(args.python.as_deref()) {
+                Ok(m) => m,
+                Err(e) => return Some(Err(e)),
+            };
+            let n = race::report::RUNS;
+            if json {
+                pretty(&race::report::counter_json(&models, n))
+            } else {
+                race::report::counter_text(&models, n)
+            }
+        }
+        "refcount-race" if json => pretty(&race::report::refcount_json()),
+        "refcount-race" => race::report::refcount_text(),
+        _ => return None,
+    };
+    Some(Ok(text))
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// Reads a scenario file (or stdin for `-`) without ever holding more than the format's limit
@@ -292,6 +357,9 @@ fn spread_text(trace: &Trace, spread: Option<&sim::Spread>) -> String {
 
 /// The whole output, as text.
 fn render(args: &Args) -> Result<String, String> {
+    if let Some(race) = render_race(args) {
+        return race;
+    }
     let (scenario, lesson, models) = load(args)?;
     let mut traces = Vec::new();
     let mut spreads = Vec::new();

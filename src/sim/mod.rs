@@ -24,6 +24,7 @@ mod model;
 pub mod models;
 pub mod narrate;
 mod plan;
+pub mod race;
 mod rng;
 mod scenario;
 mod snapshot;

@@ -1,0 +1,220 @@
+//! The race lessons as the `trace` CLI prints them: `counter-race` (the kept share of
+//! increments over many seeded runs, per version and with a lock) and `refcount-race` (the
+//! final count per class of interleavings), as JSON statistics or as text with the bytecode
+//! and a histogram.
+
+use super::bytecode::{listing, may_switch_after};
+use super::refcount;
+use super::runs::{mean, runs, Race};
+use super::{measured, Python, Snippet};
+use serde_json::{json, Map, Value};
+
+/// The race lessons' ids.
+pub const LESSONS: [&str; 2] = ["counter-race", "refcount-race"];
+
+/// Seeded runs per model.
+pub const RUNS: usize = 200;
+
+/// One model of `counter-race`: a version, with the lock or without.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CounterModel {
+    /// "3.9" ... "3.13t", or "lock".
+    pub id: &'static str,
+    pub python: Python,
+    pub lock: bool,
+}
+
+/// Every model of `counter-race`, in the lesson's order.
+pub fn counter_models() -> Vec<CounterModel> {
+    let mut out: Vec<CounterModel> = Python::ALL
+        .into_iter()
+        .map(|p| CounterModel {
+            id: p.as_str(),
+            python: p,
+            lock: false,
+        })
+        .collect();
+    out.push(CounterModel {
+        id: "lock",
+        python: Python::V3_12,
+        lock: true,
+    });
+    out
+}
+
+/// The models `--python` asks for: one version, "lock", or every model.
+pub fn select(python: Option<&str>) -> Result<Vec<CounterModel>, String> {
+    let all = counter_models();
+    match python {
+        None => Ok(all),
+        Some(want) => all
+            .into_iter()
+            .find(|m| m.id == want)
+            .map(|m| vec![m])
+            .ok_or_else(|| {
+                let ids: Vec<&str> = counter_models().iter().map(|m| m.id).collect();
+                format!(
+                    "--python: unknown {want:?}; expected one of {}",
+                    ids.join(", ")
+                )
+            }),
+    }
+}
+
+/// The kept shares of one snippet under one model.
+fn kept(m: CounterModel, snippet: Snippet, n: usize) -> Vec<f64> {
+    runs(Race::lesson(m.python, snippet), n, 0)
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+fn stats(values: &[f64]) -> Value {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    json!({ "kept_fraction": round(mean(values)), "kept_min": round(lo), "kept_max": round(hi) })
+}
+
+/// `counter-race` as JSON: per model, the mean kept share over the runs, its range, the
+/// runs, and the same with a call between the read and the write.
+pub fn counter_json(models: &[CounterModel], n: usize) -> Value {
+    let mut by_model = Map::new();
+    for &m in models {
+        let main = if m.lock {
+            Snippet::Lock
+        } else {
+            Snippet::Plain
+        };
+        let mut v = stats(&kept(m, main, n));
+        v["runs"] = json!(n);
+        v["python"] = json!(m.python.as_str());
+        v["snippet"] = json!(main.source());
+        let race = Race::lesson(m.python, main);
+        v["threads"] = json!(race.threads);
+        v["increments_per_thread"] = json!(race.increments);
+        if !m.lock {
+            v["with_call"] = stats(&kept(m, Snippet::Call, n));
+        }
+        if let Some((lo, median, hi)) = measured(m.python, main) {
+            v["measured"] = json!({ "min": lo, "median": median, "max": hi });
+        }
+        by_model.insert(m.id.to_string(), v);
+    }
+    json!({ "lesson": "counter-race", "models": by_model })
+}
+
+/// A ten-bin histogram of kept shares, as text.
+fn histogram(values: &[f64]) -> String {
+    let mut bins = [0usize; 10];
+    for &v in values {
+        bins[((v * 10.0) as usize).min(9)] += 1;
+    }
+    let most = bins.iter().copied().max().unwrap_or(1).max(1);
+    let mut out = String::new();
+    for (i, &b) in bins.iter().enumerate() {
+        let bar = "#".repeat((b * 40).div_ceil(most));
+        out.push_str(&format!("  {:>3}-{:>3}% {bar} {b}\n", i * 10, i * 10 + 10));
+    }
+    out
+}
+
+/// `counter-race` as text: the bytecode with its switch points, then each model's runs.
+pub fn counter_text(models: &[CounterModel], n: usize) -> String {
+    let mut out = String::from(
+        "counter-race: four threads each add one to a shared counter 200,000 times; how many updates survive?\n\n",
+    );
+    for &m in models {
+        let snippet = if m.lock {
+            Snippet::Lock
+        } else {
+            Snippet::Plain
+        };
+        let values = kept(m, snippet, n);
+        let title = if m.lock {
+            format!("lock (CPython {}, with a Lock)", m.python)
+        } else if m.python.has_gil() {
+            format!("CPython {}", m.python)
+        } else {
+            format!("CPython {} (free-threaded)", m.python)
+        };
+        out.push_str(&format!("== {} == {title}\n{}\n", m.id, snippet.source()));
+        for op in listing(m.python, snippet) {
+            let switch = if !m.python.has_gil() {
+                "  any instruction: no GIL, threads run at once"
+            } else if may_switch_after(m.python, op) {
+                "  <- may switch threads after this"
+            } else {
+                ""
+            };
+            out.push_str(&format!("    {:<16} {:<10}{switch}\n", op.name, op.arg));
+        }
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(0.0, f64::max);
+        out.push_str(&format!(
+            "kept {:.1}% on average over {n} runs ({:.1}-{:.1}%)\n",
+            mean(&values) * 100.0,
+            lo * 100.0,
+            hi * 100.0
+        ));
+        out.push_str(&histogram(&values));
+        if !m.lock {
+            let call = kept(m, Snippet::Call, n);
+            out.push_str(&format!(
+                "with a call between the read and the write ({}): kept {:.1}% on average\n",
+                "counter[0] = f(counter[0]) + 1",
+                mean(&call) * 100.0
+            ));
+        }
+        if let Some((lo, median, hi)) = measured(m.python, snippet) {
+            out.push_str(&format!(
+                "real CPython {} here: median {:.1}% ({:.1}-{:.1}%)\n",
+                m.python,
+                median * 100.0,
+                lo * 100.0,
+                hi * 100.0
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `refcount-race` as JSON: per final count, the interleavings that give it, and how many of
+/// them a GIL allows.
+pub fn refcount_json() -> Value {
+    let classes: Vec<Value> = refcount::classes()
+        .into_iter()
+        .map(|(count, orders, gil)| {
+            json!({
+                "final_count": count,
+                "interleavings": orders,
+                "with_gil": gil,
+                "meaning": if count == refcount::START - 2 { "correct" } else { "too high: one decrement lost, the object leaks" },
+            })
+        })
+        .collect();
+    json!({
+        "lesson": "refcount-race",
+        "start_count": refcount::START,
+        "threads": 2,
+        "steps_per_decref": refcount::DECREF.len(),
+        "interleavings": refcount::orders().len(),
+        "classes": classes,
+    })
+}
+
+/// `refcount-race` as text.
+pub fn refcount_text() -> String {
+    let mut out = String::from(
+        "refcount-race: two threads drop a reference to an object whose count is 3. Each Py_DECREF reads the count, subtracts one and writes it back.\n\n",
+    );
+    for (count, orders, gil) in refcount::classes() {
+        out.push_str(&format!(
+            "final count {count}: {orders} of {} interleavings ({gil} possible with the GIL)\n",
+            refcount::orders().len()
+        ));
+    }
+    out.push_str("\nA reads 3, B reads 3, A writes 2, B writes 2: the count says 2 where it should say 1. With the GIL a thread is never switched out inside Py_DECREF, so only the orders where one thread finishes first can happen.\n");
+    out
+}
