@@ -567,6 +567,66 @@ def ten_thousand_threads(args):
     return runs, {"threads": 10_000, "sleep_s": 1.0, "start_all_ms": starts}
 
 
+COUNTER = [0]
+
+
+def bump(x):
+    """The call between the read and the write of the `call` snippet."""
+    return x
+
+
+def counter_plain(n):
+    for _ in range(n):
+        COUNTER[0] += 1
+
+
+def counter_call(n):
+    for _ in range(n):
+        COUNTER[0] = bump(COUNTER[0]) + 1
+
+
+COUNTER_LOCK = threading.Lock()
+
+
+def counter_locked(n):
+    for _ in range(n):
+        with COUNTER_LOCK:
+            COUNTER[0] += 1
+
+
+def counter_race(args, loop):
+    """Four threads each run ``loop`` 200,000 times on one shared counter: the share kept."""
+    threads, n = 4, 200_000
+    runs = []
+    for _ in range(args.runs):
+        COUNTER[0] = 0
+        ts = [threading.Thread(target=loop, args=(n,)) for _ in range(threads)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        runs.append(COUNTER[0] / (threads * n))
+    return runs, {"threads": threads, "increments_per_thread": n}
+
+
+@case("counter_race_kept_plain")
+def race_plain(args):
+    """`counter[0] += 1` from four threads: the share of updates kept (the `counter-race` lesson)."""
+    return counter_race(args, counter_plain)
+
+
+@case("counter_race_kept_call")
+def race_call(args):
+    """`counter[0] = f(counter[0]) + 1` from four threads: a call between the read and the write."""
+    return counter_race(args, counter_call)
+
+
+@case("counter_race_kept_lock")
+def race_lock(args):
+    """`with lock: counter[0] += 1` from four threads: nothing lost."""
+    return counter_race(args, counter_locked)
+
+
 # ---------------------------------------------------------------------------------------
 
 

@@ -121,6 +121,10 @@ fn every_measured_case_is_checked_here() {
         "thread_start_join_us", // a cross-check: see thread_start's comment
         "thread_start_us_100_sleepers",
         "threads_10000_sleep_1s_ms",
+        // The race lessons' cases are checked in tests/race.rs.
+        "counter_race_kept_plain",
+        "counter_race_kept_call",
+        "counter_race_kept_lock",
     ]
     .into_iter()
     .collect();

@@ -120,7 +120,9 @@ fn the_race_lessons_keep_their_cli_contract() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     let m = &v["models"]["3.9"];
-    assert!(m["kept_fraction"].as_f64().is_some_and(|k| k > 0.0 && k < 1.0));
+    assert!(m["kept_fraction"]
+        .as_f64()
+        .is_some_and(|k| k > 0.0 && k < 1.0));
     assert_eq!(m["runs"], 200);
     for id in ["3.12", "3.13t", "lock"] {
         let o = trace(&["--lesson", "counter-race", "--python", id, "--json"]);
@@ -136,7 +138,10 @@ fn the_race_lessons_keep_their_cli_contract() {
         &["--lesson", "counter-race", "--format", "chrome"][..],
     ] {
         let o = trace(args);
-        assert!(!o.status.success() && stderr(&o).starts_with("trace: "), "{args:?}");
+        assert!(
+            !o.status.success() && stderr(&o).starts_with("trace: "),
+            "{args:?}"
+        );
     }
 }
 
