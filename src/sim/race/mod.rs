@@ -18,6 +18,7 @@ pub mod bytecode;
 pub mod refcount;
 pub mod report;
 pub mod runs;
+pub mod scheduler;
 
 use std::fmt;
 use std::str::FromStr;
