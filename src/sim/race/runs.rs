@@ -146,19 +146,22 @@ fn turn(
     }
 }
 
+/// The race's threads before they start.
+fn fresh(race: Race) -> Vec<Thread> {
+    let thread = Thread {
+        pc: 0,
+        left: race.increments,
+        local: None,
+        done: false,
+        blocked: false,
+    };
+    vec![thread; race.threads]
+}
+
 /// One run of a GIL build: the share of increments kept.
 fn run_gil(race: Race, rng: &mut Rng) -> f64 {
     let body = listing(race.python, race.snippet);
-    let mut threads = vec![
-        Thread {
-            pc: 0,
-            left: race.increments,
-            local: None,
-            done: false,
-            blocked: false,
-        };
-        race.threads
-    ];
+    let mut threads = fresh(race);
     let mut shared = Shared::default();
     // The main thread starts the threads one after another, and needs the GIL back for each
     // start: it waits a switch interval like any other thread (`MAIN` in the queue).
@@ -212,16 +215,7 @@ fn run_gil(race: Race, rng: &mut Rng) -> f64 {
 /// One run of a free-threaded build: two threads at a time, stepped in a seeded order.
 fn run_free(race: Race, rng: &mut Rng) -> f64 {
     let body = listing(race.python, race.snippet);
-    let mut threads = vec![
-        Thread {
-            pc: 0,
-            left: race.increments,
-            local: None,
-            done: false,
-            blocked: false,
-        };
-        race.threads
-    ];
+    let mut threads = fresh(race);
     let mut shared = Shared::default();
     loop {
         // The first threads not done have the two cores; each step, one of them runs an
