@@ -81,7 +81,27 @@ fn the_largest_accepted_runs_stay_inside_the_run_budget() {
     ] {
         match simulate(&s, &m) {
             Ok(trace) => assert!(trace.bytes() <= RUN_BUDGET, "{}", m.id),
-            Err(e) => assert!(e.to_string().contains("too large to simulate"), "{e}"),
+            Err(e) => assert!(
+                e.to_string().contains("too large to simulate")
+                    || e.to_string().contains("too slow to simulate"),
+                "{e}"
+            ),
         }
     }
+}
+
+#[test]
+fn thousands_of_threads_waiting_for_the_gil_are_refused_at_once_not_after_minutes() {
+    // Each waiter wakes every switch interval, as in CPython: 10,000 CPU-bound threads would
+    // wake ten million times. Refused before the first event, with what to change.
+    let tasks = (0..10_000)
+        .map(|i| Task::new(&format!("t{i}"), vec![Step::cpu(1.0)]))
+        .collect();
+    let s = Scenario::new(tasks, vec![]);
+    let e = simulate(&s, &ModelConfig::new(ModelId::Threads)).unwrap_err();
+    assert!(e.to_string().contains("too slow to simulate"), "{e}");
+    assert!(e.to_string().contains("fewer threads"), "{e}");
+    // A pool of 100 threads does the same work and runs.
+    let pool = ModelConfig::new(ModelId::Threads).workers(100);
+    assert!(simulate(&s, &pool).is_ok());
 }

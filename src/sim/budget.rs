@@ -19,6 +19,11 @@ pub const MEMORY_BUDGET: usize = 256_000_000;
 pub const RUN_BUDGET: usize = MEMORY_BUDGET / ModelId::ALL.len();
 /// The most events one run may record, whatever its memory.
 pub const MAX_EVENTS: usize = 500_000;
+/// The most timed waits of GIL waiters one run may wake. Each thread waiting for the GIL
+/// wakes every switch interval to check (as CPython's `take_gil` does), so 10,000 CPU-bound
+/// threads wake 2 million times a second of their work; simulating a million wake-ups takes
+/// about half a second natively and two in a browser.
+pub const MAX_GIL_WAKES: u64 = 1_000_000;
 /// Bytes one event costs at most on average: the event (48), its snapshot diff (a mask and
 /// the parts that changed, ~40 on average and 400 at most) and its lane changes (~24); the
 /// keyframes every 32 events add a full snapshot (<= 400) shared by 32 events.
@@ -53,6 +58,8 @@ pub struct Estimate {
     pub lanes: u64,
     /// Bytes of records.
     pub bytes: u64,
+    /// Timed waits of GIL waiters it will wake, about.
+    pub gil_wakes: u64,
 }
 
 /// Estimates a run. Forced GIL switches every switch interval and OS time slices on
@@ -87,10 +94,18 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
             .collect()
     };
     // GIL contention needs two threads wanting Python; the longest task can run alone.
+    let mut gil_wakes = 0;
     if load.gil_threads > 1 {
         let python = sum(&[StepKind::Cpu]);
         let rest = python.iter().sum::<u64>() - python.iter().max().copied().unwrap_or(0);
-        events += 8 * rest / params.switch.0.max(1);
+        let intervals = rest / params.switch.0.max(1);
+        events += 8 * intervals;
+        // While the work lasts, every other thread that still has Python to run waits and
+        // wakes once an interval; with one thread a task, about half of them at a time.
+        let contenders = (python.iter().filter(|&&p| p > 0).count() as u64)
+            .min(load.gil_threads as u64)
+            .saturating_sub(1);
+        gil_wakes = intervals * contenders.div_ceil(2);
     }
     // Time slices need more runnable threads than cores; every microsecond of core work
     // counts, start-up and pickling too.
@@ -122,6 +137,7 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
     }
     let lanes = (load.lanes + params.cores) as u64;
     Estimate {
+        gil_wakes,
         events,
         lanes,
         bytes: events * EVENT_BYTES + lanes * LANE_BYTES + tasks * TASK_BYTES,
@@ -137,6 +153,15 @@ pub(crate) fn check(estimate: Estimate, params: &ModelParams) -> Result<(), Scen
             format!(
                 "too large to simulate under {}: about {} events (the limit is {MAX_EVENTS}); {what}",
                 params.id, estimate.events
+            ),
+        ));
+    }
+    if estimate.gil_wakes > MAX_GIL_WAKES {
+        return Err(ScenarioError::new(
+            "scenario",
+            format!(
+                "too slow to simulate under {}: its threads waiting for the GIL would wake about {} times (the limit is {MAX_GIL_WAKES}); use fewer threads (workers) or less CPU work",
+                params.id, estimate.gil_wakes
             ),
         ));
     }

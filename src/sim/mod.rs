@@ -33,7 +33,7 @@ pub mod timeline;
 mod trace;
 mod validate;
 
-pub use budget::{Estimate, MAX_EVENTS, MEMORY_BUDGET, RUN_BUDGET};
+pub use budget::{Estimate, MAX_EVENTS, MAX_GIL_WAKES, MEMORY_BUDGET, RUN_BUDGET};
 pub use error::ScenarioError;
 pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
@@ -66,6 +66,9 @@ pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, Scena
 /// How many seeds `spread` runs: enough for the range CPython shows across runs (the
 /// calibration cases run 9 times).
 pub const SPREAD_SEEDS: u64 = 20;
+/// The most events a varying run may have to be repeated across seeds (19 more runs of
+/// 20,000 events take about 0.1 s natively and 0.4 s in a browser).
+pub const SPREAD_MAX_EVENTS: usize = 20_000;
 
 /// The range of a run that depends on its seed, across `SPREAD_SEEDS` seeds (the scenario's
 /// own first): where CPython varies from run to run, the app shows this range, not one
@@ -80,14 +83,24 @@ pub struct Spread {
     pub task_latency: Vec<(Micros, Micros)>,
 }
 
+impl Spread {
+    /// True if some range is wide enough to matter: 2% or more, about what CPython's steady
+    /// figures move between runs.
+    pub fn matters(&self) -> bool {
+        let wide = |&(lo, hi): &(Micros, Micros)| hi > lo && (hi.0 - lo.0) * 50 >= hi.0;
+        wide(&self.makespan) || self.task_latency.iter().any(wide)
+    }
+}
+
 /// The range across seeds of `trace`, the run of `scenario` under `model`, or `None` if the
-/// run does not depend on its seed (`Trace::varies`).
+/// run does not depend on its seed (`Trace::varies`), is too large to repeat
+/// (`SPREAD_MAX_EVENTS`), or varies too little to matter (`Spread::matters`).
 pub fn spread(
     scenario: &Scenario,
     model: &ModelConfig,
     trace: &Trace,
 ) -> Result<Option<Spread>, ScenarioError> {
-    if !trace.varies {
+    if !trace.varies || trace.events.len() > SPREAD_MAX_EVENTS {
         return Ok(None);
     }
     let first = scenario.seed.unwrap_or(DEFAULT_SEED);
@@ -109,7 +122,7 @@ pub fn spread(
         }
         s.runs += 1;
     }
-    Ok(Some(s))
+    Ok(s.matters().then_some(s))
 }
 
 /// Simulates `scenario` under each of its models (or every model, if it lists none). Every

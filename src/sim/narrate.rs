@@ -85,6 +85,13 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
             format!("{lane} drops the GIL on request and must wait until another thread has taken it.")
         }
         EventKind::GilRelease => format!("{lane} releases the GIL: {task} stops running Python for now."),
+        EventKind::Preempt
+            if event
+                .lane
+                .is_some_and(|l| trace.lane(l).kind == LaneKind::Process) =>
+        {
+            format!("The OS takes {lane}'s core away: more processes and threads want to run than there are cores, so they take turns.")
+        }
         EventKind::Preempt => {
             format!("The OS takes {lane}'s core away: more threads want to run than there are cores, so they take turns.")
         }

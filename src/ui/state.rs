@@ -30,9 +30,6 @@ pub struct Session {
     pub spreads: Vec<Option<Spread>>,
 }
 
-/// The most events a varying run may have for the session to repeat it across seeds at load.
-pub const SPREAD_MAX_EVENTS: usize = 20_000;
-
 /// Sessions are compared by identity: a new lesson is a new session, and comparing traces value
 /// by value on every frame would cost more than drawing them.
 impl PartialEq for Session {
@@ -58,11 +55,7 @@ impl Session {
         let mut spreads = Vec::new();
         for config in shown {
             let trace = simulate(&lesson.scenario, config).map_err(|e| e.to_string())?;
-            let spread = if trace.events.len() <= SPREAD_MAX_EVENTS {
-                spread(&lesson.scenario, config, &trace).map_err(|e| e.to_string())?
-            } else {
-                None
-            };
+            let spread = spread(&lesson.scenario, config, &trace).map_err(|e| e.to_string())?;
             spreads.push(spread);
             traces.push(trace);
         }

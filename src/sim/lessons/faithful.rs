@@ -26,7 +26,7 @@ const THREAD_START: &str = "Threads are started one after another, 110 µs each 
 const MEMORY: &str = "Memory per OS thread (8.5 MB of address space reserved, ~14 KB resident), per asyncio task (~1.5 KB) and per process (tens of MB) from LESSONS.md, measured on CPython 3.11 on Linux.";
 
 const CPU: &str = "Python work is a fixed number of milliseconds. Real code runs at different speeds on different versions (3.11 made much of it faster) and machines.";
-const CORES: &str = "Cores are ideal: no caches, no frequency changes, no other programs. On this shared two-core machine, four CPU-bound threads measured anywhere from 0.8x to 1.4x the serial time; the simulation says 1.0x.";
+const CORES: &str = "Cores are ideal: no caches, no frequency changes, no other programs. On this shared two-core machine, four CPU-bound threads took 1.0-1.4x the serial time (medians per version; single runs 0.9-1.6x); the simulation says 1.0x.";
 const GIL_RULES: &str = "The GIL follows take_gil's rules (timed waits, drop requests, forced switching), but the holder drops it the moment it is asked, where CPython drops it at its next check point (since 3.10, calls and backward jumps).";
 const FEEDER: &str = "The parent's two pool threads (the manager and the queue's feeder) are drawn as one, which handles results first.";
 const OS: &str =

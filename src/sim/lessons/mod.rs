@@ -167,8 +167,10 @@ pub fn cpython(lesson: &str, model: ModelId) -> Option<&'static str> {
         ("cpu-in-loop", Asyncio) => "others wait 10 s",
         ("cpu-threads-gil" | "cpu-processes", Sync) => "0.62 s (3.11)",
         ("cpu-threads-gil" | "cpu-processes", Threads) => "0.64 s (3.11)",
-        ("cpu-processes", Processes) => "+ start-up: fork ~2 ms, spawn ~50 ms (calibrated)",
-        ("convoy", Threads) => "reader 7-11× slower",
+        ("cpu-processes", Processes) => {
+            "+ start-up: spawn ~50 ms here (fork ~2, forkserver ~16 + 37 once)"
+        }
+        ("convoy", Threads) => "reader 9.1-9.5× slower here (7-11× in LESSONS.md)",
         ("ten-thousand", Threads) => "~85 GB reserved; ~3.6 s (calibrated)",
         ("ten-thousand", Asyncio) => "~14 MB resident; ~1.1 s (calibrated)",
         _ => return None,
