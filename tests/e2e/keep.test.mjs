@@ -67,6 +67,8 @@ test("two tabs keep their own scenarios, and a later visit can open either", asy
   await later.goto(`${env.server.origin}/`);
   await waitForApp(later);
   await later.click("#editor summary");
+  // The opened editor renders its list on the next frame, later on a loaded machine.
+  await later.waitForFunction(() => document.querySelectorAll("#recent li").length >= 2, null, { timeout: 10_000 });
   assert.equal(await later.$$eval("#recent li", (l) => l.length), 2);
   await later.locator("#recent li").nth(1).getByRole("button").click();
   await later.waitForFunction(() => document.querySelector("#lesson-picker").value === "custom");

@@ -37,20 +37,34 @@ pub fn orders() -> Vec<Order> {
     out
 }
 
-/// The count after the two threads' steps run in `order`.
+/// The count after the two threads' steps run in `order`: two `Py_DECREF`s of a count of 3.
 pub fn final_count(order: &[bool]) -> i64 {
-    let mut count = START;
+    count_after(START, [-1, -1], order)
+}
+
+/// The count after two threads that each add `deltas[t]` (an `Py_INCREF` adds one, a
+/// `Py_DECREF` takes one away, each as read, change, write) run in `order` from `start`.
+pub fn count_after(start: i64, deltas: [i64; 2], order: &[bool]) -> i64 {
+    let mut count = start;
     let (mut next, mut reg) = ([0usize; 2], [0i64; 2]);
     for &b in order {
         let t = usize::from(b);
         match DECREF[next[t]] {
             Micro::Read => reg[t] = count,
-            Micro::Sub => reg[t] -= 1,
+            Micro::Sub => reg[t] += deltas[t],
             Micro::Write => count = reg[t],
         }
         next[t] += 1;
     }
     count
+}
+
+/// The second race: thread A takes a new reference (`Py_INCREF`) while thread B drops one
+/// (`Py_DECREF`) of an object whose count is 1. Right is 1; a lost increment leaves 0, so the
+/// object is freed while A still uses it (a crash); a lost decrement leaves 2 (a leak). Per
+/// final count: `(count, orders, orders a GIL allows)`.
+pub fn inc_dec_classes() -> Vec<(i64, usize, usize)> {
+    group(|o| count_after(1, [1, -1], o))
 }
 
 /// True if one thread's three steps all come before the other's: the only orders a GIL allows.
@@ -60,9 +74,13 @@ pub fn serial(order: &[bool]) -> bool {
 
 /// Per final count, how many orders give it: `(count, orders, orders a GIL allows)`.
 pub fn classes() -> Vec<(i64, usize, usize)> {
+    group(final_count)
+}
+
+fn group(count: impl Fn(&[bool]) -> i64) -> Vec<(i64, usize, usize)> {
     let mut out: Vec<(i64, usize, usize)> = Vec::new();
     for o in orders() {
-        let c = final_count(&o);
+        let c = count(&o);
         let gil = usize::from(serial(&o));
         match out.iter_mut().find(|(k, _, _)| *k == c) {
             Some(e) => {
@@ -86,5 +104,7 @@ mod tests {
         // A reads 3, B reads 3, A writes 2, B writes 2: the count says 2 where it should say 1.
         assert_eq!(final_count(&[false, true, false, false, true, true]), 2);
         assert_eq!(classes(), vec![(1, 2, 2), (2, 18, 0)]);
+        // An increment racing a decrement of 1: freed too early (0), right (1), or leaked (2).
+        assert_eq!(inc_dec_classes(), vec![(0, 9, 0), (1, 2, 2), (2, 9, 0)]);
     }
 }

@@ -194,6 +194,21 @@ pub fn refcount_json() -> Value {
             })
         })
         .collect();
+    let inc_dec: Vec<Value> = refcount::inc_dec_classes()
+        .into_iter()
+        .map(|(count, orders, gil)| {
+            json!({
+                "final_count": count,
+                "interleavings": orders,
+                "with_gil": gil,
+                "meaning": match count {
+                    0 => "too low: freed while thread A still uses it (a crash)",
+                    1 => "correct",
+                    _ => "too high: the decrement lost, the object leaks",
+                },
+            })
+        })
+        .collect();
     json!({
         "lesson": "refcount-race",
         "start_count": refcount::START,
@@ -201,6 +216,7 @@ pub fn refcount_json() -> Value {
         "steps_per_decref": refcount::DECREF.len(),
         "interleavings": refcount::orders().len(),
         "classes": classes,
+        "incref_against_decref": { "start_count": 1, "classes": inc_dec },
     })
 }
 
@@ -216,5 +232,17 @@ pub fn refcount_text() -> String {
         ));
     }
     out.push_str("\nA reads 3, B reads 3, A writes 2, B writes 2: the count says 2 where it should say 1. With the GIL a thread is never switched out inside Py_DECREF, so only the orders where one thread finishes first can happen.\n");
+    out.push_str("\nA takes a new reference (Py_INCREF) while B drops one (Py_DECREF) of an object whose count is 1:\n");
+    for (count, orders, gil) in refcount::inc_dec_classes() {
+        let meaning = match count {
+            0 => "freed while A still uses it",
+            1 => "correct",
+            _ => "leaked",
+        };
+        out.push_str(&format!(
+            "final count {count} ({meaning}): {orders} of {} interleavings ({gil} possible with the GIL)\n",
+            refcount::orders().len()
+        ));
+    }
     out
 }
