@@ -144,6 +144,19 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
     }
 }
 
+/// `n` with thousands separated: 2,497,500.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Refuses, before simulating, a run whose estimate passes `MAX_EVENTS` or `RUN_BUDGET`.
 pub(crate) fn check(estimate: Estimate, params: &ModelParams) -> Result<(), ScenarioError> {
     let what = "use fewer tasks, fewer workers or cores, or shorter steps";
@@ -160,8 +173,10 @@ pub(crate) fn check(estimate: Estimate, params: &ModelParams) -> Result<(), Scen
         return Err(ScenarioError::new(
             "scenario",
             format!(
-                "too slow to simulate under {}: its threads waiting for the GIL would wake about {} times (the limit is {MAX_GIL_WAKES}); use fewer threads (workers) or less CPU work",
-                params.id, estimate.gil_wakes
+                "too slow to simulate under {}: its threads waiting for the GIL would wake about {} times (the limit is {}); use fewer threads (workers) or less CPU work",
+                params.id,
+                grouped(estimate.gil_wakes),
+                grouped(MAX_GIL_WAKES)
             ),
         ));
     }
