@@ -40,6 +40,7 @@ pub struct EditorProps {
 #[derive(Clone)]
 enum Edit {
     TaskName(usize, String),
+    TaskStart(usize, String),
     StepKind(usize, usize, StepKind),
     StepMs(usize, usize, String),
     AddStep(usize),
@@ -107,6 +108,15 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) ->
     };
     match edit {
         Edit::TaskName(t, name) => s.tasks[t].name = name,
+        Edit::TaskStart(t, text) => {
+            // Empty means at once, as a scenario without `start_ms` says.
+            s.tasks[t].start_ms = if text.trim().is_empty() {
+                0.0
+            } else {
+                number(&text, format!("tasks[{t}].start_ms"), unparsed)
+            };
+            raw.insert(format!("tasks[{t}].start_ms"), text);
+        }
         Edit::StepKind(t, i, kind) => s.tasks[t].steps[i].kind = kind,
         Edit::StepMs(t, i, text) => {
             s.tasks[t].steps[i].ms = number(&text, format!("tasks[{t}].steps[{i}].ms"), unparsed);
@@ -239,6 +249,11 @@ pub fn editor(props: &EditorProps) -> Html {
     let hidden = s.tasks.len().saturating_sub(EDITABLE_TASKS);
     let tasks = s.tasks.iter().enumerate().take(EDITABLE_TASKS).map(|(t, task)| {
         let name = edit.reform(move |e: InputEvent| Edit::TaskName(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+        let start = edit.reform(move |e: InputEvent| Edit::TaskStart(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+        let start_key = format!("tasks[{t}].start_ms");
+        let start_text = raw.borrow().get(&start_key).cloned().unwrap_or_else(|| {
+            if task.start_ms > 0.0 { task.start_ms.to_string() } else { String::new() }
+        });
         let steps = task.steps.iter().enumerate().map(|(i, step)| {
             let kind = edit.reform(move |e: Event| {
                 let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
@@ -265,6 +280,12 @@ pub fn editor(props: &EditorProps) -> Html {
                 <legend>{ format!("Task {}", t + 1) }</legend>
                 <input type="text" class="task-name" aria-label={format!("Task {} name", t + 1)} value={task.name.clone()} oninput={name} />
                 { for err_for(&format!("tasks[{t}].name")) }
+                <label class="start">{ "starts at " }
+                    <input type="text" inputmode="decimal" placeholder="0" aria-label={format!("Task {} starts at, in milliseconds", t + 1)}
+                        value={start_text} oninput={start} />
+                    <span class="unit">{ "ms" }</span>
+                </label>
+                { for err_for(&start_key) }
                 <ol class="steps">{ for steps }</ol>
                 { for err_for(&format!("tasks[{t}].steps")).filter(|_| task.steps.is_empty()) }
                 <div class="row">

@@ -158,6 +158,36 @@ test("the editor validates inline, applies edits, and a reload loses nothing", a
   await close();
 });
 
+test("the editor sets a task's start time and a pool's chunksize, refuses garbage, and keeps them over a reload", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  const start = page.getByLabel("Task 3 starts at, in milliseconds");
+  await start.fill("abc");
+  await page.waitForSelector("#editor-error");
+  assert.match(await page.textContent("#editor-error"), /tasks\[2\]\.start_ms/);
+  await start.fill("500");
+  await page.waitForFunction(() => document.querySelector("#lesson-picker").value === "custom");
+  await page.reload();
+  await waitForApp(page);
+  await page.click("#editor summary");
+  assert.equal(await page.getByLabel("Task 3 starts at, in milliseconds").inputValue(), "500");
+  // Three 2 s waits, C submitted 0.5 s in: sync still takes the sum, C's latency counts from 0.5 s.
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForSelector("#takeaway", { timeout: 30_000 });
+  assert.equal(await page.textContent('tr[data-model="sync"] td.total .value'), "6.0 s");
+  // chunksize is offered for processes only.
+  if (!(await page.$eval("#editor", (d) => d.open))) await page.click("#editor summary");
+  const processes = page.locator("li.model", { hasText: "processes" });
+  await processes.locator('input[type="checkbox"]').check();
+  await processes.getByText("chunksize").locator("input").fill("4");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("scenario") !== null);
+  assert.equal(await page.locator("li.model", { hasText: "threads" }).first().getByText("chunksize").count(), 0);
+  assert.deepEqual(problems(), []);
+  await close();
+});
+
 test("JSON import refuses a bad file with a message and takes a good one", async () => {
   const { page, problems, close } = await openPage(env.browser);
   await page.goto(`${env.server.origin}/`);
