@@ -176,16 +176,18 @@ pub fn gil_handoff(switch: Micros) -> Micros {
     Micros(((ns + 500) / 1_000).max(1))
 }
 
-/// Start-up of a pool thread (or `threading.Thread`) while `alive` others already run: the
+/// Start-up of a pool thread (or `threading.Thread`) after `before` others were started: the
 /// program starts its threads one after another, and each start grows with the threads
-/// alive (the kernel maps one more stack, the scheduler tracks one more thread). Measured on
-/// CPython 3.9-3.13 on this machine kind (`calibration/measured.json`): starting 100 threads
-/// that each sleep 1 s took 100-118 us a thread (`thread_start_us_100_sleepers`), and
-/// 10,000 such threads took 2.3-2.8 s to start, 3.3-3.8 s until all had slept and joined
-/// (`threads_10000_sleep_1s_ms`). Modelled as 110 us plus 28 ns per thread alive: 2.5 s for
-/// 10,000. (An empty thread started and joined alone, `thread_start_join_us`, took 66-127 us.)
-pub fn thread_start(alive: usize) -> Micros {
-    let ns = 110_000 + 28 * alive as u64;
+/// started so far (the kernel maps one more stack, the scheduler tracks one more thread).
+/// Measured on CPython 3.9-3.13 on this machine kind (`calibration/measured.json`, medians
+/// per interpreter): starting 100 threads that each sleep 1 s took 100-132 us a thread
+/// (`thread_start_us_100_sleepers`), and 10,000 such threads took 2.0-3.2 s to start,
+/// 3.0-4.2 s until all had slept and joined (`threads_10000_sleep_1s_ms`). Modelled as 110 us
+/// plus 28 ns per thread started before, fitted to those runs (in which most earlier threads
+/// were still alive): 2.5 s for 10,000. (An empty thread started and joined alone,
+/// `thread_start_join_us`, took 66-127 us.)
+pub fn thread_start(before: usize) -> Micros {
+    let ns = 110_000 + 28 * before as u64;
     Micros((ns + 500) / 1_000)
 }
 

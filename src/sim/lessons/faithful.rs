@@ -22,7 +22,7 @@ const WAITERS: &str = "With several threads waiting for the GIL, the OS picks wh
 const PROC_START: &str = "Worker start-up as measured here for a small script: fork 2 ms, forkserver 16 ms after the fork server's own 37 ms (once per program), spawn 50 ms. Bigger programs import more and start slower.";
 const PICKLE: &str = "Pickling at the rates measured here: the parent pickles each job's arguments one after another (ints 437 MB/s, short strings 93 MB/s); the worker unpickles them (ints 147 MB/s, strings 154 MB/s), and results go back the same way.";
 const DISPATCH: &str = "The pool's own cost per job: about 105 µs in the parent for every chunk it sends, which chunksize spreads over many tasks (measured: 73-114 µs a task at chunksize 1, 1.0-1.4 µs at 100).";
-const THREAD_START: &str = "Threads are started one after another, 110 µs each plus 28 ns per thread already running: 10,000 took 2.0-3.2 s to start here.";
+const THREAD_START: &str = "Threads are started one after another, 110 µs each plus 28 ns per thread started before: 10,000 took 2.0-3.2 s to start here.";
 const MEMORY: &str = "Memory per OS thread (8.5 MB of address space reserved, ~14 KB resident), per asyncio task (~1.5 KB) and per process (tens of MB) from LESSONS.md, measured on CPython 3.11 on Linux.";
 
 const CPU: &str = "Python work is a fixed number of milliseconds. Real code runs at different speeds on different versions (3.11 made much of it faster) and machines.";

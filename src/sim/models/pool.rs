@@ -1,7 +1,7 @@
 //! The thread-pool driver behind `sync`, `threads` and `threads-nogil`: each worker takes
 //! the next task from one queue (FIFO) and runs all its steps (see `worker.rs`). Tasks are
 //! submitted at their start times; a pool's threads are started one after another by the
-//! program (`thread_start`, growing with the threads alive). Also the arrival schedule every pool shares.
+//! program (`thread_start`, growing with the threads started before). Also the arrival schedule every pool shares.
 
 use super::worker::{Chunk, Turn, Worker};
 use crate::sim::ids::ThreadId;
