@@ -122,7 +122,7 @@ fn histogram(values: &[f64]) -> String {
 /// `counter-race` as text: the bytecode with its switch points, then each model's runs.
 pub fn counter_text(models: &[CounterModel], n: usize) -> String {
     let mut out = String::from(
-        "counter-race: four threads each add one to a shared counter 200,000 times; how many updates survive?\n\n",
+        "counter-race: four threads each add one to a shared counter, many times over; how many updates survive?\n\n",
     );
     for &m in models {
         let snippet = if m.lock {
@@ -138,11 +138,19 @@ pub fn counter_text(models: &[CounterModel], n: usize) -> String {
         } else {
             format!("CPython {} (free-threaded)", m.python)
         };
-        out.push_str(&format!("== {} == {title}\n{}\n", m.id, snippet.source()));
+        let race = Race::lesson(m.python, snippet);
+        out.push_str(&format!(
+            "== {} == {title}: {} threads x {} increments\n{}\n",
+            m.id,
+            race.threads,
+            race.increments,
+            snippet.source()
+        ));
+        if !m.python.has_gil() {
+            out.push_str("    (no GIL: two threads run at once on two cores and may interleave at any instruction; what is lost is a share of each iteration, so short runs do)\n");
+        }
         for op in listing(m.python, snippet) {
-            let switch = if !m.python.has_gil() {
-                "  any instruction: no GIL, threads run at once"
-            } else if may_switch_after(m.python, op) {
+            let switch = if m.python.has_gil() && may_switch_after(m.python, op) {
                 "  <- may switch threads after this"
             } else {
                 ""
