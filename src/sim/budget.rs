@@ -11,7 +11,7 @@ use super::model::{
 };
 use super::plan::Plan;
 use super::scenario::StepKind;
-use super::time::Bytes;
+use super::time::{grouped, Bytes};
 
 /// The memory all the runs of one scenario may hold: 256 MB (of a 4 GB wasm heap).
 pub const MEMORY_BUDGET: usize = 256_000_000;
@@ -142,19 +142,6 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
         lanes,
         bytes: events * EVENT_BYTES + lanes * LANE_BYTES + tasks * TASK_BYTES,
     }
-}
-
-/// `n` with thousands separated: 2,497,500.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Refuses, before simulating, a run whose estimate passes `MAX_EVENTS` or `RUN_BUDGET`.

@@ -7,6 +7,7 @@ use super::bytecode::{listing, may_switch_after};
 use super::refcount;
 use super::runs::{mean, runs, Race};
 use super::{measured, Python, Snippet};
+use crate::sim::time::grouped;
 use serde_json::{json, Map, Value};
 
 /// The race lessons' ids.
@@ -143,7 +144,7 @@ pub fn counter_text(models: &[CounterModel], n: usize) -> String {
             "== {} == {title}: {} threads x {} increments\n{}\n",
             m.id,
             race.threads,
-            race.increments,
+            grouped(race.increments),
             snippet.source()
         ));
         if !m.python.has_gil() {
