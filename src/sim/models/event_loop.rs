@@ -9,6 +9,7 @@
 
 use super::descriptor::Phrases;
 use super::executor::{Executor, Outcome};
+use super::worker::Chunk;
 use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::machine::board::IoKey;
 use crate::sim::machine::{Action, Driver, Machine};
@@ -175,7 +176,7 @@ impl Loop {
             let (task, stepi, dur) = (Some(c), Some(StepId::new(j)), step.dur);
             match (step.kind, self.exec.as_mut()) {
                 (StepKind::Cpu | StepKind::NativeCpu, Some(exec)) => {
-                    exec.submit(m, c, StepId::new(j));
+                    exec.submit(m, Chunk::step(c, StepId::new(j)));
                     self.current = None;
                     self.show(m, c, Some(State::WaitingIo));
                     m.emit(EventKind::Submit, task, lane, stepi, Some(dur));
@@ -240,7 +241,7 @@ impl Driver for Loop {
                 .expect("only an executor's workers share the loop's machine");
             match exec.next(m, t) {
                 Outcome::Act(action) => return action,
-                Outcome::Done(task) => self.make_ready(m, task, EventKind::ResultBack),
+                Outcome::Done(chunk) => self.make_ready(m, chunk.first(), EventKind::ResultBack),
             }
         }
     }

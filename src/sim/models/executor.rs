@@ -1,19 +1,20 @@
-//! The process pool behind an event loop (`loop.run_in_executor(pool, fn)`): the loop sends
-//! single CPU steps as jobs; the parent's feeder thread, in the loop's own process and so
-//! sharing its GIL, pickles each job's arguments into the call queue and unpickles each
-//! result (`feeder.rs`); worker processes start at the first job (after the fork server
-//! where there is one), take jobs first in, first out, unpickle them and pickle results.
+//! A pool of worker processes with its parent's feeder (`concurrent.futures.ProcessPoolExecutor`),
+//! shared by `processes` (whole tasks, in chunks) and `hybrid` (single CPU steps the loop sends
+//! with `run_in_executor`): worker processes start at the first submit (after the fork server
+//! where there is one), take chunks first in, first out, unpickle them, run them and pickle
+//! results back; the feeder (`feeder.rs`) pickles chunks into the call queue and unpickles
+//! results in the parent.
 
 use super::feeder::{Fed, Feeder};
 use super::worker::{Chunk, Turn, Worker};
-use crate::sim::ids::{StepId, TaskId, ThreadId};
+use crate::sim::ids::{TaskId, ThreadId};
 use crate::sim::machine::{Action, Machine};
 use crate::sim::time::Micros;
 
-/// What a pool thread does next, or the job whose result is in.
+/// What a pool thread does next, or the chunk whose results are in.
 pub(crate) enum Outcome {
     Act(Action),
-    Done(TaskId),
+    Done(Chunk),
 }
 
 /// The pool: worker `i` is machine thread `first + i`; the feeder has its own thread.
@@ -21,16 +22,26 @@ pub(crate) struct Executor {
     first: usize,
     workers: Vec<Worker>,
     feeder: Feeder,
+    /// The chunks' tasks wait in the board's ready queue until a worker takes them (a pool
+    /// of whole tasks); a loop's steps are not on it.
+    on_board: bool,
 }
 
 impl Executor {
-    /// A pool of `n` worker processes on threads `first..first + n`, fed by thread `feeder`
-    /// of the loop's process; `server_start` is the fork server's start-up, if any.
-    pub fn new(first: ThreadId, n: usize, feeder: ThreadId, server_start: Micros) -> Executor {
+    /// A pool of `n` worker processes on threads `first..first + n`, fed by thread `feeder`;
+    /// `server_start` is the fork server's start-up, if any.
+    pub fn new(
+        first: ThreadId,
+        n: usize,
+        feeder: ThreadId,
+        server_start: Micros,
+        on_board: bool,
+    ) -> Executor {
         Executor {
             first: first.index(),
             workers: vec![Worker::process(); n],
             feeder: Feeder::new(feeder, n, server_start),
+            on_board,
         }
     }
 
@@ -40,10 +51,10 @@ impl Executor {
             || (self.first..self.first + self.workers.len()).contains(&t.index())
     }
 
-    /// Sends step `step` of `task` to the pool.
-    pub fn submit(&mut self, m: &mut Machine, task: TaskId, step: StepId) {
+    /// Sends `chunk` to the pool; the first submit starts the worker processes.
+    pub fn submit(&mut self, m: &mut Machine, chunk: Chunk) {
         let first = !self.feeder.workers_may_start();
-        self.feeder.submit(m, Chunk::step(task, step));
+        self.feeder.submit(m, chunk);
         if first {
             self.wake_fresh(m);
         }
@@ -76,7 +87,7 @@ impl Executor {
                     Fed::Act(action) => return Outcome::Act(action),
                     Fed::ServerUp => self.wake_fresh(m),
                     Fed::Queued => self.wake_free(m),
-                    Fed::Received(chunk) => return Outcome::Done(chunk.first()),
+                    Fed::Received(chunk) => return Outcome::Done(chunk),
                 }
             }
         }
@@ -98,13 +109,19 @@ impl Executor {
                     if chunk.carries(m.plan, false) {
                         self.feeder.returned(m, chunk);
                     } else {
-                        return Outcome::Done(chunk.first());
+                        return Outcome::Done(chunk);
                     }
                 }
                 Turn::Free => {
                     let Some(chunk) = self.feeder.take(m) else {
                         return park;
                     };
+                    if self.on_board {
+                        for task in chunk.tasks.clone() {
+                            let popped = m.board.pop_ready();
+                            debug_assert_eq!(popped, Some(TaskId::new(task)));
+                        }
+                    }
                     self.workers[t.index() - self.first].take(m, chunk);
                 }
             }

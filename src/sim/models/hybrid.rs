@@ -60,7 +60,7 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     // The pool's feeder is a thread of the loop's own process: it shares the loop's GIL.
     let lane = m.add_lane(LaneKind::Thread, "main: feeder".to_string(), Some(main));
     let feeder = m.add_helper_thread(main, lane);
-    let exec = Executor::new(first, params.workers, feeder, params.server_start);
+    let exec = Executor::new(first, params.workers, feeder, params.server_start, false);
     let mut driver = driver.with_executor(exec);
     m.add_cores();
     m.run(&mut driver)?;

@@ -7,17 +7,16 @@
 //! pickles each chunk of tasks (`chunksize`) one after another and pays a dispatch cost per
 //! chunk (`feeder.rs`), and each worker unpickles its arguments and pickles its result back.
 
-use super::descriptor::Setting;
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Shape};
-use super::feeder::{Fed, Feeder};
+use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::executor::{Executor, Outcome};
 use super::pool::{arrivals, Arrival};
-use super::worker::{Chunk, Turn, Worker};
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
 use crate::sim::ids::{TaskId, ThreadId};
 use crate::sim::machine::{Action, Driver, Machine};
 use crate::sim::model::{ModelId, ModelParams, PROCESS_RESERVED, PROCESS_RESIDENT};
 use crate::sim::plan::Plan;
+use crate::sim::time::Micros;
 use crate::sim::trace::{EventKind, LaneKind, Trace};
 
 /// Everything the app asks about `processes`.
@@ -77,11 +76,16 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     let lane = m.add_lane(LaneKind::Thread, "main: feeder".to_string(), Some(parent));
     let feeder = m.add_thread(parent, lane);
     m.add_cores();
+    let exec = Executor::new(
+        ThreadId::new(0),
+        params.workers,
+        feeder,
+        params.server_start,
+        true,
+    );
     let mut pool = ProcessPool {
-        workers: vec![Worker::process(); params.workers],
-        feeder: Feeder::new(feeder, params.workers, params.server_start),
+        exec,
         arrivals: arrivals(plan, params.chunksize),
-        done: 0,
     };
     pool.arrive(&mut m, 0);
     m.run(&mut pool)?;
@@ -92,12 +96,9 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
 /// `ProcessPoolExecutor(workers).map(task, names, chunksize=N)`: worker `i` is thread `i`,
 /// the parent's feeder is the last thread.
 struct ProcessPool {
-    workers: Vec<Worker>,
-    feeder: Feeder,
+    exec: Executor,
     /// The chunks, in the order they are submitted, with when.
     arrivals: Vec<Arrival>,
-    /// Tasks finished so far.
-    done: usize,
 }
 
 impl ProcessPool {
@@ -112,7 +113,7 @@ impl ProcessPool {
             let chunk = a.chunk.clone();
             for t in chunk.tasks.clone() {
                 m.board.push_ready(TaskId::new(t));
-                if a.at > crate::sim::time::Micros::ZERO {
+                if a.at > Micros::ZERO {
                     m.emit(
                         EventKind::TaskSubmit,
                         Some(TaskId::new(t)),
@@ -122,94 +123,23 @@ impl ProcessPool {
                     );
                 }
             }
-            let first = !self.feeder.workers_may_start();
-            self.feeder.submit(m, chunk);
-            if first {
-                self.wake_fresh(m);
-            }
+            self.exec.submit(m, chunk);
             i += 1;
-        }
-    }
-
-    /// Lets the workers that have not started start, once they may.
-    fn wake_fresh(&mut self, m: &mut Machine) {
-        if !self.feeder.workers_may_start() {
-            return;
-        }
-        for (i, w) in self.workers.iter().enumerate() {
-            if w.is_fresh() {
-                m.unpark(ThreadId::new(i));
-            }
-        }
-    }
-
-    /// Wakes one free worker for a chunk in the call queue.
-    fn wake_free(&mut self, m: &mut Machine) {
-        for (i, w) in self.workers.iter().enumerate() {
-            if w.is_free() && m.unpark(ThreadId::new(i)) {
-                break;
-            }
-        }
-    }
-
-    /// The tasks of `chunk` are done now.
-    fn finish(&mut self, m: &mut Machine, chunk: &Chunk, lane: Option<crate::sim::ids::LaneId>) {
-        for t in chunk.tasks.clone() {
-            m.finish_task(TaskId::new(t), lane);
-        }
-        self.done += chunk.len();
-    }
-
-    fn feeder_next(&mut self, m: &mut Machine) -> Action {
-        let lane = Some(m.lane_of(self.feeder.thread()));
-        loop {
-            match self.feeder.next(m) {
-                Fed::Act(action) => return action,
-                Fed::ServerUp => self.wake_fresh(m),
-                Fed::Queued => self.wake_free(m),
-                Fed::Received(chunk) => self.finish(m, &chunk, lane),
-            }
         }
     }
 }
 
 impl Driver for ProcessPool {
     fn next(&mut self, m: &mut Machine, t: ThreadId) -> Action {
-        if t == self.feeder.thread() {
-            return self.feeder_next(m);
-        }
         let lane = Some(m.lane_of(t));
-        let park = Action::Park {
-            state: None,
-            announce: None,
-        };
         loop {
-            let worker = &mut self.workers[t.index()];
-            if worker.is_fresh() && !self.feeder.workers_may_start() {
-                return park;
-            }
-            match worker.next(m, t) {
-                Turn::Act(action) => return action,
-                Turn::TaskDone(_) => unreachable!("a process finishes whole chunks"),
-                Turn::ChunkDone(chunk) => {
-                    if let Some(lane) = lane {
-                        m.set_lane(lane, None);
+            match self.exec.next(m, t) {
+                Outcome::Act(action) => return action,
+                // The chunk's results are in the parent: its tasks are done now.
+                Outcome::Done(chunk) => {
+                    for task in chunk.tasks {
+                        m.finish_task(TaskId::new(task), lane);
                     }
-                    if chunk.carries(m.plan, false) {
-                        self.feeder.returned(m, chunk);
-                    } else {
-                        self.finish(m, &chunk, lane);
-                    }
-                }
-                Turn::Free => {
-                    let Some(chunk) = self.feeder.take(m) else {
-                        return park;
-                    };
-                    for t in chunk.tasks.clone() {
-                        let popped = m.board.pop_ready();
-                        debug_assert_eq!(popped, Some(TaskId::new(t)));
-                    }
-                    self.workers[t.index()].take(m, chunk);
                 }
             }
         }

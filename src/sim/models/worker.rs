@@ -105,7 +105,7 @@ enum Life {
     Job(Job),
 }
 
-/// The settings of every pool of worker processes (`processes`, and `hybrid`'s executor).
+/// The settings of every pool of worker processes: `hybrid`'s; `processes` adds `chunksize`.
 pub(crate) const PROCESS_SETTINGS: &[Setting] = &[
     Setting::Workers,
     Setting::Cores,
