@@ -19,6 +19,7 @@ pub mod refcount;
 pub mod report;
 pub mod runs;
 pub mod scheduler;
+pub mod vm;
 
 use std::fmt;
 use std::str::FromStr;

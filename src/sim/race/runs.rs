@@ -6,6 +6,7 @@
 //! threads at once, one instruction at a time in a seeded order.
 
 use super::bytecode::{listing, may_switch_after, Effect, Op};
+use super::vm::{execute, Did, Shared, Thread};
 use super::{Python, Snippet};
 use crate::sim::rng::Rng;
 use std::collections::VecDeque;
@@ -43,57 +44,6 @@ impl Race {
     }
 }
 
-#[derive(Clone, Debug)]
-struct Thread {
-    pc: usize,
-    /// Iterations not begun yet.
-    left: u64,
-    /// The value read from the counter and not yet written back.
-    local: Option<u64>,
-    done: bool,
-    /// Waiting for the lock.
-    blocked: bool,
-}
-
-/// The shared state: the counter and the lock.
-#[derive(Clone, Debug, Default)]
-struct Shared {
-    counter: u64,
-    lock: Option<usize>,
-}
-
-/// Runs `op` for thread `t`; false if it has to wait for the lock (its `pc` stays).
-fn execute(op: &Op, t: usize, th: &mut Thread, shared: &mut Shared) -> bool {
-    match op.effect {
-        Effect::Iter => {
-            if th.left == 0 {
-                th.done = true;
-                return true;
-            }
-            th.left -= 1;
-        }
-        Effect::Read => th.local = Some(shared.counter),
-        Effect::Add => th.local = th.local.map(|v| v + 1),
-        Effect::Write => shared.counter = th.local.take().unwrap_or(shared.counter),
-        Effect::Acquire => match shared.lock {
-            None => shared.lock = Some(t),
-            Some(h) if h == t => {}
-            Some(_) => {
-                th.blocked = true;
-                return false;
-            }
-        },
-        Effect::Release => shared.lock = None,
-        Effect::Back => {
-            th.pc = 0;
-            return true;
-        }
-        Effect::Other => {}
-    }
-    th.pc += 1;
-    true
-}
-
 /// How a GIL turn ended.
 enum Ended {
     Exited,
@@ -128,7 +78,7 @@ fn turn(
             }
         }
         let op = &body[th.pc];
-        if !execute(op, t, th, shared) {
+        if execute(op, t, th, shared) == Did::Waits {
             return Ended::Blocked;
         }
         if op.effect == Effect::Release {
@@ -148,14 +98,7 @@ fn turn(
 
 /// The race's threads before they start.
 fn fresh(race: Race) -> Vec<Thread> {
-    let thread = Thread {
-        pc: 0,
-        left: race.increments,
-        local: None,
-        done: false,
-        blocked: false,
-    };
-    vec![thread; race.threads]
+    vec![Thread::new(race.increments); race.threads]
 }
 
 /// One run of a GIL build: the share of increments kept.

@@ -7,24 +7,13 @@
 //! ("AAB...") that replays it, for a share link.
 
 use super::bytecode::{listing, may_switch_after, Effect, Op};
+use super::vm::{execute, Did, Shared, Thread};
 use super::{Python, Snippet};
 
 /// Iterations each thread runs in the game: enough to lose an update, few enough to step.
 pub const GAME_ITERATIONS: u64 = 2;
 /// The longest game a link may replay.
 pub const MAX_STEPS: usize = 2_000;
-
-/// One thread's state.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Thread {
-    /// The instruction it runs next (an index into the listing).
-    pub pc: usize,
-    /// Iterations not begun.
-    pub left: u64,
-    /// The value it read and has not written back.
-    pub local: Option<u64>,
-    pub done: bool,
-}
 
 /// What a step did, for narration and the shared-memory box.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,12 +69,8 @@ pub struct Game {
     pub python: Python,
     pub snippet: Snippet,
     pub threads: Vec<Thread>,
-    /// The shared counter.
-    pub counter: u64,
-    /// Who last wrote the counter.
-    pub last_writer: Option<usize>,
-    /// Who holds the lock.
-    pub lock: Option<usize>,
+    /// The counter, who wrote it last, and the lock.
+    pub shared: Shared,
     /// The thread that ran the last instruction (the GIL's holder in a GIL build).
     pub running: Option<usize>,
     /// Whether the running thread's last instruction was a switch point.
@@ -99,19 +84,11 @@ pub struct Game {
 impl Game {
     /// A new game: `threads` threads (2 or 3) each adding one `GAME_ITERATIONS` times.
     pub fn new(python: Python, snippet: Snippet, threads: usize) -> Game {
-        let thread = Thread {
-            pc: 0,
-            left: GAME_ITERATIONS,
-            local: None,
-            done: false,
-        };
         Game {
             python,
             snippet,
-            threads: vec![thread; threads.clamp(2, 3)],
-            counter: 0,
-            last_writer: None,
-            lock: None,
+            threads: vec![Thread::new(GAME_ITERATIONS); threads.clamp(2, 3)],
+            shared: Shared::default(),
             running: None,
             at_switch_point: true,
             history: Vec::new(),
@@ -131,7 +108,7 @@ impl Game {
             return Err(Refusal::Done);
         }
         let op = &self.listing()[th.pc];
-        if op.effect == Effect::Acquire && self.lock.is_some_and(|h| h != t) {
+        if op.effect == Effect::Acquire && self.shared.lock.is_some_and(|h| h != t) {
             return Err(Refusal::WaitsForLock);
         }
         if !self.python.has_gil() {
@@ -152,72 +129,35 @@ impl Game {
 
     fn waits_for_lock(&self, t: usize) -> bool {
         let op = &self.listing()[self.threads[t].pc];
-        op.effect == Effect::Acquire && self.lock.is_some_and(|h| h != t)
+        op.effect == Effect::Acquire && self.shared.lock.is_some_and(|h| h != t)
     }
 
     /// Runs `t`'s next instruction.
     pub fn step(&mut self, t: usize) -> Result<Happened, Refusal> {
         self.may_run(t)?;
         let op = self.listing()[self.threads[t].pc];
-        let th = &mut self.threads[t];
-        let happened = match op.effect {
-            Effect::Iter if th.left == 0 => {
-                th.done = true;
-                Happened::Finished { thread: t }
-            }
-            Effect::Iter => {
-                th.left -= 1;
-                th.pc += 1;
-                Happened::Ran { thread: t, op }
-            }
-            Effect::Read => {
-                th.local = Some(self.counter);
-                th.pc += 1;
-                Happened::Read {
-                    thread: t,
-                    value: self.counter,
-                }
-            }
-            Effect::Add => {
-                th.local = th.local.map(|v| v + 1);
-                th.pc += 1;
-                Happened::Ran { thread: t, op }
-            }
-            Effect::Write => {
-                let value = th.local.take().unwrap_or(self.counter);
-                // What it read was counter = value - 1; whatever was added since is lost.
-                let lost = (self.counter + 1).saturating_sub(value);
-                self.counter = value;
-                self.last_writer = Some(t);
+        let happened = match execute(&op, t, &mut self.threads[t], &mut self.shared) {
+            Did::Ran => Happened::Ran { thread: t, op },
+            Did::Finished => Happened::Finished { thread: t },
+            Did::Read(value) => Happened::Read { thread: t, value },
+            Did::Wrote { value, lost } => {
                 self.lost += lost;
-                th.pc += 1;
                 Happened::Wrote {
                     thread: t,
                     value,
                     lost,
                 }
             }
-            Effect::Acquire => {
-                self.lock = Some(t);
-                th.pc += 1;
-                Happened::Lock {
-                    thread: t,
-                    taken: true,
-                }
-            }
-            Effect::Release => {
-                self.lock = None;
-                th.pc += 1;
-                Happened::Unlock { thread: t }
-            }
-            Effect::Back => {
-                th.pc = 0;
-                Happened::Ran { thread: t, op }
-            }
-            Effect::Other => {
-                th.pc += 1;
-                Happened::Ran { thread: t, op }
-            }
+            Did::Locked => Happened::Lock {
+                thread: t,
+                taken: true,
+            },
+            // `may_run` refused a thread that would wait, so this is not reached.
+            Did::Waits => Happened::Lock {
+                thread: t,
+                taken: false,
+            },
+            Did::Unlocked => Happened::Unlock { thread: t },
         };
         self.running = Some(t);
         self.at_switch_point = may_switch_after(self.python, &op);
@@ -314,7 +254,7 @@ mod tests {
             g.step(0).unwrap();
         }
         assert_eq!(g.may_run(1), Ok(()));
-        assert_eq!(g.counter, 1);
+        assert_eq!(g.shared.counter, 1);
         // With a call between the read and the write, the call is a switch point.
         let mut g = Game::new(Python::V3_12, Snippet::Call, 2);
         until_read(&mut g, 0);
@@ -328,7 +268,7 @@ mod tests {
         g.step(0).unwrap();
         assert_eq!(g.may_run(1), Ok(()));
         let mut g = Game::new(Python::V3_13t, Snippet::Lock, 2);
-        while g.lock.is_none() {
+        while g.shared.lock.is_none() {
             g.step(0).unwrap();
         }
         while g.threads[1].pc < 3 {
