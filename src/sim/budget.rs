@@ -6,9 +6,7 @@
 //! `MEMORY_BUDGET` (all its models together) or is refused before its first event.
 
 use super::error::ScenarioError;
-use super::model::{
-    ModelId, ModelParams, Pickling, DISPATCH_PER_CHUNK_NS, DISPATCH_PER_TASK_NS, OS_QUANTUM,
-};
+use super::model::{dispatch, ModelId, ModelParams, Pickling, OS_QUANTUM};
 use super::plan::Plan;
 use super::scenario::StepKind;
 use super::time::{grouped, Bytes};
@@ -132,7 +130,7 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
         } else {
             0
         };
-        let dispatch = jobs * (DISPATCH_PER_CHUNK_NS + DISPATCH_PER_TASK_NS) / 1_000;
+        let dispatch = jobs * dispatch(1).0;
         events += 4 * (compute + startup + pickling + dispatch) / OS_QUANTUM.0;
     }
     let lanes = (load.lanes + params.cores) as u64;

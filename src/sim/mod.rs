@@ -37,7 +37,7 @@ pub use budget::{Estimate, MAX_EVENTS, MAX_GIL_WAKES, MEMORY_BUDGET, RUN_BUDGET}
 pub use error::ScenarioError;
 pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
-    gil_handoff, thread_start, ModelConfig, ModelId, ModelParams, PickleRates, Pickling,
+    dispatch, gil_handoff, thread_start, ModelConfig, ModelId, ModelParams, PickleRates, Pickling,
     StartMethod, DEFAULT_CORES, DEFAULT_NOGIL_OVERHEAD_PCT, DEFAULT_SEED, DEFAULT_START_METHOD,
     DEFAULT_SWITCH_INTERVAL_MS, DISPATCH_PER_CHUNK_NS, DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS,
     LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
@@ -84,11 +84,15 @@ pub struct Spread {
 }
 
 impl Spread {
-    /// True if some range is wide enough to matter: 2% or more, about what CPython's steady
-    /// figures move between runs.
+    /// True if the range `(lo, hi)` is wide enough to matter: 2% or more, about what
+    /// CPython's steady figures move between runs.
+    pub fn wide((lo, hi): (Micros, Micros)) -> bool {
+        hi > lo && (hi.0 - lo.0) * 50 >= hi.0
+    }
+
+    /// True if some of its ranges is wide enough to matter.
     pub fn matters(&self) -> bool {
-        let wide = |&(lo, hi): &(Micros, Micros)| hi > lo && (hi.0 - lo.0) * 50 >= hi.0;
-        wide(&self.makespan) || self.task_latency.iter().any(wide)
+        Spread::wide(self.makespan) || self.task_latency.iter().copied().any(Spread::wide)
     }
 }
 

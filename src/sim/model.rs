@@ -201,6 +201,11 @@ pub const DISPATCH_PER_CHUNK_NS: u64 = 105_000;
 /// See `DISPATCH_PER_CHUNK_NS`: the part that grows with the tasks in a chunk.
 pub const DISPATCH_PER_TASK_NS: u64 = 70;
 
+/// What the parent spends sending one chunk of `tasks` tasks, in whole microseconds.
+pub fn dispatch(tasks: usize) -> Micros {
+    Micros((DISPATCH_PER_CHUNK_NS + DISPATCH_PER_TASK_NS * tasks as u64 + 500) / 1_000)
+}
+
 /// `ProcessPoolExecutor` keeps at most this many chunks more than it has workers pickled in
 /// its call queue (`EXTRA_QUEUED_CALLS` in `concurrent/futures/process.py`).
 pub const EXTRA_QUEUED_CALLS: usize = 1;

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
-use crate::sim::{narrate, Bytes, EventKind, Micros, ModelId};
+use crate::sim::{narrate, Bytes, EventKind, Micros, ModelId, Spread};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
@@ -152,10 +152,9 @@ fn measured_cell(report: &Report, model: ModelId) -> String {
     }
 }
 
-/// "lo-hi" for a range across seeds wide enough to matter (2% or more: CPython's own steady
-/// figures move that much between runs), else `None`.
+/// "lo-hi" for a range across seeds wide enough to matter (`Spread::wide`), else `None`.
 fn range_text((lo, hi): (Micros, Micros)) -> Option<String> {
-    (hi.0.saturating_sub(lo.0) * 50 >= hi.0 && hi > lo).then(|| format!("{lo}-{hi}"))
+    Spread::wide((lo, hi)).then(|| format!("{lo}-{hi}"))
 }
 
 /// Each model's total appears once the playhead reaches it, so that predictions come first.

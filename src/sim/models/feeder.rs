@@ -7,15 +7,12 @@
 //! CPython does this with two threads of the parent, the executor's manager thread and the
 //! call queue's feeder thread, which take turns on the parent's GIL; one simulated thread
 //! doing both in turn, results first, is the simplification (said in the faithfulness
-//! notes). Each chunk also costs the parent `DISPATCH_PER_CHUNK_NS` plus
-//! `DISPATCH_PER_TASK_NS` a task, as measured.
+//! notes). Each chunk also costs the parent its dispatch (`model::dispatch`), as measured.
 
 use super::worker::{pickling, Chunk};
 use crate::sim::ids::ThreadId;
 use crate::sim::machine::{Action, Machine};
-use crate::sim::model::{
-    Pickling, DISPATCH_PER_CHUNK_NS, DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS,
-};
+use crate::sim::model::{dispatch, Pickling, EXTRA_QUEUED_CALLS};
 use crate::sim::time::Micros;
 use crate::sim::trace::{EventKind, State};
 use std::collections::VecDeque;
@@ -153,8 +150,7 @@ impl Feeder {
         }
         if self.queued.len() < self.limit {
             if let Some(chunk) = self.to_feed.pop_front() {
-                let ns = DISPATCH_PER_CHUNK_NS + DISPATCH_PER_TASK_NS * chunk.len() as u64;
-                let work = Micros((ns + 500) / 1_000) + chunk.pickle_time(m, true, Pickling::Dump);
+                let work = dispatch(chunk.len()) + chunk.pickle_time(m, true, Pickling::Dump);
                 let first = chunk.first();
                 self.busy = Busy::Feeding(chunk);
                 return Fed::Act(pickling(first, work, EventKind::PickleSend));

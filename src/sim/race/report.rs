@@ -189,43 +189,44 @@ pub fn counter_text(models: &[CounterModel], n: usize) -> String {
     out
 }
 
+/// What a final count means, for a race that starts at `start` and should end at `right`.
+fn meaning(count: i64, right: i64) -> &'static str {
+    match count.cmp(&right) {
+        std::cmp::Ordering::Less => "too low: freed while another thread still uses it (a crash)",
+        std::cmp::Ordering::Equal => "correct",
+        std::cmp::Ordering::Greater => "too high: a decrement lost, the object leaks",
+    }
+}
+
+/// A race's classes as JSON.
+fn classes_json(classes: Vec<(i64, usize, usize)>, right: i64) -> Vec<Value> {
+    classes
+        .into_iter()
+        .map(|(count, orders, gil)| {
+            json!({
+                "final_count": count,
+                "interleavings": orders,
+                "with_gil": gil,
+                "meaning": meaning(count, right),
+            })
+        })
+        .collect()
+}
+
 /// `refcount-race` as JSON: per final count, the interleavings that give it, and how many of
 /// them a GIL allows.
 pub fn refcount_json() -> Value {
-    let classes: Vec<Value> = refcount::classes()
-        .into_iter()
-        .map(|(count, orders, gil)| {
-            json!({
-                "final_count": count,
-                "interleavings": orders,
-                "with_gil": gil,
-                "meaning": if count == refcount::START - 2 { "correct" } else { "too high: one decrement lost, the object leaks" },
-            })
-        })
-        .collect();
-    let inc_dec: Vec<Value> = refcount::inc_dec_classes()
-        .into_iter()
-        .map(|(count, orders, gil)| {
-            json!({
-                "final_count": count,
-                "interleavings": orders,
-                "with_gil": gil,
-                "meaning": match count {
-                    0 => "too low: freed while thread A still uses it (a crash)",
-                    1 => "correct",
-                    _ => "too high: the decrement lost, the object leaks",
-                },
-            })
-        })
-        .collect();
     json!({
         "lesson": "refcount-race",
         "start_count": refcount::START,
         "threads": 2,
         "steps_per_decref": refcount::DECREF.len(),
         "interleavings": refcount::orders().len(),
-        "classes": classes,
-        "incref_against_decref": { "start_count": 1, "classes": inc_dec },
+        "classes": classes_json(refcount::classes(), refcount::START - 2),
+        "incref_against_decref": {
+            "start_count": 1,
+            "classes": classes_json(refcount::inc_dec_classes(), 1),
+        },
     })
 }
 
@@ -243,13 +244,9 @@ pub fn refcount_text() -> String {
     out.push_str("\nA reads 3, B reads 3, A writes 2, B writes 2: the count says 2 where it should say 1. With the GIL a thread is never switched out inside Py_DECREF, so only the orders where one thread finishes first can happen.\n");
     out.push_str("\nA takes a new reference (Py_INCREF) while B drops one (Py_DECREF) of an object whose count is 1:\n");
     for (count, orders, gil) in refcount::inc_dec_classes() {
-        let meaning = match count {
-            0 => "freed while A still uses it",
-            1 => "correct",
-            _ => "leaked",
-        };
         out.push_str(&format!(
-            "final count {count} ({meaning}): {orders} of {} interleavings ({gil} possible with the GIL)\n",
+            "final count {count} ({}): {orders} of {} interleavings ({gil} possible with the GIL)\n",
+            meaning(count, 1),
             refcount::orders().len()
         ));
     }
