@@ -5,6 +5,7 @@ pub mod autosave;
 pub mod codec;
 pub mod embed;
 pub mod params;
+pub mod race;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -285,3 +285,48 @@ pub fn may_switch_after(python: Python, op: &Op) -> bool {
         }
     }
 }
+
+/// The 1-based line of `snippet.source()` that instruction `index` of `body` belongs to, as
+/// `dis` groups them: the loop header (`FOR_ITER`, the loop variable, the jump back) is line
+/// 1; with a lock, the `with` statement (entering and leaving) is line 2 and the increment
+/// line 3; otherwise the increment is line 2.
+pub fn line(snippet: Snippet, body: &[Op], index: usize) -> u32 {
+    let op = &body[index];
+    if index < 2 || op.effect == Effect::Back {
+        return 1;
+    }
+    if snippet != Snippet::Lock {
+        return 2;
+    }
+    let acquire = body.iter().position(|o| o.effect == Effect::Acquire);
+    let write = body.iter().position(|o| o.effect == Effect::Write);
+    match (acquire, write) {
+        // `LOAD_GLOBAL lock`, entering, and the `POP_TOP` of `__enter__`'s result.
+        (Some(a), _) if index <= a + 1 => 2,
+        (_, Some(w)) if index <= w => 3,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_instruction_belongs_to_the_line_dis_gives_it() {
+        for p in Python::ALL {
+            for s in Snippet::ALL {
+                let body = listing(p, s);
+                let lines: Vec<u32> = (0..body.len()).map(|i| line(s, body, i)).collect();
+                let last = s.source().lines().count() as u32;
+                assert_eq!(lines[0], 1);
+                assert!(lines.iter().all(|&l| (1..=last).contains(&l)), "{p} {s:?}");
+                let read = body.iter().position(|o| o.effect == Effect::Read).unwrap();
+                assert_eq!(
+                    lines[read], last,
+                    "{p} {s:?}: the read is on the increment's line"
+                );
+            }
+        }
+    }
+}

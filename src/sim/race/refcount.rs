@@ -94,6 +94,140 @@ fn group(count: impl Fn(&[bool]) -> i64) -> Vec<(i64, usize, usize)> {
     out
 }
 
+/// How the count is changed in the learner's game.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Counts {
+    /// With the GIL: a thread is never switched out inside `Py_INCREF`/`Py_DECREF`.
+    Gil,
+    /// No GIL and plain counts: what the GIL is there to prevent.
+    Plain,
+    /// Free-threaded 3.13t: each change of a count is one indivisible (atomic) step
+    /// (simplified: the real build uses biased reference counting, PEP 703).
+    Atomic,
+}
+
+impl Counts {
+    pub const ALL: [Counts; 3] = [Counts::Gil, Counts::Plain, Counts::Atomic];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counts::Gil => "gil",
+            Counts::Plain => "plain",
+            Counts::Atomic => "atomic",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Counts> {
+        Counts::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// The learner's reference-count game: an object has two references, one per thread; thread A
+/// takes another (`b = a`, `Py_INCREF`) while thread B drops its own (`del c`, `Py_DECREF`).
+/// Right is 2. The goal is a count too low (a lost increment: 1 where A holds two, so the
+/// object is freed while A still uses it); too high is a leak. Every step can be undone, and
+/// the moves are a string of thread letters for a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefGame {
+    pub counts: Counts,
+    /// The count in memory (`ob_refcnt`).
+    pub count: i64,
+    /// Who wrote the count last.
+    pub last_writer: Option<usize>,
+    /// Each thread's next micro-step (0..3; 3 is done).
+    pub next: [usize; 2],
+    /// Each thread's register.
+    pub reg: [Option<i64>; 2],
+    pub history: Vec<usize>,
+}
+
+/// What each thread adds: A's `Py_INCREF`, B's `Py_DECREF`.
+pub const GAME_DELTAS: [i64; 2] = [1, -1];
+/// The count the game's object starts with.
+pub const GAME_START: i64 = 2;
+
+impl RefGame {
+    pub fn new(counts: Counts) -> RefGame {
+        RefGame {
+            counts,
+            count: GAME_START,
+            last_writer: None,
+            next: [0; 2],
+            reg: [None; 2],
+            history: Vec::new(),
+        }
+    }
+
+    /// The count the object should end with: one reference more, one fewer.
+    pub fn right(&self) -> i64 {
+        GAME_START + GAME_DELTAS.iter().sum::<i64>()
+    }
+
+    /// Why `t` may not run now, if it may not.
+    pub fn may_run(&self, t: usize) -> Result<(), &'static str> {
+        if t > 1 {
+            return Err("there is no such thread");
+        }
+        if self.next[t] >= DECREF.len() {
+            return Err("this thread has finished");
+        }
+        let other = 1 - t;
+        let inside = (1..DECREF.len()).contains(&self.next[other]);
+        if self.counts == Counts::Gil && inside {
+            return Err("the other thread holds the GIL inside its change of the count (C code within one bytecode)");
+        }
+        Ok(())
+    }
+
+    /// Runs `t`'s next micro-step (all three at once with atomic counts).
+    pub fn step(&mut self, t: usize) -> Result<Micro, &'static str> {
+        self.may_run(t)?;
+        loop {
+            let did = DECREF[self.next[t]];
+            match did {
+                Micro::Read => self.reg[t] = Some(self.count),
+                Micro::Sub => self.reg[t] = self.reg[t].map(|r| r + GAME_DELTAS[t]),
+                Micro::Write => {
+                    self.count = self.reg[t].take().unwrap_or(self.count);
+                    self.last_writer = Some(t);
+                }
+            }
+            self.next[t] += 1;
+            if self.counts != Counts::Atomic || self.next[t] == DECREF.len() {
+                self.history.push(t);
+                return Ok(did);
+            }
+        }
+    }
+
+    /// True once both threads are done.
+    pub fn over(&self) -> bool {
+        self.next.iter().all(|&n| n == DECREF.len())
+    }
+
+    /// True once both are done and the count is too low: the object will be freed while A
+    /// still uses it.
+    pub fn won(&self) -> bool {
+        self.over() && self.count < self.right()
+    }
+
+    pub fn undo(&mut self) {
+        let mut history = std::mem::take(&mut self.history);
+        history.pop();
+        *self = RefGame::new(self.counts);
+        for t in history {
+            let _ = self.step(t);
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        self.history
+            .iter()
+            .map(|&t| char::from(b'A' + t as u8))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +240,32 @@ mod tests {
         assert_eq!(classes(), vec![(1, 2, 2), (2, 18, 0)]);
         // An increment racing a decrement of 1: freed too early (0), right (1), or leaked (2).
         assert_eq!(inc_dec_classes(), vec![(0, 9, 0), (1, 2, 2), (2, 9, 0)]);
+    }
+
+    #[test]
+    fn the_game_frees_too_early_only_without_a_gil() {
+        // A reads 2, B reads 2, A writes 3, B writes 1: A's increment is lost.
+        let mut g = RefGame::new(Counts::Plain);
+        for t in [0, 1, 0, 0, 1, 1] {
+            g.step(t).unwrap();
+        }
+        assert!(g.won());
+        let mut g = RefGame::new(Counts::Gil);
+        g.step(0).unwrap();
+        assert!(g.may_run(1).is_err());
+        g.step(0).unwrap();
+        g.step(0).unwrap();
+        for _ in 0..3 {
+            g.step(1).unwrap();
+        }
+        assert!(g.over() && !g.won() && g.count == 2);
+        let mut g = RefGame::new(Counts::Atomic);
+        g.step(1).unwrap();
+        g.step(0).unwrap();
+        assert!(g.over() && !g.won() && g.count == 2);
+        let before = g.clone();
+        g.undo();
+        g.step(0).unwrap();
+        assert_eq!(g, before);
     }
 }
