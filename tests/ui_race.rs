@@ -108,3 +108,14 @@ fn the_runs_wait_for_the_answer() {
     let s = s.reduce(RaceAction::Python(Python::V3_12));
     assert_eq!(s.runs.as_ref().unwrap().mean, 1.0);
 }
+
+#[test]
+fn a_clicker_reveals_without_an_answer_and_answers_count_once() {
+    let s = state(RaceLesson::Counter, "").reduce(RaceAction::Answer(9));
+    assert!(s.answer.is_none(), "no such choice");
+    let s = s.reduce(RaceAction::Reveal);
+    assert_eq!(s.answer, Some(concurrency_kitchen::ui::race::NO_ANSWER));
+    assert!(s.runs.is_some());
+    let s = s.reduce(RaceAction::Answer(1));
+    assert_eq!(s.answer, Some(concurrency_kitchen::ui::race::NO_ANSWER));
+}

@@ -50,7 +50,7 @@ pub use plan::{
 };
 pub use scenario::{PayloadKind, Scenario, Step, StepKind, Task};
 pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
-pub use time::{Bytes, Micros};
+pub use time::{grouped, Bytes, Micros};
 pub use trace::{Event, EventKind, Lane, LaneKind, Segment, State, Stats, Trace};
 
 /// Simulates `scenario` under `model`. Validates both first (the error names the field),

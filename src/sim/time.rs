@@ -142,7 +142,7 @@ impl fmt::Display for Bytes {
 }
 
 /// `n` with thousands separated, as the lessons print counts: 2,497,500.
-pub(crate) fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

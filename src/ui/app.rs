@@ -22,6 +22,7 @@ use super::measure::MeasurePanel;
 use super::panels::{CodePanel, Narration, Results};
 use super::params::{self, Theme, View};
 use super::predict::Predict;
+use super::race_view::RaceLessonView;
 use super::scene::{Legend, Scene};
 use super::share::{self, EmbedDialog};
 use super::state::{Action, Playback, Session};
@@ -67,6 +68,16 @@ impl Reducible for Player {
         } else {
             Rc::new(next)
         }
+    }
+}
+
+/// The page's query if it is this race lesson's own (a lesson picked from the menu starts fresh).
+fn race_query(id: &str) -> String {
+    let query = location_query();
+    if params::parse(&query).lesson == id {
+        query
+    } else {
+        String::new()
     }
 }
 
@@ -147,9 +158,16 @@ pub fn app() -> Html {
     let generation = use_layout_generation();
     let reduced_motion = use_reduced_motion();
 
+    // A race lesson has its own keys (`race_view`): the hidden player must not take them.
+    let race_shown = use_mut_ref(|| false);
+    *race_shown.borrow_mut() = view.race().is_some();
     let dispatch = {
-        let player = player.clone();
-        Callback::from(move |action: Action| player.dispatch(PlayerAction::Playback(action)))
+        let (player, race_shown) = (player.clone(), race_shown.clone());
+        Callback::from(move |action: Action| {
+            if !*race_shown.borrow() {
+                player.dispatch(PlayerAction::Playback(action))
+            }
+        })
     };
     use_playback_keys(dispatch.clone());
     // With reduced motion, playing moves from event to event instead of animating.
@@ -196,6 +214,10 @@ pub fn app() -> Html {
     {
         let link_note = link_note.clone();
         use_effect_with(((*view).clone(), player.0.speed), move |(v, speed)| {
+            // A race lesson writes its own address, with its game's moves.
+            if v.race().is_some() {
+                return;
+            }
             let shown = View {
                 t: None,
                 speed: *speed,
@@ -466,6 +488,47 @@ pub fn app() -> Html {
         <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
     };
 
+    if let Some(race) = view.race() {
+        let base = View {
+            t: None,
+            ignored: Vec::new(),
+            ..(*view).clone()
+        }
+        .to_query();
+        let race_view = html! {
+            <RaceLessonView key={race.id()} lesson={race} query={race_query(race.id())} {base} embed={view.embed} present={view.present} />
+        };
+        if view.embed {
+            return html! {
+                <div class="app embed">
+                    <EmbedBar title={race.title().to_string()} full={share::url_with(&location_query().replace("&embed=1", ""))} />
+                    <main id="main">{ for notice }{ race_view }</main>
+                </div>
+            };
+        }
+        return html! {
+            <div class="app race-app">
+                <Header
+                    lesson={race.id()}
+                    {on_lesson}
+                    theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
+                    {on_theme}
+                    present={view.present}
+                    on_present={toggle_present}
+                    on_copy={Callback::from(|_| ())}
+                    on_download={Callback::from(|_| ())}
+                    {on_embed}
+                    copied={None::<String>}
+                    race=true
+                />
+                <main id="main">{ for notice }{ race_view }</main>
+                <Footer worker={(*worker).clone()} />
+                if *embed_open {
+                    <EmbedDialog url={share::url_with(&format!("{}&embed=1", location_query().replace("&present=1", "").replace("&embed=1", "")))} title={race.title().to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                }
+            </div>
+        };
+    }
     if view.embed {
         return html! {
             <div class="app embed">

@@ -7,6 +7,7 @@ use crate::bench::client::WorkerStatus;
 use crate::sim::lessons::{self, CUSTOM};
 
 use super::params::Theme;
+use super::race::RaceLesson;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -22,6 +23,9 @@ pub struct HeaderProps {
     pub on_embed: Callback<()>,
     /// "Link copied", or the link itself when the clipboard is not available.
     pub copied: Option<String>,
+    /// A race lesson: it has no trace to download and copies its own replay link.
+    #[prop_or_default]
+    pub race: bool,
 }
 
 #[function_component(Header)]
@@ -68,6 +72,11 @@ pub fn header(props: &HeaderProps) -> Html {
                     { for lessons::all().iter().enumerate().map(|(i, l)| html! {
                         <option value={l.id} selected={l.id == props.lesson}>{ format!("{}. {}", i + 1, l.title) }</option>
                     }) }
+                    <optgroup label="Races on shared data">
+                        { for RaceLesson::ALL.iter().enumerate().map(|(i, l)| html! {
+                            <option value={l.id()} selected={l.id() == props.lesson}>{ format!("{}. {}", lessons::all().len() + i + 1, l.title()) }</option>
+                        }) }
+                    </optgroup>
                 </select>
             </label>
             <div class="tools">
@@ -82,9 +91,11 @@ pub fn header(props: &HeaderProps) -> Html {
                 </label>
                 <button type="button" class="btn" aria-pressed={props.present.to_string()} onclick={click(&props.on_present)}
                     title="Presentation mode (F)">{ "Present" }</button>
-                <button type="button" class="btn" onclick={click(&props.on_copy)}>{ "Copy link" }</button>
-                <button type="button" class="btn" onclick={click(&props.on_download)}
-                    title="The run as Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">{ "Download trace" }</button>
+                if !props.race {
+                    <button type="button" class="btn" onclick={click(&props.on_copy)}>{ "Copy link" }</button>
+                    <button type="button" class="btn" onclick={click(&props.on_download)}
+                        title="The run as Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">{ "Download trace" }</button>
+                }
                 <button type="button" class="btn" onclick={click(&props.on_embed)}>{ "Embed" }</button>
                 if let Some(text) = &props.copied {
                     <span class="copied" role="status">{ text }</span>

@@ -33,6 +33,8 @@ mod panels;
 #[cfg(target_arch = "wasm32")]
 mod predict;
 #[cfg(target_arch = "wasm32")]
+mod race_view;
+#[cfg(target_arch = "wasm32")]
 mod scene;
 #[cfg(target_arch = "wasm32")]
 mod share;

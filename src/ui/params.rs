@@ -10,6 +10,7 @@ use crate::sim::lessons::{self, Lesson, CUSTOM};
 use crate::sim::{Micros, ModelId, Scenario, MAX_EVENTS};
 
 use super::codec;
+use super::race::RaceLesson;
 use super::state::{Playhead, SPEEDS};
 
 /// At most this many ignored values are listed, each at most `SHORT` characters, so a long
@@ -77,7 +78,16 @@ impl Default for View {
 }
 
 impl View {
-    /// The lesson these parameters show: the custom scenario's, or the named preset.
+    /// The race lesson the view shows, if it shows one (then `lesson()` is not simulated).
+    pub fn race(&self) -> Option<RaceLesson> {
+        self.scenario
+            .is_none()
+            .then(|| RaceLesson::from_id(&self.lesson))
+            .flatten()
+    }
+
+    /// The lesson these parameters show: the custom scenario's, or the named preset (for a
+    /// race lesson, the default preset, which is not shown).
     pub fn lesson(&self) -> Lesson {
         match &self.scenario {
             Some(scenario) => lessons::custom(scenario.clone()),
@@ -192,6 +202,8 @@ pub fn parse(query: &str) -> View {
         let value = decode(value);
         match key {
             "lesson" if value == CUSTOM => params.lesson = CUSTOM.to_string(),
+            // The race lessons (`ui::race`) read their own parameters from the same query.
+            "lesson" if RaceLesson::from_id(&value).is_some() => params.lesson = value,
             "lesson" => match lessons::by_id(&value) {
                 Some(lesson) => params.lesson = lesson.id.to_string(),
                 None => params

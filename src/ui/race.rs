@@ -12,6 +12,9 @@ use crate::sim::race::{measured, Python, Snippet};
 /// Threads in the counter game (the many runs use four, as measured).
 pub const GAME_THREADS: usize = 2;
 
+/// The answer recorded when the question is revealed without one.
+pub const NO_ANSWER: usize = 4;
+
 /// Which race lesson.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RaceLesson {
@@ -70,10 +73,10 @@ impl RaceLesson {
     pub fn question(self) -> (&'static str, [&'static str; 4], usize) {
         match self {
             RaceLesson::Refcount => (
-                "Two threads each drop a reference to an object whose count is 3, with no GIL \
-                 and plain counts. What can the count end as?",
-                ["Always 1", "1 or 2", "0, 1 or 2", "Always 2"],
-                1,
+                "An object has a count of 2. Thread A takes a new reference while thread B \
+                 drops one, with no GIL and plain counts. What can the count end as?",
+                ["Always 2", "2 or 3", "1, 2 or 3", "Always 1"],
+                2,
             ),
             RaceLesson::Counter => (
                 "On CPython 3.9, four threads each run counter[0] += 1 200,000 times. What does \
@@ -93,10 +96,10 @@ impl RaceLesson {
     pub fn why(self) -> &'static str {
         match self {
             RaceLesson::Refcount => {
-                "If both threads read 3 before either writes, both write 2: one decrement is \
-                 lost and the object never reaches 0, so it leaks. A lost increment is worse: \
-                 the count reaches 0 while someone still uses the object, and it is freed under \
-                 them (a crash). This is why CPython has a GIL: a thread is never switched out \
+                "If both threads read 2 before either writes, the last write wins: A's 3 or \
+                 B's 1. A lost decrement (3) means the object never reaches 0, so it leaks. A \
+                 lost increment (1) is worse: the count reaches 0 while A still uses the \
+                 object, and it is freed under it (a crash). This is why CPython has a GIL: a thread is never switched out \
                  inside Py_DECREF, so the three steps always run together. Free-threaded \
                  builds make each change of a count atomic instead."
             }
@@ -266,7 +269,7 @@ pub struct RaceState {
     pub log: Vec<Step>,
     /// Why the last pick was refused, or what a link's replay stopped at.
     pub message: Option<String>,
-    /// The learner's answer to the question.
+    /// The learner's answer to the question (`NO_ANSWER` when revealed without one).
     pub answer: Option<usize>,
     /// The seeded runs, once asked for (they show the answer).
     pub runs: Option<Runs>,
@@ -285,6 +288,8 @@ pub enum RaceAction {
     Snippet(Snippet),
     Counts(Counts),
     Answer(usize),
+    /// Show the answer without one given (a clicker in presentation mode).
+    Reveal,
     /// Run the many seeded runs (counter-race).
     RunMany,
 }
@@ -411,19 +416,22 @@ impl RaceState {
                 self.view.counts = c;
                 self.restart();
             }
-            RaceAction::Answer(i) => {
-                if self.answer.is_none() && i < 4 {
-                    self.answer = Some(i);
-                    if self.view.lesson == RaceLesson::Counter {
-                        self.runs = Some(Runs::of(self.view.python, self.view.snippet));
-                    }
-                }
-            }
+            RaceAction::Answer(_) | RaceAction::Reveal if self.answer.is_some() => {}
+            RaceAction::Answer(i) if i >= NO_ANSWER => {}
+            RaceAction::Answer(i) => self.reveal(i),
+            RaceAction::Reveal => self.reveal(NO_ANSWER),
             RaceAction::RunMany => {
                 self.runs = Some(Runs::of(self.view.python, self.view.snippet));
             }
         }
         self
+    }
+
+    fn reveal(&mut self, answer: usize) {
+        self.answer = Some(answer);
+        if self.view.lesson == RaceLesson::Counter {
+            self.runs = Some(Runs::of(self.view.python, self.view.snippet));
+        }
     }
 
     fn restart(&mut self) {

@@ -67,6 +67,12 @@ pub fn inc_dec_classes() -> Vec<(i64, usize, usize)> {
     group(|o| count_after(1, [1, -1], o))
 }
 
+/// Per final count of the learner's game (`RefGame`), how many orders give it: `(count,
+/// orders, orders a GIL allows)`.
+pub fn game_classes() -> Vec<(i64, usize, usize)> {
+    group(|o| count_after(GAME_START, GAME_DELTAS, o))
+}
+
 /// True if one thread's three steps all come before the other's: the only orders a GIL allows.
 pub fn serial(order: &[bool]) -> bool {
     order.windows(2).filter(|w| w[0] != w[1]).count() == 1
