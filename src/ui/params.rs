@@ -3,6 +3,9 @@
 //! several events at the same instant as `t=MS~K`. Parsed leniently: anything unusable is
 //! ignored with a notice, never an error page.
 //!
+//! The race lessons (`lesson=counter-race`, `lesson=refcount-race`) add `python=`, `code=`,
+//! `counts=` and `moves=`, which `ui::race` reads from the same query.
+//!
 //! `lesson=custom` without a scenario stands for "this tab's own scenario": the address bar shows
 //! it when a scenario is too large for a link, and the app reopens the tab's autosave for it.
 

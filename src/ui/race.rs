@@ -82,9 +82,9 @@ impl RaceLesson {
                 "On CPython 3.9, four threads each run counter[0] += 1 200,000 times. What does \
                  the counter say at the end?",
                 [
-                    "800,000: every update is kept",
-                    "Somewhat less: some updates are lost",
-                    "About 200,000: one thread's worth",
+                    "800,000: all kept",
+                    "Fewer: some updates lost",
+                    "About 200,000",
                     "It crashes",
                 ],
                 1,

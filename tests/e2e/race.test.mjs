@@ -37,7 +37,7 @@ test("counter-race: the keyboard alone loses an update on 3.9, and the replay li
   assert.ok(await again.$("#race-status.won"), "the replay link shows the lost update");
   await again.close();
   // Answering the question shows 200 runs beside real CPython's figures.
-  await page.getByRole("button", { name: /Somewhat less/ }).click();
+  await page.getByRole("button", { name: /Fewer/ }).click();
   assert.match(await page.textContent("#race-reveal"), /^Right\./);
   assert.match(await page.textContent("#race-histogram"), /200 seeded runs[\s\S]*Real CPython 3\.9 here/);
   assert.deepEqual(problems(), []);
