@@ -118,4 +118,9 @@ fn a_clicker_reveals_without_an_answer_and_answers_count_once() {
     assert!(s.runs.is_some());
     let s = s.reduce(RaceAction::Answer(1));
     assert_eq!(s.answer, Some(concurrency_kitchen::ui::race::NO_ANSWER));
+    // The clicker never skips the question: its first press reveals, the next ones step.
+    let s = state(RaceLesson::Counter, "").reduce(RaceAction::Clicker);
+    assert!(s.answer.is_some() && s.log.is_empty());
+    let s = s.reduce(RaceAction::Clicker);
+    assert_eq!(s.log.len(), 1);
 }

@@ -56,32 +56,36 @@ pub fn key_action(key: &str) -> Option<Action> {
     }
 }
 
+/// The key pressed, unless a modifier is held or a form control that uses the key itself (a
+/// slider, a select, a text field, a button for Space and Enter) has focus: keys meant for the
+/// whole page, for the player and the race lessons alike.
+pub fn page_key(event: &KeyboardEvent) -> Option<String> {
+    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return None;
+    }
+    let key = event.key();
+    let tag = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    let owned = match tag.as_str() {
+        "input" | "select" | "textarea" => true,
+        "button" => key == " " || key == "Enter",
+        _ => false,
+    };
+    (!owned).then_some(key)
+}
+
 /// Sends playback actions for keys pressed anywhere on the page, except while a form control
 /// that uses those keys itself (a slider, a select, a text field, a button for Space) has focus.
 #[hook]
 pub fn use_playback_keys(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
         let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
-            if event.ctrl_key() || event.meta_key() || event.alt_key() {
-                return;
-            }
-            let key = event.key();
-            let Some(action) = key_action(&key) else {
+            let Some(action) = page_key(&event).and_then(|k| key_action(&k)) else {
                 return;
             };
-            let tag = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|e| e.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            let owns_key = match tag.as_str() {
-                "input" | "select" | "textarea" => true,
-                "button" => key == " " || key == "Enter",
-                _ => false,
-            };
-            if owns_key {
-                return;
-            }
             event.prevent_default();
             dispatch.emit(action);
         });

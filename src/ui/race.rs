@@ -288,8 +288,10 @@ pub enum RaceAction {
     Snippet(Snippet),
     Counts(Counts),
     Answer(usize),
-    /// Show the answer without one given (a clicker in presentation mode).
+    /// Show the answer without one given.
     Reveal,
+    /// A clicker's next press in presentation mode: the reveal first, then the next step.
+    Clicker,
     /// Run the many seeded runs (counter-race).
     RunMany,
 }
@@ -416,6 +418,8 @@ impl RaceState {
                 self.view.counts = c;
                 self.restart();
             }
+            RaceAction::Clicker if self.answer.is_none() => self.reveal(NO_ANSWER),
+            RaceAction::Clicker => return self.reduce(RaceAction::Auto),
             RaceAction::Answer(_) | RaceAction::Reveal if self.answer.is_some() => {}
             RaceAction::Answer(i) if i >= NO_ANSWER => {}
             RaceAction::Answer(i) => self.reveal(i),

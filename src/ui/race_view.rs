@@ -13,6 +13,7 @@ use crate::sim::race::bytecode::{line, may_switch_after};
 use crate::sim::race::refcount::{Counts, GAME_DELTAS};
 use crate::sim::race::{Python, Snippet};
 
+use super::hooks::page_key;
 use super::race::{letter, Board, RaceAction, RaceLesson, RaceState, RaceView, Runs};
 use super::share;
 
@@ -63,32 +64,19 @@ pub fn race_lesson_view(props: &RaceProps) -> Html {
         let present = props.present;
         use_effect_with(present, move |&present| {
             let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                let Some(key) = page_key(&e) else {
                     return;
-                }
-                let key = e.key();
+                };
                 let Some(action) = key_action(&key) else {
                     return;
                 };
-                let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .map(|el| el.tag_name().to_ascii_lowercase())
-                    .unwrap_or_default();
-                let owned = match tag.as_str() {
-                    "input" | "select" | "textarea" => true,
-                    "button" => key == " " || key == "Enter",
-                    _ => false,
-                };
-                if !owned {
-                    e.prevent_default();
-                    let clicker = matches!(key.as_str(), "PageDown" | "ArrowRight" | " ");
-                    if present && clicker && model.0.answer.is_none() {
-                        model.dispatch(RaceAction::Reveal);
-                    } else {
-                        model.dispatch(action);
-                    }
-                }
+                e.prevent_default();
+                let clicker = matches!(key.as_str(), "PageDown" | "ArrowRight" | " ");
+                model.dispatch(if present && clicker {
+                    RaceAction::Clicker
+                } else {
+                    action
+                });
             });
             let document = web_sys::window().and_then(|w| w.document());
             if let Some(d) = &document {
