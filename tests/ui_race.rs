@@ -124,3 +124,35 @@ fn a_clicker_reveals_without_an_answer_and_answers_count_once() {
     let s = s.reduce(RaceAction::Clicker);
     assert_eq!(s.log.len(), 1);
 }
+
+#[test]
+fn race_links_carry_the_game_and_choose_the_page() {
+    use concurrency_kitchen::ui::params::{self, View};
+    let page = "?lesson=counter-race&python=3.12&code=call&moves=AAB&present=1&theme=dark";
+    let view = params::parse(page);
+    let embed = View {
+        embed: true,
+        present: false,
+        ..view.clone()
+    };
+    let link = embed.race_link(page).expect("a race lesson");
+    assert!(link.contains("lesson=counter-race"), "{link}");
+    assert!(
+        link.contains("embed=1") && !link.contains("present=1"),
+        "{link}"
+    );
+    assert!(link.contains("python=3.12&code=call&moves=AAB"), "{link}");
+    assert!(link.contains("theme=dark"), "{link}");
+    // The way out of an embed is the full page, with the same game.
+    let full = View {
+        embed: false,
+        ..params::parse(&link)
+    };
+    let back = full.race_link(&link).unwrap();
+    assert!(
+        !back.contains("embed=1") && back.contains("moves=AAB"),
+        "{back}"
+    );
+    // Not a race lesson: no race link.
+    assert_eq!(params::parse("?lesson=convoy").race_link(""), None);
+}

@@ -81,6 +81,17 @@ fn race_query(id: &str) -> String {
     }
 }
 
+/// A link to the race lesson shown, as it stands (its game is in the address bar), for an
+/// embed or for the full page.
+fn race_link(view: &View, embed: bool) -> String {
+    let link = View {
+        embed,
+        present: false,
+        ..view.clone()
+    };
+    share::url_with(&link.race_link(&location_query()).unwrap_or_default())
+}
+
 fn location_query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
@@ -501,7 +512,7 @@ pub fn app() -> Html {
         if view.embed {
             return html! {
                 <div class="app embed">
-                    <EmbedBar title={race.title().to_string()} full={share::url_with(&location_query().replace("&embed=1", ""))} />
+                    <EmbedBar title={race.title().to_string()} full={race_link(&view, false)} />
                     <main id="main">{ for notice }{ race_view }</main>
                 </div>
             };
@@ -524,7 +535,7 @@ pub fn app() -> Html {
                 <main id="main">{ for notice }{ race_view }</main>
                 <Footer worker={(*worker).clone()} />
                 if *embed_open {
-                    <EmbedDialog url={share::url_with(&format!("{}&embed=1", location_query().replace("&present=1", "").replace("&embed=1", "")))} title={race.title().to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                    <EmbedDialog url={race_link(&view, true)} title={race.title().to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
                 }
             </div>
         };

@@ -13,7 +13,7 @@ use crate::sim::lessons::{self, Lesson, CUSTOM};
 use crate::sim::{Micros, ModelId, Scenario, MAX_EVENTS};
 
 use super::codec;
-use super::race::RaceLesson;
+use super::race::{RaceLesson, RaceView};
 use super::state::{Playhead, SPEEDS};
 
 /// At most this many ignored values are listed, each at most `SHORT` characters, so a long
@@ -87,6 +87,20 @@ impl View {
             .is_none()
             .then(|| RaceLesson::from_id(&self.lesson))
             .flatten()
+    }
+
+    /// A link's query for the race lesson this view shows, with the race's own parameters
+    /// read from `page_query` (where the race view keeps its game): the view's embed and
+    /// present flags decide which page the link opens. `None` when no race lesson is shown.
+    pub fn race_link(&self, page_query: &str) -> Option<String> {
+        let race = self.race()?;
+        let base = View {
+            t: None,
+            ignored: Vec::new(),
+            ..self.clone()
+        }
+        .to_query();
+        Some(base + &RaceView::parse(race, page_query).query_part())
     }
 
     /// The lesson these parameters show: the custom scenario's, or the named preset (for a
