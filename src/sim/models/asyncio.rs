@@ -15,6 +15,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: ModelId::Asyncio,
     title: "asyncio event loop",
     label: "asyncio (one event loop)",
+    short: "asyncio",
     shape: Shape::EventLoop { pool: false },
     settings: &[Setting::Cores],
     default_workers: DefaultWorkers::One,

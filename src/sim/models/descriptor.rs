@@ -19,6 +19,8 @@ pub struct Descriptor {
     pub title: &'static str,
     /// The name on a results row or panel: "asyncio (one event loop)".
     pub label: &'static str,
+    /// The name where a panel is narrow (a scene's heading, a phone's strip): "asyncio".
+    pub short: &'static str,
     /// How its picture is drawn.
     pub shape: Shape,
     /// The settings a learner may change, in the editor's order.

@@ -11,6 +11,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: ModelId::ThreadsNogil,
     title: "Threads (free-threaded, no GIL)",
     label: "Threads (free-threaded, no GIL)",
+    short: "Free-threaded",
     shape: Shape::ThreadPool { gil: false },
     settings: &[Setting::Workers, Setting::Cores, Setting::NogilOverhead],
     default_workers: DefaultWorkers::PerTask,

@@ -19,6 +19,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: ModelId::Hybrid,
     title: "asyncio + process pool",
     label: "asyncio + process pool",
+    short: "asyncio + pool",
     shape: Shape::EventLoop { pool: true },
     settings: PROCESS_SETTINGS,
     default_workers: DefaultWorkers::PerCore,

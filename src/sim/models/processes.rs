@@ -24,6 +24,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: ModelId::Processes,
     title: "Processes",
     label: "Processes",
+    short: "Processes",
     shape: Shape::ProcessPool,
     settings: &[
         Setting::Workers,

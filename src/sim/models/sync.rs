@@ -19,6 +19,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: ModelId::Sync,
     title: "Plain sequential code",
     label: "Sync (one after another)",
+    short: "Sync",
     shape: Shape::Sequential,
     settings: &[Setting::Cores],
     default_workers: DefaultWorkers::One,

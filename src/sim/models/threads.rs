@@ -18,6 +18,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: ModelId::Threads,
     title: "Threads (with the GIL)",
     label: "Threads (with the GIL)",
+    short: "Threads + GIL",
     shape: Shape::ThreadPool { gil: true },
     settings: &[Setting::Workers, Setting::Cores, Setting::SwitchInterval],
     default_workers: DefaultWorkers::PerTask,
