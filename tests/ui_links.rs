@@ -60,7 +60,14 @@ fn check_every_event(view: &View, session: Rc<Session>, full_link: bool) -> usiz
             back.time
         );
         checked += 1;
-        p = p.reduce(Action::StepForward);
+        // Every event, one by one (the log's lines), then the end.
+        let next = p.cursor.map_or(0, |c| c + 1);
+        let end = p.session.end;
+        p = p.reduce(if next < steps {
+            Action::Visit(next)
+        } else {
+            Action::Seek(end)
+        });
     }
     checked
 }
@@ -91,7 +98,7 @@ fn copy_link_at_every_event_of_every_lesson_reopens_that_event() {
 fn the_first_event_at_time_zero_is_not_the_start() {
     let lesson = lessons::by_id("three-waits").unwrap();
     let session = Rc::new(Session::new(lesson, None).unwrap());
-    let one = Playback::new(session, 1.0).reduce(Action::StepForward);
+    let one = Playback::new(session, 1.0).reduce(Action::Visit(0));
     assert_eq!((one.cursor, one.time), (Some(0), Micros(0)));
     let t = one.playhead().expect("a position, though at time zero");
     assert_eq!(t.ordinal, Some(1));

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use concurrency_kitchen::sim::{lessons, Micros, ModelId};
-use concurrency_kitchen::ui::state::{clamp_speed, Action, Playback, Session};
+use concurrency_kitchen::ui::state::{clamp_speed, Action, Playback, Session, StepMode};
 
 fn playback(lesson: &str) -> Playback {
     let lesson = lessons::by_id(lesson).expect("lesson exists");
@@ -48,26 +48,79 @@ fn one_model_only_when_asked() {
 }
 
 #[test]
-fn step_forward_then_back_returns_to_the_same_place() {
-    let start = playback("three-waits");
-    let mut p = start.clone();
-    for _ in 0..7 {
+fn step_forward_then_back_returns_to_the_same_place_in_both_modes() {
+    for mode in [StepMode::Moment, StepMode::Model(1)] {
+        let mut p = playback("three-waits").reduce(Action::SetStepMode(mode));
+        for _ in 0..5 {
+            p = p.reduce(Action::StepForward);
+        }
+        let (cursor, time) = (p.cursor, p.time);
+        let there_and_back = p.reduce(Action::StepForward).reduce(Action::StepBack);
+        assert_eq!(
+            (there_and_back.cursor, there_and_back.time),
+            (cursor, time),
+            "{mode:?}"
+        );
+        let mut back = there_and_back;
+        for _ in 0..5 {
+            back = back.reduce(Action::StepBack);
+        }
+        assert_eq!((back.cursor, back.time), (None, Micros(0)), "{mode:?}");
+        assert_eq!(
+            back.reduce(Action::StepBack).cursor,
+            None,
+            "stepping back at the start stays there"
+        );
+    }
+}
+
+#[test]
+fn a_moment_step_moves_the_clock_every_time() {
+    let mut p = playback("three-waits");
+    let mut times = vec![];
+    while !p.at_end() {
         p = p.reduce(Action::StepForward);
+        times.push(p.time);
     }
-    let (cursor, time) = (p.cursor, p.time);
-    assert_eq!(cursor, Some(6));
-    let there_and_back = p.reduce(Action::StepForward).reduce(Action::StepBack);
-    assert_eq!((there_and_back.cursor, there_and_back.time), (cursor, time));
-    let mut back = there_and_back;
-    for _ in 0..7 {
-        back = back.reduce(Action::StepBack);
+    // Each press lands on a new moment, after every event at it, up to the end.
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    assert_eq!(*times.last().unwrap(), p.session.end);
+    let (t, e) = p.current().unwrap();
+    assert_eq!(p.session.traces[t].events[e].time, p.session.end);
+    let moments = {
+        let mut all: Vec<Micros> = p
+            .session
+            .order
+            .iter()
+            .map(|&(t, e)| p.session.traces[t].events[e].time)
+            .collect();
+        all.dedup();
+        all.len()
+    };
+    assert_eq!(times.len(), moments, "one press per moment, none skipped");
+}
+
+#[test]
+fn a_model_step_visits_that_models_events_only() {
+    let p = playback("three-waits");
+    for t in 0..p.session.traces.len() {
+        let mut p = p.clone().reduce(Action::SetStepMode(StepMode::Model(t)));
+        let mut seen = vec![];
+        for _ in 0..p.session.traces[t].events.len() {
+            p = p.reduce(Action::StepForward);
+            let (ct, ce) = p.current().unwrap();
+            assert_eq!(ct, t, "only model {t}'s events");
+            assert_eq!(p.latest_in(t), Some(ce));
+            seen.push(ce);
+        }
+        assert_eq!(
+            seen,
+            (0..p.session.traces[t].events.len()).collect::<Vec<_>>()
+        );
     }
-    assert_eq!((back.cursor, back.time), (None, Micros(0)));
-    assert_eq!(
-        back.reduce(Action::StepBack).cursor,
-        None,
-        "stepping back at the start stays there"
-    );
+    // A model that is not shown falls back to moments.
+    let p = p.reduce(Action::SetStepMode(StepMode::Model(99)));
+    assert_eq!(p.step, StepMode::Moment);
 }
 
 #[test]
@@ -139,11 +192,11 @@ fn speeds_are_clamped_and_nan_is_one() {
 }
 
 #[test]
-fn stepping_through_one_instant_reveals_its_events_one_by_one() {
+fn visiting_one_instant_reveals_its_events_one_by_one() {
     let mut p = playback("three-waits");
     let mut seen = Vec::new();
-    // The models' first events share time zero (threads start 0.11 ms in): stepping walks
-    // them one by one without moving the clock.
+    // The models' first events share time zero (threads start 0.11 ms in): the event log
+    // visits them one by one without moving the clock.
     let at_zero: usize = p
         .session
         .traces
@@ -151,8 +204,8 @@ fn stepping_through_one_instant_reveals_its_events_one_by_one() {
         .map(|t| t.events.iter().take_while(|e| e.time == Micros(0)).count())
         .sum();
     assert!(at_zero >= 4, "several events at time zero: {at_zero}");
-    for _ in 0..at_zero {
-        p = p.reduce(Action::StepForward);
+    for i in 0..at_zero {
+        p = p.reduce(Action::Visit(i));
         assert_eq!(p.time, Micros(0));
         let latest: Vec<Option<usize>> = (0..p.session.traces.len())
             .map(|t| p.latest_in(t))
@@ -179,11 +232,35 @@ fn advancing_steps_while_playing_and_stops_at_the_end() {
     assert_eq!(paused.cursor, None, "advancing does nothing while paused");
     let mut p = playback("gather-overlap").reduce(Action::TogglePlay);
     let events = p.session.order.len();
-    for i in 0..events {
+    // Even with the step on one model, playing goes moment by moment.
+    p = p.reduce(Action::SetStepMode(StepMode::Model(0)));
+    let mut last = None;
+    while p.cursor.map_or(0, |c| c + 1) < events {
         p = p.reduce(Action::Advance);
-        assert_eq!(p.cursor, Some(i));
+        assert!(p.cursor > last, "each advance moves on");
         assert!(p.playing);
+        last = p.cursor;
     }
     p = p.reduce(Action::Advance);
     assert!(p.finished() && !p.playing);
+}
+
+#[test]
+fn the_log_keeps_what_was_reached_when_stepping_back() {
+    let mut p = playback("three-waits");
+    for _ in 0..4 {
+        p = p.reduce(Action::StepForward);
+    }
+    let reached = p.cursor;
+    p = p.reduce(Action::StepBack).reduce(Action::Visit(0));
+    assert_eq!(p.cursor, Some(0));
+    assert_eq!(
+        p.seen, reached,
+        "the log still ends where the learner got to"
+    );
+    assert_eq!(
+        p.reduce(Action::Visit(usize::MAX)).cursor,
+        Some(0),
+        "a bad line is ignored"
+    );
 }

@@ -126,6 +126,17 @@ impl Playhead {
     }
 }
 
+/// What one press of Step forward or Step back moves over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StepMode {
+    /// Every shown model to the next (or previous) moment at which something happens.
+    #[default]
+    Moment,
+    /// The next (or previous) event of one model, by its index in `session.traces`; the
+    /// others follow to that event's time.
+    Model(usize),
+}
+
 /// Everything the UI shows that changes while a lesson plays.
 #[derive(Clone, Debug)]
 pub struct Playback {
@@ -135,6 +146,9 @@ pub struct Playback {
     pub time: Micros,
     pub playing: bool,
     pub speed: f64,
+    pub step: StepMode,
+    /// The furthest entry of `session.order` reached so far (the event log ends there).
+    pub seen: Option<usize>,
 }
 
 /// Everything the learner (or the clock) can do to the playback.
@@ -151,6 +165,9 @@ pub enum Action {
     Seek(Micros),
     /// Move to an exact position, as a link names it.
     Jump(Playhead),
+    /// Move to an entry of `session.order` (a line of the event log).
+    Visit(usize),
+    SetStepMode(StepMode),
     /// Real milliseconds have passed since the last animation frame.
     Tick(f64),
     SetSpeed(f64),
@@ -164,11 +181,18 @@ impl Playback {
             time: Micros(0),
             playing: false,
             speed: clamp_speed(speed),
+            step: StepMode::default(),
+            seen: None,
         }
     }
 
     pub fn finished(&self) -> bool {
         self.time >= self.session.end
+    }
+
+    /// Nothing left for Step forward: the end, with no event after the cursor in this mode.
+    pub fn at_end(&self) -> bool {
+        self.finished() && self.next().is_none()
     }
 
     /// The current event as (trace index, event index), if the playhead has passed one.
@@ -205,14 +229,31 @@ impl Playback {
                 self.next_event();
             }
             Action::Advance => {
-                if self.playing && !self.next_event() {
+                // Playing without animation goes moment by moment, whatever Step does.
+                let mode = std::mem::replace(&mut self.step, StepMode::Moment);
+                let moved = self.playing && self.next_event();
+                self.step = mode;
+                if !moved {
                     self.playing = false;
                 }
             }
             Action::StepBack => {
                 self.playing = false;
-                self.cursor = self.cursor.and_then(|c| c.checked_sub(1));
+                self.cursor = self.previous();
                 self.time = self.cursor.map_or(Micros(0), |c| self.session.time_of(c));
+            }
+            Action::Visit(c) => {
+                self.playing = false;
+                if c < self.session.order.len() {
+                    self.cursor = Some(c);
+                    self.time = self.session.time_of(c);
+                }
+            }
+            Action::SetStepMode(mode) => {
+                self.step = match mode {
+                    StepMode::Model(t) if t >= self.session.traces.len() => StepMode::Moment,
+                    mode => mode,
+                }
             }
             Action::Reset => {
                 self.playing = false;
@@ -239,6 +280,7 @@ impl Playback {
             }
             Action::SetSpeed(speed) => self.speed = clamp_speed(speed),
         }
+        self.seen = self.seen.max(self.cursor);
         self
     }
 
@@ -271,10 +313,35 @@ impl Playback {
         }
     }
 
-    /// Moves to the next event, or to the end after the last one; false once at the end.
+    /// The entry of `order` a step forward goes to, by the step mode; `None` past the last.
+    fn next(&self) -> Option<usize> {
+        let order = &self.session.order;
+        let from = self.cursor.map_or(0, |c| c + 1);
+        match self.step {
+            StepMode::Moment => {
+                let time = self.session.time_of(from.min(order.len().checked_sub(1)?));
+                (from < order.len()).then(|| self.session.instant(time).1 - 1)
+            }
+            StepMode::Model(t) => (from..order.len()).find(|&c| order[c].0 == t),
+        }
+    }
+
+    /// The entry a step back goes to: the previous moment's last event, or the model's
+    /// previous event; `None` is the start.
+    fn previous(&self) -> Option<usize> {
+        let c = self.cursor?;
+        match self.step {
+            StepMode::Moment => {
+                let (first, _) = self.session.instant(self.session.time_of(c));
+                first.checked_sub(1)
+            }
+            StepMode::Model(t) => (0..c).rev().find(|&i| self.session.order[i].0 == t),
+        }
+    }
+
+    /// Moves by one step, or to the end after the last one; false once at the end.
     fn next_event(&mut self) -> bool {
-        let next = self.cursor.map_or(0, |c| c + 1);
-        if next < self.session.order.len() {
+        if let Some(next) = self.next() {
             self.cursor = Some(next);
             self.time = self.session.time_of(next);
             true
