@@ -129,3 +129,61 @@ fn time_scale_and_ticks() {
     assert_eq!(tick_step(Micros(6_000_000), 5), Micros(2_000_000));
     assert_eq!(tick_step(Micros(1_000), 5), Micros(200));
 }
+
+/// Every label fits at the sizes the layouts give a scene (the embed's narrow panel, the
+/// learner's three columns, presentation mode's large type), at ten moments of every run:
+/// a cut label hides the fact the lesson is about ("held…" instead of who holds the GIL).
+#[test]
+fn no_label_is_cut_at_any_layouts_size() {
+    // (width, height, presentation mode)
+    let sizes = [
+        (200.0, 250.0, false),
+        (270.0, 400.0, false),
+        (340.0, 300.0, false),
+        (430.0, 680.0, true),
+    ];
+    let mut cuts = Vec::new();
+    for lesson in lessons::all() {
+        for config in &lesson.scenario.models {
+            let trace = simulate(&lesson.scenario, config).unwrap();
+            let index = LaneIndex::new(&trace);
+            let end = trace.stats.makespan;
+            for &(w, h, large) in &sizes {
+                let pal = Palette {
+                    large,
+                    thick: large,
+                    ..Palette::default()
+                };
+                for k in 0..=10 {
+                    let now = Micros(end.0 * k / 10);
+                    let mut r = RecordingPainter::new(w, h);
+                    let latest = trace.event_at(now);
+                    draw_scene(&mut r, &trace, &index, latest, now, end, &pal);
+                    for cut in r.cuts {
+                        cuts.push(format!(
+                            "{} {:?} {w}x{h} at {now}: {cut}",
+                            lesson.id, config.id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    cuts.dedup();
+    assert!(
+        cuts.is_empty(),
+        "{} cut labels:\n{}",
+        cuts.len(),
+        cuts[..cuts.len().min(40)].join("\n")
+    );
+}
+
+#[test]
+fn compact_lane_names_keep_the_number() {
+    use concurrency_kitchen::render::scene::compact_lane;
+    assert_eq!(compact_lane("thread 12"), "T12");
+    assert_eq!(compact_lane("core 3"), "C3");
+    assert_eq!(compact_lane("process 2"), "P2");
+    assert_eq!(compact_lane("main thread"), "main");
+    assert_eq!(compact_lane("loop"), "loop");
+}

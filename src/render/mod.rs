@@ -67,6 +67,65 @@ pub trait Painter {
     fn text_width(&self, text: &str, px: f64) -> f64 {
         text.chars().count() as f64 * px * 0.56
     }
+    /// The width of `text` in bold.
+    fn bold_width(&self, text: &str, px: f64) -> f64 {
+        self.text_width(text, px) * 1.1
+    }
+    /// Told when a text had to be shortened, or did not fit its box: tests fail on any, since
+    /// a cut label hides exactly the fact a lesson is about.
+    fn note_cut(&mut self, _text: &str) {}
+}
+
+/// The first of `options` (longest first) that fits `width` at `px`. When none does, the last
+/// one shortened with an ellipsis, and the painter is told of the cut.
+pub fn fit_any(p: &mut impl Painter, options: &[&str], px: f64, width: f64) -> String {
+    if let Some(text) = options.iter().find(|t| p.text_width(t, px) <= width) {
+        return (*text).to_string();
+    }
+    let Some(last) = options.last() else {
+        return String::new();
+    };
+    p.note_cut(last);
+    let mut chars: Vec<char> = last.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let short: String = chars.iter().collect::<String>() + "…";
+        if p.text_width(&short, px) <= width {
+            return short;
+        }
+    }
+    String::new()
+}
+
+/// Like `fit_any`, but before cutting the last option it tries smaller sizes down to `min`:
+/// returns the text and its size.
+pub fn fit_shrink(
+    p: &mut impl Painter,
+    options: &[&str],
+    px: f64,
+    min: f64,
+    width: f64,
+) -> (String, f64) {
+    if options.iter().any(|t| p.text_width(t, px) <= width) || min >= px {
+        return (fit_any(p, options, px, width), px);
+    }
+    let last = options.last().copied().unwrap_or_default();
+    let size = (px * width / p.text_width(last, px).max(1.0)).max(min);
+    (fit_any(p, &[last], size, width), size)
+}
+
+/// The largest size from `px` down to `min` at which bold `text` fits `width`; at `min` it is
+/// reported as a cut if it still does not fit.
+pub fn fit_bold(p: &mut impl Painter, text: &str, px: f64, min: f64, width: f64) -> f64 {
+    let wide = p.bold_width(text, px);
+    if wide <= width {
+        return px;
+    }
+    let size = (px * width / wide.max(1.0)).max(min);
+    if p.bold_width(text, size) > width + 0.5 {
+        p.note_cut(text);
+    }
+    size
 }
 
 /// A painter that records what it was asked to draw: for tests and for text alternatives.
@@ -75,6 +134,8 @@ pub struct RecordingPainter {
     pub width: f64,
     pub height: f64,
     pub ops: Vec<String>,
+    /// Texts that were shortened to fit (`Painter::note_cut`).
+    pub cuts: Vec<String>,
 }
 
 impl RecordingPainter {
@@ -83,6 +144,7 @@ impl RecordingPainter {
             width,
             height,
             ops: Vec::new(),
+            cuts: Vec::new(),
         }
     }
 
@@ -129,5 +191,8 @@ impl Painter for RecordingPainter {
     }
     fn text(&mut self, _x: f64, _y: f64, text: &str, _font: Font, _color: &str, _align: Align) {
         self.ops.push(format!("text {text}"));
+    }
+    fn note_cut(&mut self, text: &str) {
+        self.cuts.push(text.to_string());
     }
 }

@@ -25,7 +25,12 @@ pub struct Palette {
     pub idle: String,
     /// Line widths grow for projection (the high-contrast theme).
     pub thick: bool,
+    /// Presentation mode: text for the back of a room (at least `LARGE_TEXT` pixels).
+    pub large: bool,
 }
+
+/// The smallest canvas text in presentation mode, in CSS pixels.
+pub const LARGE_TEXT: f64 = 24.0;
 
 impl Default for Palette {
     /// The light theme, as in `static/style.css`.
@@ -47,6 +52,7 @@ impl Default for Palette {
             pickling: "#009e73".into(),
             idle: "#d9d2c5".into(),
             thick: false,
+            large: false,
         }
     }
 }

@@ -5,8 +5,9 @@ use crate::sim::{
     LaneId, LaneKind, Micros, Shape, Snapshot, State, TaskId, Trace, PROCESS_RESIDENT,
 };
 
+use super::palette::LARGE_TEXT;
 use super::timeline::{self, Area, LaneIndex, Playhead};
-use super::{Align, Font, Painter, Palette};
+use super::{fit_any, fit_bold, fit_shrink, Align, Font, Painter, Palette};
 
 /// Draws the whole canvas of one scene: the picture of the model at `now` and the timeline.
 pub fn draw_scene(
@@ -20,7 +21,7 @@ pub fn draw_scene(
 ) {
     let (w, h) = p.size();
     p.clear(&pal.background);
-    let top_h = (h * 0.47).clamp(110.0, 260.0);
+    let top_h = (h * 0.47).clamp(110.0, if pal.large { 380.0 } else { 260.0 });
     let focus = latest
         .and_then(|e| trace.events.get(e))
         .and_then(|e| e.lane);
@@ -31,14 +32,25 @@ pub fn draw_scene(
         w: w - 20.0,
         h: top_h - 12.0,
     };
+    // Presentation mode's smallest text is LARGE_TEXT; the high-contrast theme gets larger type.
+    let font = if pal.large {
+        (top.h / 8.0).clamp(LARGE_TEXT / 0.85, 32.0)
+    } else {
+        (top.h / 9.0).clamp(11.0, if pal.thick { 24.0 } else { 17.0 })
+    };
+    let small = if pal.large {
+        LARGE_TEXT
+    } else {
+        (font * 0.85).max(10.0)
+    };
     let ctx = Ctx {
         trace,
         snap: &snap,
         latest,
         now,
         pal,
-        // Projection (the thick palette) gets larger type.
-        font: (top.h / 9.0).clamp(11.0, if pal.thick { 24.0 } else { 17.0 }),
+        font,
+        small,
         focus,
     };
     match descriptor(trace.model).shape {
@@ -103,6 +115,8 @@ struct Ctx<'a> {
     now: Micros,
     pal: &'a Palette,
     font: f64,
+    /// Labels and secondary text (never below LARGE_TEXT in presentation mode).
+    small: f64,
     /// The lane of the current event.
     focus: Option<LaneId>,
 }
@@ -114,20 +128,17 @@ impl Ctx<'_> {
     }
 }
 
-/// `text` shortened with an ellipsis to fit `width` pixels at `px`.
-fn fit(p: &impl Painter, text: &str, px: f64, width: f64) -> String {
-    if p.text_width(text, px) <= width {
-        return text.to_string();
-    }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let short: String = chars.iter().collect::<String>() + "…";
-        if p.text_width(&short, px) <= width {
-            return short;
+/// A lane's label in a few letters, for where its full name does not fit: "thread 12" is
+/// "T12", "core 3" "C3", "main thread" "main".
+pub fn compact_lane(label: &str) -> String {
+    match label.rsplit_once(' ') {
+        Some((kind, n)) if n.chars().all(|c| c.is_ascii_digit()) => {
+            let letter = kind.chars().next().map(|c| c.to_ascii_uppercase());
+            letter.map_or_else(|| label.to_string(), |l| format!("{l}{n}"))
         }
+        Some((first, _)) => first.to_string(),
+        None => label.to_string(),
     }
-    String::new()
 }
 
 fn name(trace: &Trace, task: TaskId) -> String {
@@ -155,7 +166,7 @@ fn on<'a>(pal: &'a Palette, fill: &str) -> &'a str {
 
 /// A labelled chip; returns its width.
 fn chip(p: &mut impl Painter, x: f64, y: f64, text: &str, px: f64, fill: &str, ink: &str) -> f64 {
-    let w = p.text_width(text, px) + px * 1.1;
+    let w = p.bold_width(text, px) + px * 1.1;
     p.round_rect(x, y, w, px * 1.7, px * 0.5, fill);
     p.text(
         x + w / 2.0,
@@ -174,7 +185,7 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[TaskId], total: 
     let mut x = area.x;
     for (shown, &t) in ids.iter().enumerate() {
         let label = name(ctx.trace, t);
-        let need = p.text_width(&label, px) + px * 1.6;
+        let need = p.bold_width(&label, px) + px * 1.6;
         if x + need > area.x + area.w - px * 3.0 {
             chip(
                 p,
@@ -200,11 +211,12 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[TaskId], total: 
             &ctx.pal.ink,
         );
     } else if ids.is_empty() {
+        let empty = fit_any(p, &["empty", "none", "0"], ctx.small, area.w);
         p.text(
             area.x,
             area.y + px * 0.85,
-            "empty",
-            Font::regular(px),
+            &empty,
+            Font::regular(ctx.small),
             &ctx.pal.muted,
             Align::Left,
         );
@@ -214,7 +226,11 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[TaskId], total: 
 /// The event loop as the chef: what it cooks now, the ready queue, the dishes in the oven.
 fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let (pal, px, snap) = (ctx.pal, ctx.font, ctx.snap);
-    let chef_w = (a.w * 0.36).clamp(120.0, 280.0);
+    let chef_w = if ctx.pal.large {
+        (a.w * 0.42).clamp(120.0, 340.0)
+    } else {
+        (a.w * 0.36).clamp(120.0, 280.0)
+    };
     let sync = descriptor(ctx.trace.model).shape == Shape::Sequential;
     // Plain code has no loop: its one main thread plays the same part.
     let loop_lane = ctx
@@ -224,55 +240,71 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         .position(|l| l.kind == LaneKind::Loop || (sync && l.kind == LaneKind::Thread));
     let state = loop_lane.and_then(|l| ctx.state(l));
     let who = |t: Option<TaskId>| t.map(|t| name(ctx.trace, t)).unwrap_or_default();
-    let (fill, headline, sub): (&str, String, String) = match state {
+    // The line under the headline, longest first: the first that fits is drawn.
+    let subs = |options: &[&str]| options.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let (fill, headline, sub): (&str, String, Vec<String>) = match state {
         Some((State::Blocked, t)) => (
             &pal.blocked,
             "LOOP FROZEN".to_string(),
-            format!("{} blocks; nothing else moves", who(t)),
+            vec![
+                format!("{} blocks; nothing else moves", who(t)),
+                format!("{} blocks", who(t)),
+                "blocked".to_string(),
+            ],
         ),
         _ if snap.loop_frozen => (
             &pal.blocked,
             "LOOP FROZEN".to_string(),
-            "a step that never awaits".to_string(),
+            subs(&["a step that never awaits", "never awaits"]),
         ),
         Some((State::Running, None)) => (
             &pal.running,
             "scheduling".to_string(),
-            "picks the next ready task".to_string(),
+            subs(&["picks the next ready task", "picks the next task", "picks"]),
         ),
         Some((State::Running, t)) => {
             let sub = if sync {
-                "running"
+                subs(&["running"])
             } else {
-                "running until it awaits"
+                subs(&["running until it awaits", "until it awaits", "running"])
             };
-            (&pal.running, who(t), sub.to_string())
+            (&pal.running, who(t), sub)
         }
         Some((State::WaitingIo, t)) if sync => (
             &pal.io,
             who(t),
-            "waiting; the thread can do nothing else".to_string(),
+            subs(&[
+                "waiting; the thread can do nothing else",
+                "waiting; nothing else runs",
+                "waiting",
+            ]),
         ),
         Some((State::WaitingIo | State::Idle, _)) => (
             &pal.idle,
             "idle".to_string(),
-            "waiting for timers and I/O".to_string(),
+            subs(&["waiting for timers and I/O", "waiting for I/O", "waiting"]),
         ),
-        Some((other, t)) => (pal.state(other).0, who(t), other.label().to_string()),
+        Some((other, t)) => (pal.state(other).0, who(t), vec![other.label().to_string()]),
         None if ctx.latest.is_some_and(|e| e + 1 < ctx.trace.events.len()) => (
             &pal.idle,
             "idle".to_string(),
-            "between two tasks".to_string(),
+            subs(&["between two tasks", "between tasks"]),
         ),
-        None if ctx.latest.is_some() => (&pal.idle, "done".to_string(), String::new()),
-        None => (&pal.idle, "not started".to_string(), String::new()),
+        None if ctx.latest.is_some() => (&pal.idle, "done".to_string(), Vec::new()),
+        None => (&pal.idle, "not started".to_string(), Vec::new()),
     };
-    let title = if sync { "main thread" } else { "event loop" };
+    let sm = ctx.small;
+    let title: &[&str] = if sync {
+        &["main thread", "main"]
+    } else {
+        &["event loop", "loop"]
+    };
+    let title = fit_any(p, title, sm, chef_w);
     p.text(
         a.x,
         a.y + px * 0.7,
-        &fit(p, title, px * 0.9, chef_w),
-        Font::regular(px * 0.9),
+        &title,
+        Font::regular(sm),
         &pal.muted,
         Align::Left,
     );
@@ -290,7 +322,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         );
     }
     let ink = on(pal, fill);
-    let big = (px * 1.35).min(chef_w / (headline.chars().count().max(4) as f64 * 0.72));
+    let big = fit_bold(p, &headline, px * 1.35, sm, chef_w - 10.0);
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.4,
@@ -299,13 +331,13 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         ink,
         Align::Center,
     );
-    let small = (px * 0.8).max(10.0);
-    let sub = fit(p, &sub, small, chef_w - 8.0);
+    let sub: Vec<&str> = sub.iter().map(String::as_str).collect();
+    let sub = fit_any(p, &sub, sm, chef_w - 10.0);
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.72,
         &sub,
-        Font::regular(small),
+        Font::regular(sm),
         ink,
         Align::Center,
     );
@@ -313,16 +345,17 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let rx = a.x + chef_w + px;
     let rw = a.w - chef_w - px;
     let row = |k: f64| a.y + k * px * 3.3;
-    let label = if sync {
-        "still to do"
+    let label: &[&str] = if sync {
+        &["still to do", "to do"]
     } else {
-        "ready queue (FIFO)"
+        &["ready queue (FIFO)", "ready queue", "ready"]
     };
+    let label = fit_any(p, label, sm, rw);
     p.text(
         rx,
         row(0.0) + px * 0.7,
-        &fit(p, label, px * 0.9, rw),
-        Font::regular(px * 0.9),
+        &label,
+        Font::regular(sm),
         &pal.muted,
         Align::Left,
     );
@@ -340,11 +373,17 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         &pal.ready,
     );
 
+    let oven = fit_any(
+        p,
+        &["waiting on I/O (in the oven)", "waiting on I/O", "on I/O"],
+        sm,
+        rw,
+    );
     p.text(
         rx,
         row(1.0) + px * 0.7,
-        &fit(p, "waiting on I/O (in the oven)", px * 0.9, rw),
-        Font::regular(px * 0.9),
+        &oven,
+        Font::regular(sm),
         &pal.muted,
         Align::Left,
     );
@@ -368,11 +407,12 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         x += chip(p, x, y, &text, px, &pal.io, on(pal, &pal.io)) + px * 0.4;
     }
     if snap.io_waiters.is_empty() {
+        let none = fit_any(p, &["none", "0"], sm, rw);
         p.text(
             rx,
             y + px * 0.85,
-            "none",
-            Font::regular(px),
+            &none,
+            Font::regular(sm),
             &pal.muted,
             Align::Left,
         );
@@ -393,11 +433,12 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         .filter(|&l| ctx.trace.lanes[l].kind == LaneKind::Process)
         .collect();
     if !procs.is_empty() && row(2.0) + px * 3.0 <= a.y + a.h + px {
+        let pool = fit_any(p, &["process pool", "pool"], sm, rw);
         p.text(
             rx,
             row(2.0) + px * 0.7,
-            "process pool",
-            Font::regular(px * 0.9),
+            &pool,
+            Font::regular(sm),
             &pal.muted,
             Align::Left,
         );
@@ -416,7 +457,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
 
 /// Threads or processes: a card per worker with its state; the GIL token beside its holder.
 fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
-    let (pal, px, snap) = (ctx.pal, ctx.font, ctx.snap);
+    let (pal, px, snap, sm) = (ctx.pal, ctx.font, ctx.snap, ctx.small);
     let lanes: Vec<usize> = (0..ctx.trace.lanes.len())
         .filter(|&l| ctx.trace.lanes[l].kind == kind)
         .collect();
@@ -425,11 +466,35 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         .collect();
     let has_gil = descriptor(ctx.trace.model).shape == Shape::ThreadPool { gil: true };
     let side_w = if has_gil {
-        (a.w * 0.3).clamp(100.0, 220.0)
+        let least = if a.w < 260.0 { 80.0 } else { 100.0 };
+        (a.w * 0.32).clamp(least, if ctx.pal.large { 320.0 } else { 220.0 })
     } else {
         0.0
     };
-    let cores_h = if cores.is_empty() { 0.0 } else { px * 2.2 };
+    // The pool's to-do list and the I/O waiters change at events the cards may not show. They
+    // go after the core squares, or, with a GIL panel, under its waiters if there is more room
+    // there, or else on a line of their own above the cores.
+    let (todo, io) = (snap.ready_len, snap.io_len);
+    let counts = [
+        format!("to do: {todo} · on I/O: {io}"),
+        format!("to do {todo} · I/O {io}"),
+        format!("{todo} to do"),
+    ];
+    let size = px * 1.5;
+    let cores_x = a.x + p.text_width("cores", sm) + px * 0.6;
+    let on_row = a.x + a.w - (cores_x + cores.len().min(64) as f64 * (size + 4.0)) - px * 0.5;
+    let under = side_w - px;
+    let room = if has_gil && under > on_row {
+        under
+    } else {
+        on_row
+    };
+    let own_line = !counts.iter().any(|c| p.text_width(c, sm) <= room);
+    let cores_h = match (cores.is_empty(), own_line) {
+        (true, _) => 0.0,
+        (false, false) => px * 2.2,
+        (false, true) => px * 3.6,
+    };
     let grid = Area {
         x: a.x,
         y: a.y,
@@ -478,45 +543,77 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         if pattern != super::Pattern::Solid {
             p.pattern_rect(x, y, px * 0.5, cell_h, pattern, &pal.surface);
         }
+        // The GIL token sits on the card of the thread that holds it (a process has its own):
+        // a pill at the card's right, its word never smaller than the labels.
+        let holds = has_gil && task.is_some_and(|t| snap.gil_holders.contains(&t));
+        let own_gil = kind == LaneKind::Process;
+        let token_px = if pal.large {
+            sm
+        } else {
+            ((cell_h * 0.36).min(px * 0.9) * 0.8).max(9.0)
+        };
+        let token_w = p.bold_width("GIL", token_px) + token_px * 0.7;
         let who = task.map(|t| name(ctx.trace, t)).unwrap_or_default();
-        let mut text = format!(
-            "{}  {}  {}",
-            ctx.trace.lanes[lane].label,
-            who,
-            state.label()
-        );
+        let lane_label = &ctx.trace.lanes[lane].label;
+        let short = compact_lane(lane_label);
+        let state_word = state.label();
+        // Longest first: the card says as much as fits, always who runs there and its state.
+        let mut options = Vec::new();
         if kind == LaneKind::Process {
             // Each process is a separate desk: its own interpreter, memory and GIL.
-            text.push_str(&format!("  · own memory {PROCESS_RESIDENT}"));
+            options.push(format!(
+                "{lane_label}  {who}  {state_word}  · own memory {PROCESS_RESIDENT}"
+            ));
         }
-        // Leave room for the GIL token at the right of the card.
-        let room = cell_w - px * 0.9 - (cell_h * 0.36).min(px * 0.9) * 2.0 - 10.0;
+        options.push(format!("{lane_label}  {who}  {state_word}"));
+        options.push(format!("{short}  {who}  {state_word}"));
+        if who.is_empty() {
+            options.push(format!("{short} {state_word}"));
+            options.push(short.clone());
+        } else {
+            options.push(format!("{who} {state_word}"));
+            options.push(who.clone());
+        }
+        let options: Vec<&str> = options.iter().map(|o| o.trim()).collect();
+        let room = cell_w - px * 0.9 - token_w - 10.0;
+        let size = sm.max(px * 0.9);
+        // A very narrow card shrinks its name a little rather than cut it (never in
+        // presentation mode, whose text stays large).
+        let least = if pal.large { size } else { 9.0 };
+        let (text, size) = fit_shrink(p, &options, size, least, room);
         p.text(
             x + px * 0.9,
             y + cell_h / 2.0,
-            &fit(p, &text, px * 0.9, room),
-            Font::regular(px * 0.9),
+            &text,
+            Font::regular(size),
             &pal.ink,
             Align::Left,
         );
-        // The GIL token sits on the card of the thread that holds it.
-        let holds = has_gil && task.is_some_and(|t| snap.gil_holders.contains(&t));
-        let own_gil = kind == LaneKind::Process;
         if holds || own_gil {
-            let r = (cell_h * 0.36).min(px * 0.9);
             let busy = holds || state == State::Running;
             let fill = if busy { &pal.gil } else { &pal.idle };
-            p.circle(x + cell_w - r - 6.0, y + cell_h / 2.0, r, fill);
+            let token_h = (token_px * 1.35).min(cell_h - 4.0);
+            let tx = x + cell_w - token_w - 6.0;
+            p.round_rect(
+                tx,
+                y + (cell_h - token_h) / 2.0,
+                token_w,
+                token_h,
+                token_h / 2.0,
+                fill,
+            );
             p.text(
-                x + cell_w - r - 6.0,
+                tx + token_w / 2.0,
                 y + cell_h / 2.0,
                 "GIL",
-                Font::bold(r * 0.8),
+                Font::bold(token_px),
                 "#000000",
                 Align::Center,
             );
         }
     }
+    // How far the GIL panel's lower lines moved down for a holder's name on its own line.
+    let mut shift = 0.0;
     if has_gil {
         let sx = a.x + a.w - side_w + px * 0.6;
         let holder = snap.gil_holders.first().copied();
@@ -524,7 +621,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             sx,
             a.y + px * 0.7,
             "the GIL",
-            Font::regular(px * 0.85),
+            Font::regular(sm),
             &pal.muted,
             Align::Left,
         );
@@ -542,26 +639,40 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             sx + px * 1.3,
             a.y + px * 2.8,
             "GIL",
-            Font::bold(px * 0.85),
+            Font::bold(sm.max(px * 0.85)),
             "#000000",
             Align::Center,
         );
-        let held = holder.map_or("free".to_string(), |t| {
-            format!("held by {}", name(ctx.trace, t))
-        });
-        p.text(
-            sx + px * 2.8,
-            a.y + px * 2.8,
-            &fit(p, &held, px * 0.8, side_w - px * 3.4),
-            Font::regular(px * 0.8),
-            &pal.ink,
-            Align::Left,
+        // Who holds it is the fact this panel is for: the name alone when "held by" does not fit.
+        let held = holder.map_or_else(
+            || vec!["free".to_string()],
+            |t| {
+                let n = name(ctx.trace, t);
+                vec![format!("held by {n}"), n]
+            },
         );
+        let held: Vec<&str> = held.iter().map(String::as_str).collect();
+        // Beside the token if it fits there, otherwise on a line of its own under it.
+        let beside = side_w - px * 3.4;
+        let fits_beside = held.last().is_some_and(|h| p.text_width(h, sm) <= beside);
+        let (hx, hy, room, below) = if fits_beside {
+            (sx + px * 2.8, a.y + px * 2.8, beside, 0.0)
+        } else {
+            (sx, a.y + px * 4.7, side_w - px * 0.6, px * 1.5)
+        };
+        shift = below;
+        let held = fit_any(p, &held, sm, room);
+        p.text(hx, hy, &held, Font::regular(sm), &pal.ink, Align::Left);
+        let waiting = [
+            format!("waiting: {}", snap.gil_waiters_len),
+            format!("wait: {}", snap.gil_waiters_len),
+        ];
+        let waiting = fit_any(p, &[&waiting[0], &waiting[1]], sm, side_w - px * 0.6);
         p.text(
             sx,
-            a.y + px * 4.8,
-            &format!("waiting: {}", snap.gil_waiters_len),
-            Font::regular(px * 0.9),
+            a.y + px * 4.8 + shift,
+            &waiting,
+            Font::regular(sm),
             &pal.muted,
             Align::Left,
         );
@@ -570,7 +681,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             ctx,
             Area {
                 x: sx,
-                y: a.y + px * 5.8,
+                y: a.y + px * 5.8 + shift,
                 w: side_w - px,
                 h: px * 1.7,
             },
@@ -580,19 +691,20 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         );
     }
     if !cores.is_empty() {
-        let y = a.y + a.h - cores_h + px * 0.3;
+        // With the counts on a line of their own, that line comes first and the cores under it.
+        let top = a.y + a.h - cores_h + px * 0.3;
+        let y = if own_line { top + px * 1.4 } else { top };
         p.text(
             a.x,
             y + px * 0.8,
             "cores",
-            Font::regular(px * 0.85),
+            Font::regular(sm),
             &pal.muted,
             Align::Left,
         );
-        let size = px * 1.5;
         for (n, &lane) in cores.iter().enumerate().take(64) {
             let busy = matches!(ctx.state(lane), Some((State::Running, _)));
-            let x = a.x + px * 3.6 + n as f64 * (size + 4.0);
+            let x = cores_x + n as f64 * (size + 4.0);
             p.round_rect(
                 x,
                 y,
@@ -602,26 +714,14 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
                 if busy { &pal.running } else { &pal.idle },
             );
         }
-        // The pool's to-do list and the I/O waiters change at events the cards may not show.
-        let counts = format!("to do: {} · on I/O: {}", snap.ready_len, snap.io_len);
-        // Beside the GIL panel there is no room on this row: the counts go under the waiters.
-        let (cx, cy) = if has_gil {
-            (a.x + a.w, a.y + px * 8.6)
+        let (cx, cy, room) = if own_line {
+            (a.x + a.w, top + px * 0.6, a.w)
+        } else if room == under && has_gil {
+            (a.x + a.w, a.y + px * 8.6 + shift, under)
         } else {
-            (a.x + a.w, y + px * 0.8)
+            (a.x + a.w, y + px * 0.8, on_row)
         };
-        p.text(
-            cx,
-            cy,
-            &fit(
-                p,
-                &counts,
-                px * 0.85,
-                if has_gil { side_w - px } else { a.w * 0.5 },
-            ),
-            Font::regular(px * 0.85),
-            &pal.muted,
-            Align::Right,
-        );
+        let counts = fit_any(p, &[&counts[0], &counts[1], &counts[2]], sm, room);
+        p.text(cx, cy, &counts, Font::regular(sm), &pal.muted, Align::Right);
     }
 }

@@ -1,8 +1,10 @@
 //! The Gantt timeline under each scene: a row per lane, segments coloured and patterned by state.
 
-use crate::sim::{Micros, Trace};
+use crate::sim::{LaneKind, Micros, State, Trace};
 
-use super::{Align, Font, Painter, Palette};
+use super::palette::LARGE_TEXT;
+use super::scene::compact_lane;
+use super::{fit_any, Align, Font, Painter, Palette};
 
 /// A rectangle of the canvas, in CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,14 +91,20 @@ pub fn draw(
     pal: &Palette,
 ) {
     let Playhead { now, end, focus } = view;
-    let font = 11.0_f64.max((area.h / 14.0).min(15.0));
-    let label_w = (area.w * 0.22).clamp(56.0, 130.0);
+    let font = if pal.large {
+        LARGE_TEXT
+    } else {
+        11.0_f64.max((area.h / 14.0).min(15.0))
+    };
+    // The same width in every panel of a lesson, so that their time axes line up.
+    let label_w = (area.w * 0.22).clamp(48.0, if pal.large { 170.0 } else { 130.0 });
     let axis_h = font * 1.8;
     let rows_h = (area.h - axis_h).max(0.0);
     let min_row = font + 4.0;
     let fits = ((rows_h / min_row).floor() as usize).max(1);
-    let shown = trace.lanes.len().min(fits);
-    let hidden = trace.lanes.len() - shown;
+    let lanes = drawn_lanes(trace, index);
+    let shown = lanes.len().min(fits);
+    let hidden = lanes.len() - shown;
     let row_h = if shown == 0 {
         0.0
     } else {
@@ -109,25 +117,24 @@ pub fn draw(
     };
     let bar_gap = (row_h * 0.18).max(1.0);
 
-    for (lane_no, lane) in trace.lanes.iter().enumerate().take(shown) {
-        let y = area.y + lane_no as f64 * row_h;
-        let mut label = lane.label.clone();
-        if lane_no + 1 == shown && hidden > 0 {
-            label = format!("+{} more lanes", hidden + 1);
-        }
+    for (row, &lane_no) in lanes.iter().enumerate().take(shown) {
+        let lane = &trace.lanes[lane_no];
+        let y = area.y + row as f64 * row_h;
+        let options = if row + 1 == shown && hidden > 0 {
+            let more = hidden + 1;
+            vec![
+                format!("+{more} more lanes"),
+                format!("+{more} more"),
+                format!("+{more}"),
+            ]
+        } else {
+            vec![lane.label.clone(), compact_lane(&lane.label)]
+        };
         if focus == Some(lane_no) {
             p.fill_rect(area.x, y, label_w - 4.0, row_h, &pal.highlight);
         }
-        let label = if p.text_width(&label, font) > label_w - 6.0 {
-            let keep = ((label_w - 6.0) / (font * 0.56)).floor().max(1.0) as usize;
-            label
-                .chars()
-                .take(keep.saturating_sub(1))
-                .collect::<String>()
-                + "…"
-        } else {
-            label
-        };
+        let options: Vec<&str> = options.iter().map(String::as_str).collect();
+        let label = fit_any(p, &options, font, label_w - 6.0);
         p.text(
             area.x + 2.0,
             y + row_h / 2.0,
@@ -169,19 +176,28 @@ pub fn draw(
         }
     }
 
-    // The time axis with a few round ticks.
+    // The time axis with a few round ticks; a label at an edge is kept inside the canvas.
     let axis_y = area.y + shown as f64 * row_h + 2.0;
     p.line(scale.x0, axis_y, scale.x1, axis_y, &pal.line, 1.0);
-    let step = tick_step(end, 5);
+    let tick_px = if pal.large { font } else { font * 0.9 };
+    let widest = p.text_width(&end.to_string(), tick_px) + tick_px;
+    let count = ((scale.x1 - scale.x0) / widest.max(1.0))
+        .floor()
+        .clamp(1.0, 5.0) as u64;
+    let step = tick_step(end, count);
+    let (w, _) = p.size();
     let mut t = Micros(0);
     while t <= end {
         let x = scale.x(t);
         p.line(x, axis_y, x, axis_y + 4.0, &pal.line, 1.0);
+        let text = t.to_string();
+        let half = p.text_width(&text, tick_px) / 2.0;
+        let cx = x.clamp(half + 1.0, w - half - 1.0);
         p.text(
-            x,
+            cx,
             axis_y + font,
-            &t.to_string(),
-            Font::regular(font * 0.9),
+            &text,
+            Font::regular(tick_px),
             &pal.muted,
             Align::Center,
         );
@@ -192,4 +208,22 @@ pub fn draw(
     let x = scale.x(now);
     let width = if pal.thick { 3.0 } else { 2.0 };
     p.line(x, area.y, x, axis_y, &pal.accent, width);
+}
+
+/// The lanes a timeline draws, in order: every lane, except the cores in a run that barely
+/// uses them (their busy time under 5% of the run, as in the I/O lessons): there they would
+/// be empty rows. Where the CPU matters, idle cores stay, since they are the point.
+pub fn drawn_lanes(trace: &Trace, index: &LaneIndex) -> Vec<usize> {
+    let is_core = |l: usize| trace.lanes[l].kind == LaneKind::Core;
+    let busy: u64 = (0..trace.lanes.len())
+        .filter(|&l| is_core(l))
+        .flat_map(|l| index.0.get(l).into_iter().flatten())
+        .map(|&i| &trace.segments[i])
+        .filter(|s| s.state == State::Running)
+        .map(|s| s.end.0.saturating_sub(s.start.0))
+        .sum();
+    let keep_cores = busy * 20 >= trace.stats.makespan.0;
+    (0..trace.lanes.len())
+        .filter(|&l| keep_cores || !is_core(l))
+        .collect()
 }

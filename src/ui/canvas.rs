@@ -10,6 +10,9 @@ pub struct CanvasPainter {
     ctx: CanvasRenderingContext2d,
     width: f64,
     height: f64,
+    cuts: Vec<String>,
+    /// The smallest text drawn this frame, in CSS pixels.
+    min_text: f64,
 }
 
 impl CanvasPainter {
@@ -34,7 +37,13 @@ impl CanvasPainter {
         }
         let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok()?;
-        Some(CanvasPainter { ctx, width, height })
+        Some(CanvasPainter {
+            ctx,
+            width,
+            height,
+            cuts: Vec::new(),
+            min_text: f64::INFINITY,
+        })
     }
 }
 
@@ -153,11 +162,18 @@ impl Painter for CanvasPainter {
 
     fn text(&mut self, x: f64, y: f64, text: &str, font: Font, color: &str, align: Align) {
         let ctx = &self.ctx;
-        let weight = if font.bold { "650" } else { "400" };
-        let px = font.px;
-        ctx.set_font(&format!(
-            "{weight} {px:.1}px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-        ));
+        ctx.set_font(&font_css(font.bold, font.px));
+        // What the text covers, measured: a text past the canvas's edge is a cut label.
+        let width = ctx.measure_text(text).map_or(0.0, |m| m.width());
+        let left = match align {
+            Align::Left => x,
+            Align::Center => x - width / 2.0,
+            Align::Right => x - width,
+        };
+        if left < -0.5 || left + width > self.width + 0.5 {
+            self.cuts.push(text.to_string());
+        }
+        self.min_text = self.min_text.min(font.px);
         ctx.set_fill_style_str(color);
         ctx.set_text_baseline("middle");
         ctx.set_text_align(match align {
@@ -169,12 +185,41 @@ impl Painter for CanvasPainter {
     }
 
     fn text_width(&self, text: &str, px: f64) -> f64 {
-        self.ctx
-            .set_font(&format!("400 {px:.1}px system-ui, sans-serif"));
+        self.measure(text, false, px)
+    }
+
+    fn bold_width(&self, text: &str, px: f64) -> f64 {
+        self.measure(text, true, px)
+    }
+
+    fn note_cut(&mut self, text: &str) {
+        self.cuts.push(text.to_string());
+    }
+}
+
+impl CanvasPainter {
+    fn measure(&self, text: &str, bold: bool, px: f64) -> f64 {
+        self.ctx.set_font(&font_css(bold, px));
         self.ctx
             .measure_text(text)
             .map_or(text.len() as f64 * px * 0.56, |m| m.width())
     }
+
+    /// The smallest text size of this frame (infinite before any text).
+    pub fn min_text(&self) -> f64 {
+        self.min_text
+    }
+
+    /// The texts of this frame that were shortened or ran past the edge.
+    pub fn cuts(&self) -> &[String] {
+        &self.cuts
+    }
+}
+
+/// The one font every canvas text is drawn and measured in.
+fn font_css(bold: bool, px: f64) -> String {
+    let weight = if bold { "650" } else { "400" };
+    format!("{weight} {px:.1}px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
 }
 
 /// Reads the theme's colours from the CSS custom properties on the root element.
@@ -194,5 +239,7 @@ pub fn palette() -> Palette {
         .map(|name| style.get_property_value(name).unwrap_or_default())
         .collect();
     let thick = root.get_attribute("data-theme").as_deref() == Some("contrast");
-    Palette::from_values(&values, thick)
+    let mut palette = Palette::from_values(&values, thick);
+    palette.large = root.class_list().contains("present");
+    palette
 }
