@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::sim::Micros;
 
-use super::state::{Action, SPEEDS};
+use super::state::{Action, StepMode, SPEEDS};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -15,6 +15,9 @@ pub struct ControlsProps {
     pub time: Micros,
     pub end: Micros,
     pub speed: f64,
+    pub step: StepMode,
+    /// The shown models' names, in trace order, for the step choice.
+    pub models: Vec<&'static str>,
     pub dispatch: Callback<Action>,
 }
 
@@ -53,6 +56,31 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let on_step = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            let mode = match select.value().parse::<usize>() {
+                Ok(t) => StepMode::Model(t),
+                Err(_) => StepMode::Moment,
+            };
+            dispatch.emit(Action::SetStepMode(mode));
+        })
+    };
+    let step_choice = (props.models.len() > 1).then(|| {
+        let chosen = |t: usize| props.step == StepMode::Model(t);
+        html! {
+            <label class="step-mode">
+                <span>{ "Step by" }</span>
+                <select onchange={on_step}>
+                    <option value="moment" selected={props.step == StepMode::Moment}>{ "every moment" }</option>
+                    { for props.models.iter().enumerate().map(|(t, name)| html! {
+                        <option value={t.to_string()} selected={chosen(t)}>{ format!("{name} events") }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    });
     let (play_label, play_icon) = if props.playing {
         ("Pause", ICON_PAUSE)
     } else {
@@ -62,16 +90,16 @@ pub fn controls(props: &ControlsProps) -> Html {
     html! {
         <section class="controls card" aria-label="Playback controls">
             <div class="buttons">
-                <button type="button" class="btn" onclick={send(Action::Reset)} disabled={props.at_start}>
+                <button type="button" class="btn" title="Reset (Home)" onclick={send(Action::Reset)} disabled={props.at_start}>
                     { icon(ICON_RESET) }<span>{ "Reset" }</span>
                 </button>
-                <button type="button" class="btn" onclick={send(Action::StepBack)} disabled={props.at_start}>
+                <button type="button" class="btn" title="Step back (←)" onclick={send(Action::StepBack)} disabled={props.at_start}>
                     { icon(ICON_BACK) }<span>{ "Step back" }</span>
                 </button>
                 <button type="button" class="btn primary" id="play" onclick={send(Action::TogglePlay)}>
                     { icon(play_icon) }<span>{ play_label }</span>
                 </button>
-                <button type="button" class="btn" onclick={send(Action::StepForward)} disabled={props.at_end}>
+                <button type="button" class="btn" title="Step forward (→)" onclick={send(Action::StepForward)} disabled={props.at_end}>
                     { icon(ICON_FORWARD) }<span>{ "Step forward" }</span>
                 </button>
             </div>
@@ -88,6 +116,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 />
                 <span class="time" aria-hidden="true">{ format!("{} / {}", props.time, props.end) }</span>
             </div>
+            { for step_choice }
             <label class="speed">
                 <span>{ "Speed" }</span>
                 <select onchange={on_speed}>

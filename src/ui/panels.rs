@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
@@ -16,15 +17,46 @@ pub fn model_name(id: ModelId) -> &'static str {
     descriptor(id).label
 }
 
+/// A model's name where space is short (scene headings, the phone's strip, the step choice).
+pub fn short_name(id: ModelId) -> &'static str {
+    descriptor(id).short
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
     pub session: Rc<Session>,
     pub current: Option<(usize, usize)>,
     pub cursor: Option<usize>,
+    /// The furthest entry of `session.order` the learner has reached: the log's last line.
+    pub seen: Option<usize>,
     pub steps: usize,
+    pub playing: bool,
+    /// Jumps the playhead to an entry of `session.order` (a click on a log line).
+    pub on_visit: Callback<usize>,
     /// Embeds have no prediction card, so their first sentence does not ask for one.
     #[prop_or_default]
     pub embed: bool,
+}
+
+/// How many lines the log keeps in the page around the cursor (older ones scroll out).
+const LOG_LINES: usize = 120;
+
+/// While playing, a screen reader hears at most one sentence per this many milliseconds.
+const ANNOUNCE_EVERY_MS: f64 = 1_500.0;
+
+/// One line of the log: the model, the moment and what happened.
+fn log_line(session: &Session, entry: usize) -> (String, String) {
+    let (t, e) = session.order[entry];
+    let trace = &session.traces[t];
+    let who = if session.traces.len() > 1 {
+        format!("{}: ", model_name(trace.model))
+    } else {
+        String::new()
+    };
+    (
+        trace.events[e].time.to_string(),
+        format!("{who}{}", narrate::sentence(trace, e)),
+    )
 }
 
 #[function_component(Narration)]
@@ -36,22 +68,88 @@ pub fn narration(props: &NarrationProps) -> Html {
         }
         None if props.embed => (
             None,
-            "Press Play, or step through it event by event.".to_string(),
+            "Press Play, or step through it moment by moment.".to_string(),
         ),
         None => (
             None,
-            "Press Play, or step through it event by event. Before you start: what do you predict?"
+            "Press Play, or step through it moment by moment. Before you start: what do you predict?"
                 .to_string(),
         ),
     };
+    let spoken = match who {
+        Some(who) => format!("{who}: {sentence}"),
+        None => sentence.clone(),
+    };
+    // The live region: every step is said when paused; while playing, one sentence per
+    // ANNOUNCE_EVERY_MS, so a screen reader is not flooded at sixty events a second.
+    let announced = use_mut_ref(|| (String::new(), f64::NEG_INFINITY));
+    let say = {
+        let mut last = announced.borrow_mut();
+        let now = js_sys::Date::now();
+        if last.0 != spoken && (!props.playing || now - last.1 >= ANNOUNCE_EVERY_MS) {
+            *last = (spoken.clone(), now);
+        }
+        last.0.clone()
+    };
+    // The log's window: up to LOG_LINES lines ending at the furthest point reached, moved
+    // back when the cursor is before it; rebuilt only when the window moves.
+    let end = props.seen.map_or(0, |s| s + 1);
+    let mut start = end.saturating_sub(LOG_LINES);
+    if let Some(c) = props.cursor.filter(|&c| c < start) {
+        start = c.saturating_sub(LOG_LINES / 2);
+    }
+    let stop = (start + LOG_LINES).min(end);
+    let lines = {
+        let session = props.session.clone();
+        use_memo((Rc::as_ptr(&session) as usize, start, stop), move |_| {
+            (start..stop)
+                .map(|i| log_line(&session, i))
+                .collect::<Vec<_>>()
+        })
+    };
+    // The current line stays in view in the log (not the page) as the cursor moves.
+    let log = use_node_ref();
+    {
+        let log = log.clone();
+        use_effect_with((props.cursor, start, stop), move |_| {
+            if let Some(list) = log.cast::<web_sys::HtmlElement>() {
+                if let Ok(Some(line)) = list.query_selector("[aria-current]") {
+                    if let Ok(line) = line.dyn_into::<web_sys::HtmlElement>() {
+                        let (top, height) = (line.offset_top(), line.offset_height());
+                        let (view_top, view_h) = (list.scroll_top(), list.client_height());
+                        if top < view_top || top + height > view_top + view_h {
+                            list.set_scroll_top(top - view_h / 2);
+                        }
+                    }
+                }
+            }
+        });
+    }
     let position = props.cursor.map_or(0, |c| c + 1);
     html! {
         <section class="card narration" aria-labelledby="narration-title">
             <h2 id="narration-title">{ format!("What is happening · event {position} of {}", props.steps) }</h2>
-            <p class="now" id="narration" aria-live="polite">
+            <p class="now" id="narration">
                 if let Some(who) = who { <span class="who">{ format!("{who}: ") }</span> }
                 { sentence }
             </p>
+            <p class="visually-hidden" id="announce" aria-live="polite">{ say }</p>
+            if !lines.is_empty() {
+                <ol class="log" ref={log} aria-label="Event log" start={(start + 1).to_string()}>
+                    { for lines.iter().enumerate().map(|(k, (at, text))| {
+                        let i = start + k;
+                        let current = props.cursor == Some(i);
+                        let onclick = props.on_visit.reform(move |_: MouseEvent| i);
+                        html! {
+                            <li aria-current={current.then_some("step")} class={classes!(current.then_some("current"))}>
+                                <button type="button" class="log-line" {onclick}>
+                                    <span class="at">{ at.clone() }</span>{ text.clone() }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
         </section>
     }
 }
