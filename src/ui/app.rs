@@ -23,7 +23,7 @@ use super::panels::{CodePanel, Narration, Results};
 use super::params::{self, Theme, View};
 use super::predict::Predict;
 use super::race_view::RaceLessonView;
-use super::scene::{Legend, Scene};
+use super::scene::{Legend, ModelStrip, Scene};
 use super::share::{self, EmbedDialog};
 use super::state::{Action, Playback, Session};
 use super::store;
@@ -45,6 +45,8 @@ impl PartialEq for Player {
             && self.0.time == other.0.time
             && self.0.playing == other.0.playing
             && self.0.speed == other.0.speed
+            && self.0.step == other.0.step
+            && self.0.seen == other.0.seen
     }
 }
 
@@ -474,26 +476,36 @@ pub fn app() -> Html {
             .to_query(),
         )
     };
+    // Up to three models share one row; more make two rows, so each keeps a readable width.
+    let models = session.traces.len();
+    let stage_style = format!(
+        "--cols: {}; --rows: {}",
+        models.div_ceil(models.div_ceil(3)),
+        models.div_ceil(3)
+    );
     let stage = html! {
-        <>
-            <section class="stage" aria-label="Simulation">
-                { for session.traces.iter().enumerate().map(|(t, _)| html! {
-                    <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} />
-                }) }
-            </section>
-            <Controls
-                playing={playback.playing}
-                at_end={playback.cursor.is_some_and(|c| c + 1 == session.order.len())}
-                at_start={playback.cursor.is_none() && playback.time.0 == 0}
-                time={playback.time}
-                end={session.end}
-                speed={playback.speed}
-                dispatch={dispatch.clone()}
-            />
-        </>
+        <section class="stage" aria-label="Simulation" style={stage_style}>
+            { for session.traces.iter().enumerate().map(|(t, _)| html! {
+                <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} />
+            }) }
+        </section>
     };
+    let controls = html! {
+        <Controls
+            playing={playback.playing}
+            at_end={playback.at_end()}
+            at_start={playback.cursor.is_none() && playback.time.0 == 0}
+            time={playback.time}
+            end={session.end}
+            speed={playback.speed}
+            step={playback.step}
+            models={session.traces.iter().map(|t| descriptor(t.model).short).collect::<Vec<_>>()}
+            dispatch={dispatch.clone()}
+        />
+    };
+    let strip = html! { <ModelStrip session={session.clone()} time={playback.time} /> };
     let narration = html! {
-        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} embed={view.embed} />
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={dispatch.reform(Action::Visit)} embed={view.embed} />
     };
     let results = html! {
         <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
@@ -546,8 +558,12 @@ pub fn app() -> Html {
                 <EmbedBar title={lesson.title.to_string()} full={full_link()} />
                 <main id="main">
                     { for notice }
-                    { stage }
-                    { narration }
+                    <section class="player" aria-label="Player">
+                        { strip }
+                        { stage }
+                        { controls }
+                        { narration }
+                    </section>
                     { results }
                 </main>
             </div>
@@ -571,15 +587,21 @@ pub fn app() -> Html {
                 { for notice }
                 { for save_notice }
                 { for link_notice }
-                <section class="intro" aria-labelledby="lesson-title">
-                    <h1 id="lesson-title">{ lesson.title.clone() }</h1>
+                <section class="player" aria-labelledby="lesson-title">
+                    <div class="player-head">
+                        <h1 id="lesson-title">{ lesson.title.clone() }</h1>
+                        <Predict session={session.clone()} started={playback.cursor.is_some() || playback.playing} finished={playback.finished()} />
+                    </div>
+                    { strip }
+                    { stage }
+                    { controls }
+                    { narration }
+                </section>
+                <section class="intro" aria-label="About this lesson">
                     <p>{ lesson.summary.clone() }</p>
                 </section>
-                <Predict session={session.clone()} started={playback.cursor.is_some() || playback.playing} finished={playback.finished()} />
-                { stage }
                 <Legend />
                 <div class="panels">
-                    { narration }
                     <CodePanel session={session.clone()} current={playback.current()} />
                 </div>
                 { results }

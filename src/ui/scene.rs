@@ -8,7 +8,7 @@ use crate::render::scene::{describe, draw_scene};
 use crate::sim::{Micros, State};
 
 use super::canvas::{palette, CanvasPainter};
-use super::panels::model_name;
+use super::panels::{model_name, short_name};
 use super::state::Session;
 
 #[derive(Properties, PartialEq)]
@@ -48,6 +48,10 @@ pub fn scene(props: &SceneProps) -> Html {
                         session.end,
                         &palette(),
                     );
+                    // Tests read which labels did not fit (none should).
+                    let _ = element.set_attribute("data-cut", &painter.cuts().join(" | "));
+                    let _ = element
+                        .set_attribute("data-min-text", &format!("{:.1}", painter.min_text()));
                 }
             }
         });
@@ -67,12 +71,61 @@ pub fn scene(props: &SceneProps) -> Html {
     html! {
         <article class="scene card" data-model={trace.model.as_str()}>
             <div class="scene-head">
-                <h3>{ model_name(trace.model) }</h3>
+                <h3 title={model_name(trace.model)}>{ short_name(trace.model) }</h3>
                 <span class="clock">{ clock }</span>
             </div>
             <canvas ref={canvas} role="img" aria-label={alt}></canvas>
             <p class="scene-caption">{ caption }</p>
         </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StripProps {
+    pub session: Rc<Session>,
+    pub time: Micros,
+}
+
+/// Every shown model's progress in one line: on a phone, where one scene fills the screen,
+/// the others' clocks stay in view; a tap brings that model's scene up.
+#[function_component(ModelStrip)]
+pub fn model_strip(props: &StripProps) -> Html {
+    let session = &props.session;
+    if session.traces.len() < 2 {
+        return html! {};
+    }
+    html! {
+        <nav class="model-strip" aria-label="Every model's progress">
+            { for session.traces.iter().map(|trace| {
+                let makespan = trace.stats.makespan;
+                let done = props.time >= makespan;
+                let share = props.time.0.min(makespan.0) as f64 / makespan.0.max(1) as f64;
+                let model = trace.model.as_str();
+                let onclick = Callback::from(move |_: MouseEvent| show_scene(model));
+                html! {
+                    <button type="button" class={classes!("strip-model", done.then_some("done"))} {onclick}>
+                        <span class="name">{ short_name(trace.model) }</span>
+                        <span class="clock">{ if done { format!("done {makespan}") } else { props.time.min(makespan).to_string() } }</span>
+                        <span class="bar" aria-hidden="true"><span style={format!("width: {:.1}%", share * 100.0)}></span></span>
+                    </button>
+                }
+            }) }
+        </nav>
+    }
+}
+
+/// Scrolls the stage (a swipeable row on a phone) to one model's scene.
+fn show_scene(model: &str) {
+    let scene = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!(".stage .scene[data-model=\"{model}\"]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(scene) = scene {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        options.set_inline(web_sys::ScrollLogicalPosition::Start);
+        scene.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 
