@@ -1,7 +1,7 @@
 //! Lessons about computing: CPU work on the loop (4), CPU threads under the GIL (5),
 //! processes (7) and the asyncio front with a process pool behind it (13).
 
-use super::{ms, question, Lesson, ModelCode};
+use super::{ms, question, ChartMeasure, Lesson, ModelCode};
 use crate::sim::{Micros, ModelConfig, ModelId, Scenario, StartMethod, Step, Task};
 
 const CRUNCH_ASYNC: &str = r#"import asyncio
@@ -71,6 +71,7 @@ pub(super) fn cpu_in_loop() -> Lesson {
             ModelCode::per_task(ModelId::Hybrid, CRUNCH_HYBRID, &needles),
         ],
         expected: vec![(ModelId::Asyncio, Micros::from_secs(12)), (ModelId::Hybrid, ms(10_020))],
+        chart: ChartMeasure::Makespan,
         takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.".into(),
         question: question("While crunch computes for 10 s on the loop, when does ping finish its three 1 s ticks?", &["3 s", "10 s", "12 s"], 2),
     }
@@ -130,6 +131,7 @@ pub(super) fn cpu_threads_gil() -> Lesson {
             ModelCode::same(ModelId::Threads, HEAVY_THREADS, 4, &["total += i * i"]),
         ],
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640))],
+        chart: ChartMeasure::Makespan,
         takeaway: "Threads do not speed up pure-Python CPU work: one GIL, one thread at a time (0.62 s serial, 0.64 s threads).".into(),
         question: question("Serial takes 0.62 s. How long with 4 threads on 4 cores?", &["about 0.16 s", "about 0.31 s", "about 0.64 s"], 2),
     }
@@ -183,6 +185,7 @@ pub(super) fn cpu_processes() -> Lesson {
             ModelCode::same(ModelId::Processes, HEAVY_PROCESSES, 4, &["total += i * i"]),
         ],
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(221_384))],
+        chart: ChartMeasure::Makespan,
         takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.".into(),
         question: question("Four processes on four cores (serial 0.62 s, spawn start-up ~0.05 s). How long?", &["about 0.16 s", "about 0.22 s", "about 0.62 s"], 1),
     }
@@ -265,6 +268,7 @@ pub(super) fn hybrid_executor() -> Lesson {
             ModelCode::same(ModelId::Hybrid, SERVER_HYBRID, 4, &["await read_request(i)", "run_in_executor(pool, render_report", "await send_response(i"]),
         ],
         expected: vec![(ModelId::Asyncio, ms(950)), (ModelId::Hybrid, ms(404))],
+        chart: ChartMeasure::Makespan,
         takeaway: "Keep I/O on the loop and send CPU-heavy chunks to a process pool with run_in_executor: the loop never blocks.".into(),
         question: question("Four requests, each 0.2 s of CPU between awaits. How long on the plain asyncio loop?", &["about 0.4 s", "about 0.95 s"], 1),
     }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{Lesson, ModelCode, Question};
+use super::{ChartMeasure, Lesson, ModelCode, Question};
 use crate::sim::models::descriptor;
 use crate::sim::{simulate, ModelId, Scenario, StepKind};
 
@@ -53,6 +53,7 @@ pub fn custom(scenario: Scenario) -> Lesson {
         },
         code,
         expected: Vec::new(),
+        chart: ChartMeasure::Makespan,
         takeaway: "Waits overlap under threads and asyncio; Python computation overlaps only in processes or without the GIL."
             .into(),
         question: Question {

@@ -1,7 +1,7 @@
 //! Lessons about waiting: overlapping waits (1, 2), the blocking call in `async def` (3),
 //! I/O-bound threads (6) and 10,000 concurrent waits (10).
 
-use super::{ms, question, Lesson, ModelCode};
+use super::{ms, question, ChartMeasure, Lesson, ModelCode};
 use crate::sim::{Micros, ModelConfig, ModelId, Scenario, Step, Task};
 
 fn abc(step: Step) -> Vec<Task> {
@@ -74,6 +74,7 @@ pub(super) fn three_waits() -> Lesson {
             ModelCode::same(ModelId::Asyncio, ASYNC_WAITS, 3, &["await asyncio.sleep(2)"]),
         ],
         expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(2))],
+        chart: ChartMeasure::Makespan,
         takeaway: "Waits overlap with threads (3 OS threads) or with asyncio (1 thread): 2 s instead of 6 s.".into(),
         question: question("How long will the asyncio version take?", &["2 s", "4 s", "6 s"], 0),
     }
@@ -125,6 +126,7 @@ pub(super) fn gather_overlap() -> Lesson {
             ModelCode::same(ModelId::Asyncio, GATHER_ASYNC, 2, &["await asyncio.sleep(delay)"]),
         ],
         expected: vec![(ModelId::Sync, Micros::from_secs(3)), (ModelId::Asyncio, Micros::from_secs(2))],
+        chart: ChartMeasure::Makespan,
         takeaway: "With gather, the total is the longest wait (2 s), not the sum (3 s); B is done at 1 s.".into(),
         question: question("How long does gather(worker(\"A\", 2), worker(\"B\", 1)) take?", &["1 s", "2 s", "3 s"], 1),
     }
@@ -167,6 +169,7 @@ pub(super) fn blocking_in_async() -> Lesson {
             ModelCode::same(ModelId::Asyncio, BLOCKING_ASYNC, 3, &["time.sleep(2)"]),
         ],
         expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(6))],
+        chart: ChartMeasure::Makespan,
         takeaway: "A blocking call inside async def freezes the loop: 6 s, like sync. Use await asyncio.sleep or an async client to get 2 s back.".into(),
         question: question("Three async tasks each call time.sleep(2) under gather. How long?", &["2 s", "6 s"], 1),
     }
@@ -222,6 +225,7 @@ pub(super) fn io_threads() -> Lesson {
             ModelCode::same(ModelId::Threads, FETCH_THREADS, 4, &needles),
         ],
         expected: vec![(ModelId::Sync, ms(4040)), (ModelId::Threads, Micros(1_025_480))],
+        chart: ChartMeasure::Makespan,
         takeaway: "The GIL only matters when Python is actively computing: I/O-bound threads overlap their waits.".into(),
         question: question("Four 1-second downloads on four threads. Does the GIL make them take 4 s?", &["No, about 1 s", "Yes, about 4 s"], 0),
     }
@@ -271,6 +275,8 @@ pub(super) fn ten_thousand() -> Lesson {
         // Measured here (calibration/measured.json): 10,000 threads sleeping 1 s took 3.0-4.2 s
         // (median 3.6 s), 10,000 gathered 0.5 s sleeps 0.60-0.62 s, so ~1.12 s for 1 s sleeps.
         expected: vec![(ModelId::Threads, ms(3_600)), (ModelId::Asyncio, ms(1_120))],
+        // The lesson's point is the memory bill, reserved against resident (its summary says so).
+        chart: ChartMeasure::Memory,
         takeaway: "Tens to hundreds of waits: threads are fine. Thousands: asyncio (~1.5 KB a task against 8.5 MB reserved a thread).".into(),
         question: question(
             "10,000 threads each wait 1 s. How much address space do their stacks reserve?",

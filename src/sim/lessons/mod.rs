@@ -5,12 +5,14 @@
 //! Lesson ids are stable (URLs and embeds use them): never rename one. The presets live in
 //! `io.rs` (waiting), `cpu.rs` (computing) and `gil.rs` (the GIL in detail).
 
+mod chart;
 mod cpu;
 mod custom;
 mod faithful;
 mod gil;
 mod io;
 
+pub use chart::{Amount, Axis, Bar, Chart, ChartMeasure, Row, Scale, Series};
 pub use custom::{custom, CUSTOM};
 pub use faithful::{faithfulness, Faithfulness};
 
@@ -52,6 +54,8 @@ pub struct Lesson {
     pub code: Vec<ModelCode>,
     /// Expected makespan per model, in model time (from `LESSONS.md` or its rules).
     pub expected: Vec<(ModelId, Micros)>,
+    /// What the results chart shows per model: the figure the lesson is about.
+    pub chart: ChartMeasure,
     /// One line shown after the run.
     pub takeaway: Cow<'static, str>,
     /// Asked before the run; revealed after.
