@@ -1,13 +1,17 @@
-//! The bar chart of each model's total time, drawn with plotters on its own canvas.
+//! The results chart of the lesson's own measure (total time, a task's latency, or memory
+//! reserved against resident), drawn with plotters on its own canvas from what
+//! `sim::lessons::Chart` computes; and the chart of simulated against measured totals.
 
 use std::rc::Rc;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
 use crate::bench::plan::Spread;
 use crate::bench::runner::Report;
+use crate::sim::lessons::{Chart, Series};
 use crate::sim::Micros;
 
 use super::canvas::palette;
@@ -17,46 +21,62 @@ use crate::render::Palette;
 #[derive(Properties, PartialEq)]
 pub struct ChartProps {
     pub session: Rc<Session>,
-    /// Each model's total once the playhead has reached it.
+    /// Each model's total once the playhead has reached it: its bars show from then on.
     pub revealed: Vec<Option<Micros>>,
     pub generation: u32,
 }
 
+/// The lesson's chart: a heading naming the measure, one sentence on it, the canvas (with
+/// the figures in its label) and, for more than one bar a model, the key.
 #[function_component(TotalsChart)]
 pub fn totals_chart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
+    let shown: Vec<bool> = props.revealed.iter().map(Option::is_some).collect();
+    let chart = {
+        let session = props.session.clone();
+        use_memo(
+            (Rc::as_ptr(&props.session) as usize, shown),
+            move |(_, shown)| Chart::of(&session.lesson, &session.traces, shown),
+        )
+    };
     {
         let canvas = canvas.clone();
-        let deps = (
-            Rc::as_ptr(&props.session) as usize,
-            props.revealed.clone(),
-            props.generation,
-        );
-        let session = props.session.clone();
-        use_effect_with(deps, move |(_, revealed, _)| {
+        use_effect_with((chart.clone(), props.generation), move |(chart, _)| {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                draw(&element, &session, revealed);
+                draw(&element, chart);
             }
         });
     }
-    let summary = props
-        .session
-        .traces
-        .iter()
-        .zip(&props.revealed)
-        .map(|(t, r)| {
-            format!(
-                "{}: {}",
-                t.model.as_str(),
-                r.map_or("not finished yet".into(), |m| m.to_string())
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
     html! {
         <div class="chart">
-            <canvas ref={canvas} role="img" aria-label={format!("Bar chart of total time per model. {summary}")}></canvas>
+            <h3 class="chart-title">{ chart.title.clone() }</h3>
+            <p class="chart-caption">{ chart.caption.clone() }</p>
+            <canvas ref={canvas} role="img" aria-label={chart.summary()}></canvas>
+            if chart.series.len() > 1 {
+                <ul class="legend">
+                    { for chart.series.iter().map(|&s| html! {
+                        <li><span class={classes!("swatch", swatch(s))} aria-hidden="true"></span>{ s.key() }</li>
+                    }) }
+                </ul>
+            }
         </div>
+    }
+}
+
+/// The key's swatch class for a series, matching `colour`.
+fn swatch(series: Series) -> &'static str {
+    match series {
+        Series::Time | Series::Resident => "state-running",
+        // Solid in the GIL colour, as `colour` draws it.
+        Series::Reserved => "measured",
+    }
+}
+
+/// A series' bar colour.
+fn colour(series: Series, pal: &Palette) -> RGBColor {
+    match series {
+        Series::Time | Series::Resident => rgb(&pal.running),
+        Series::Reserved => rgb(&pal.gil),
     }
 }
 
@@ -87,55 +107,97 @@ fn prepare(element: &web_sys::HtmlCanvasElement) -> Option<(CanvasBackend, Palet
     Some((backend, palette(), ratio))
 }
 
-fn draw(element: &web_sys::HtmlCanvasElement, session: &Session, revealed: &[Option<Micros>]) {
+/// Draws `chart`: one band per model (the first at the top, like the table), a bar per
+/// revealed figure with its value beside it, ticks in the axis's units.
+fn draw(element: &web_sys::HtmlCanvasElement, chart: &Chart) {
     let Some((backend, pal, ratio)) = prepare(element) else {
         return;
     };
-    let (ink, muted, bar) = (rgb(&pal.ink), rgb(&pal.muted), rgb(&pal.running));
+    let (ink, muted) = (rgb(&pal.ink), rgb(&pal.muted));
     let root = backend.into_drawing_area();
     let _ = root.fill(&rgb(&pal.surface));
-    let n = session.traces.len();
-    let end_s = session.end.0 as f64 / 1e6;
+    let n = chart.rows.len();
+    let axis = chart.axis;
     // Projection (the thick palette) gets larger labels.
     let font = ((if pal.thick { 20.0 } else { 13.0 }) * ratio) as u32;
-    let Ok(mut chart) = ChartBuilder::on(&root)
+    let Ok(mut plot) = ChartBuilder::on(&root)
         .margin((8.0 * ratio) as u32)
         .x_label_area_size((22.0 * ratio) as u32)
         .y_label_area_size((92.0 * ratio) as u32)
-        .build_cartesian_2d(0.0..end_s * 1.08, (0..n).into_segmented())
+        .build_cartesian_2d(axis.lo..axis.hi, 0.0..n as f64)
     else {
         return;
     };
-    let labels: Vec<&str> = session.traces.iter().map(|t| t.model.as_str()).collect();
-    let _ = chart
+    let labels: Vec<&str> = chart.rows.iter().map(|r| r.model.as_str()).collect();
+    let _ = plot
         .configure_mesh()
         .disable_y_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(rgb(&pal.line))
         .axis_style(muted)
         .label_style(("sans-serif", font).into_font().color(&ink))
-        .y_labels(n)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i).copied().unwrap_or("").to_string(),
-            _ => String::new(),
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&|v| {
+            let i = v.floor() as usize;
+            if (v - i as f64 - 0.5).abs() < 0.01 {
+                labels
+                    .get(n.saturating_sub(i + 1))
+                    .map_or(String::new(), |l| l.to_string())
+            } else {
+                String::new()
+            }
         })
-        .x_labels(6)
-        .x_label_formatter(&|s| format!("{s:.1} s"))
+        .x_labels(axis.ticks())
+        .x_label_formatter(&|p| axis.label(*p))
         .draw();
-    let bars = revealed.iter().enumerate().filter_map(|(i, r)| {
-        r.map(|m| {
-            let mut rect = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (m.0 as f64 / 1e6, SegmentValue::Exact(i + 1)),
-                ],
-                bar.filled(),
-            );
-            rect.set_margin((6.0 * ratio) as u32, (6.0 * ratio) as u32, 0, 0);
-            rect
-        })
-    });
-    let _ = chart.draw_series(bars);
+    let text = ("sans-serif", font).into_font().color(&ink);
+    let pad = 4.0 * ratio;
+    let right = f64::from(plot.backend_coord(&(axis.hi, 0.0)).0);
+    for (k, row) in chart.rows.iter().enumerate() {
+        let y = (n - 1 - k) as f64;
+        let band = 0.7 / row.bars.len().max(1) as f64;
+        for (j, bar) in row.bars.iter().enumerate() {
+            let Some(value) = bar.value else { continue };
+            let top = y + 0.85 - j as f64 * band;
+            let (bottom, middle) = (top - band, top - band / 2.0);
+            if let Some(end) = axis.position(value) {
+                let _ = plot.draw_series(std::iter::once(Rectangle::new(
+                    [(axis.lo, bottom), (end, top)],
+                    colour(bar.series, &pal).filled(),
+                )));
+            }
+            // The value beside the bar's end, or inside it on a surface-coloured box where
+            // the axis ends too soon; a bar that cannot be drawn (zero on a log scale) still
+            // says its value at the axis's start.
+            let label = value.to_string();
+            let (width, height) = root
+                .estimate_text_size(&label, &text)
+                .map_or((0.0, 0.0), |(w, h)| (f64::from(w), f64::from(h)));
+            let end = axis.position(value).unwrap_or(axis.lo).max(axis.lo);
+            let (ex, ey) = plot.backend_coord(&(end, middle));
+            let ex = f64::from(ex);
+            let x = if ex + pad + width <= right {
+                ex + pad
+            } else {
+                let x = (ex - pad - width).max(0.0);
+                let half = height / 2.0 + pad / 2.0;
+                let cy = f64::from(ey);
+                let _ = root.draw(&Rectangle::new(
+                    [
+                        ((x - pad / 2.0) as i32, (cy - half) as i32),
+                        ((x + width + pad / 2.0) as i32, (cy + half) as i32),
+                    ],
+                    rgb(&pal.surface).filled(),
+                ));
+                x
+            };
+            let _ = root.draw(&Text::new(
+                label,
+                (x as i32, ey),
+                text.pos(Pos::new(HPos::Left, VPos::Center)),
+            ));
+        }
+    }
     let _ = root.present();
 }
 
