@@ -136,6 +136,8 @@ pub struct RecordingPainter {
     pub ops: Vec<String>,
     /// Texts that were shortened to fit (`Painter::note_cut`).
     pub cuts: Vec<String>,
+    /// Each text's box (left, top, right, bottom) by the painter's width estimate, and the text.
+    pub labels: Vec<([f64; 4], String)>,
 }
 
 impl RecordingPainter {
@@ -145,7 +147,25 @@ impl RecordingPainter {
             height,
             ops: Vec::new(),
             cuts: Vec::new(),
+            labels: Vec::new(),
         }
+    }
+
+    /// Pairs of texts drawn over each other (their boxes overlap by more than a fifth of the
+    /// smaller one's height and a few pixels of width, allowing for the width estimate).
+    pub fn overlaps(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for (i, (a, ta)) in self.labels.iter().enumerate() {
+            for (b, tb) in &self.labels[i + 1..] {
+                let across = a[2].min(b[2]) - a[0].max(b[0]);
+                let down = a[3].min(b[3]) - a[1].max(b[1]);
+                let least = (a[3] - a[1]).min(b[3] - b[1]);
+                if across > 4.0 && down > least * 0.2 {
+                    found.push((ta.clone(), tb.clone()));
+                }
+            }
+        }
+        found
     }
 
     /// The texts drawn, in order.
@@ -189,8 +209,21 @@ impl Painter for RecordingPainter {
         self.ops
             .push(format!("circle {cx:.0},{cy:.0} r{r:.0} {fill}"));
     }
-    fn text(&mut self, _x: f64, _y: f64, text: &str, _font: Font, _color: &str, _align: Align) {
+    fn text(&mut self, x: f64, y: f64, text: &str, font: Font, _color: &str, align: Align) {
         self.ops.push(format!("text {text}"));
+        let w = if font.bold {
+            self.bold_width(text, font.px)
+        } else {
+            self.text_width(text, font.px)
+        };
+        let left = match align {
+            Align::Left => x,
+            Align::Center => x - w / 2.0,
+            Align::Right => x - w,
+        };
+        let half = font.px * 0.5;
+        self.labels
+            .push(([left, y - half, left + w, y + half], text.to_string()));
     }
     fn note_cut(&mut self, text: &str) {
         self.cuts.push(text.to_string());

@@ -389,6 +389,8 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     );
     let mut x = rx;
     let y = row(1.0) + px * 1.4;
+    // Set once the chips run out of room and a "+N" stands for the rest.
+    let mut counted = false;
     for (shown, &(t, wake)) in snap.io_waiters.iter().enumerate() {
         let left = wake.saturating_sub(ctx.now);
         let text = format!("{} {left}", name(ctx.trace, t));
@@ -402,6 +404,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
                 &pal.idle,
                 &pal.ink,
             );
+            counted = true;
             break;
         }
         x += chip(p, x, y, &text, px, &pal.io, on(pal, &pal.io)) + px * 0.4;
@@ -416,7 +419,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             &pal.muted,
             Align::Left,
         );
-    } else if snap.io_len > snap.io_waiters.len() && x + px * 3.0 <= rx + rw {
+    } else if !counted && snap.io_len > snap.io_waiters.len() && x + px * 3.0 <= rx + rw {
         chip(
             p,
             x,
@@ -483,12 +486,12 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
     let size = px * 1.5;
     let cores_x = a.x + p.text_width("cores", sm) + px * 0.6;
     let on_row = a.x + a.w - (cores_x + cores.len().min(64) as f64 * (size + 4.0)) - px * 0.5;
+    // Under the GIL panel's waiters only where the panel is tall enough for a line there
+    // (allowing for a holder's name on a line of its own), above the cores' row.
+    let under_fits = a.y + px * 10.1 + sm * 0.6 <= a.y + a.h - px * 2.2;
     let under = side_w - px;
-    let room = if has_gil && under > on_row {
-        under
-    } else {
-        on_row
-    };
+    let counts_under = has_gil && under_fits && under > on_row;
+    let room = if counts_under { under } else { on_row };
     let own_line = !counts.iter().any(|c| p.text_width(c, sm) <= room);
     let cores_h = match (cores.is_empty(), own_line) {
         (true, _) => 0.0,
@@ -617,18 +620,28 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
     if has_gil {
         let sx = a.x + a.w - side_w + px * 0.6;
         let holder = snap.gil_holders.first().copied();
-        p.text(
-            sx,
-            a.y + px * 0.7,
-            "the GIL",
-            Font::regular(sm),
-            &pal.muted,
-            Align::Left,
-        );
+        // The panel's lines stop above the cores' row. Where it is short (presentation mode's
+        // large text in a small panel), the heading goes and the token moves up: the token,
+        // who holds it and how many wait are what it is for.
+        let floor = a.y + a.h - cores_h;
+        let compact = floor - a.y < px * 6.5;
+        let (cy, r) = if compact {
+            (a.y + px * 1.1, px * 0.95)
+        } else {
+            p.text(
+                sx,
+                a.y + px * 0.7,
+                "the GIL",
+                Font::regular(sm),
+                &pal.muted,
+                Align::Left,
+            );
+            (a.y + px * 2.8, px * 1.2)
+        };
         p.circle(
             sx + px * 1.3,
-            a.y + px * 2.8,
-            px * 1.2,
+            cy,
+            r,
             if holder.is_some() {
                 &pal.gil
             } else {
@@ -637,9 +650,9 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         );
         p.text(
             sx + px * 1.3,
-            a.y + px * 2.8,
+            cy,
             "GIL",
-            Font::bold(sm.max(px * 0.85)),
+            Font::bold(sm.max(px * 0.85).min(r * 1.05)),
             "#000000",
             Align::Center,
         );
@@ -656,9 +669,9 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         let beside = side_w - px * 3.4;
         let fits_beside = held.last().is_some_and(|h| p.text_width(h, sm) <= beside);
         let (hx, hy, room, below) = if fits_beside {
-            (sx + px * 2.8, a.y + px * 2.8, beside, 0.0)
+            (sx + px * 2.8, cy, beside, 0.0)
         } else {
-            (sx, a.y + px * 4.7, side_w - px * 0.6, px * 1.5)
+            (sx, cy + r + px * 0.7, side_w - px * 0.6, px * 1.5)
         };
         shift = below;
         let held = fit_any(p, &held, sm, room);
@@ -668,27 +681,33 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             format!("wait: {}", snap.gil_waiters_len),
         ];
         let waiting = fit_any(p, &[&waiting[0], &waiting[1]], sm, side_w - px * 0.6);
-        p.text(
-            sx,
-            a.y + px * 4.8 + shift,
-            &waiting,
-            Font::regular(sm),
-            &pal.muted,
-            Align::Left,
-        );
-        chip_row(
-            p,
-            ctx,
-            Area {
-                x: sx,
-                y: a.y + px * 5.8 + shift,
-                w: side_w - px,
-                h: px * 1.7,
-            },
-            &snap.gil_waiters,
-            snap.gil_waiters_len,
-            &pal.gil,
-        );
+        // The count says how many wait where the waiters' chips have no room.
+        let wy = cy + r + px * 0.8 + shift;
+        if wy + sm * 0.6 <= floor {
+            p.text(
+                sx,
+                wy,
+                &waiting,
+                Font::regular(sm),
+                &pal.muted,
+                Align::Left,
+            );
+        }
+        if wy + px * 2.7 <= floor {
+            chip_row(
+                p,
+                ctx,
+                Area {
+                    x: sx,
+                    y: wy + px * 1.0,
+                    w: side_w - px,
+                    h: px * 1.7,
+                },
+                &snap.gil_waiters,
+                snap.gil_waiters_len,
+                &pal.gil,
+            );
+        }
     }
     if !cores.is_empty() {
         // With the counts on a line of their own, that line comes first and the cores under it.
@@ -716,7 +735,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         }
         let (cx, cy, room) = if own_line {
             (a.x + a.w, top + px * 0.6, a.w)
-        } else if room == under && has_gil {
+        } else if counts_under {
             (a.x + a.w, a.y + px * 8.6 + shift, under)
         } else {
             (a.x + a.w, y + px * 0.8, on_row)

@@ -211,8 +211,9 @@ pub fn draw(
 }
 
 /// The lanes a timeline draws, in order: every lane, except the cores in a run that barely
-/// uses them (their busy time under 5% of the run, as in the I/O lessons): there they would
-/// be empty rows. Where the CPU matters, idle cores stay, since they are the point.
+/// uses them (their busy time under 5% of the run, as in the I/O lessons), where they would
+/// be empty rows, and in a run with one thread (sync, one event loop), where a core row only
+/// repeats that thread's. Where the CPU matters, idle cores stay, since they are the point.
 pub fn drawn_lanes(trace: &Trace, index: &LaneIndex) -> Vec<usize> {
     let is_core = |l: usize| trace.lanes[l].kind == LaneKind::Core;
     let busy: u64 = (0..trace.lanes.len())
@@ -222,7 +223,15 @@ pub fn drawn_lanes(trace: &Trace, index: &LaneIndex) -> Vec<usize> {
         .filter(|s| s.state == State::Running)
         .map(|s| s.end.0.saturating_sub(s.start.0))
         .sum();
-    let keep_cores = busy * 20 >= trace.stats.makespan.0;
+    let runners = trace
+        .lanes
+        .iter()
+        .filter(|l| match l.kind {
+            LaneKind::Loop | LaneKind::Thread | LaneKind::Process => true,
+            LaneKind::Core | LaneKind::Task => false,
+        })
+        .count();
+    let keep_cores = runners > 1 && busy * 20 >= trace.stats.makespan.0;
     (0..trace.lanes.len())
         .filter(|&l| keep_cores || !is_core(l))
         .collect()
