@@ -197,5 +197,6 @@ fn compact_lane_names_keep_the_number() {
     assert_eq!(compact_lane("core 3"), "C3");
     assert_eq!(compact_lane("process 2"), "P2");
     assert_eq!(compact_lane("main thread"), "main");
+    assert_eq!(compact_lane("main: feeder"), "main");
     assert_eq!(compact_lane("loop"), "loop");
 }

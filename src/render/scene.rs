@@ -136,7 +136,7 @@ pub fn compact_lane(label: &str) -> String {
             let letter = kind.chars().next().map(|c| c.to_ascii_uppercase());
             letter.map_or_else(|| label.to_string(), |l| format!("{l}{n}"))
         }
-        Some((first, _)) => first.to_string(),
+        Some((first, _)) => first.trim_end_matches(':').to_string(),
         None => label.to_string(),
     }
 }
@@ -684,14 +684,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         // The count says how many wait where the waiters' chips have no room.
         let wy = cy + r + px * 0.8 + shift;
         if wy + sm * 0.6 <= floor {
-            p.text(
-                sx,
-                wy,
-                &waiting,
-                Font::regular(sm),
-                &pal.muted,
-                Align::Left,
-            );
+            p.text(sx, wy, &waiting, Font::regular(sm), &pal.muted, Align::Left);
         }
         if wy + px * 2.7 <= floor {
             chip_row(

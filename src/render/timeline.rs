@@ -180,11 +180,20 @@ pub fn draw(
     let axis_y = area.y + shown as f64 * row_h + 2.0;
     p.line(scale.x0, axis_y, scale.x1, axis_y, &pal.line, 1.0);
     let tick_px = if pal.large { font } else { font * 0.9 };
-    let widest = p.text_width(&end.to_string(), tick_px) + tick_px;
-    let count = ((scale.x1 - scale.x0) / widest.max(1.0))
-        .floor()
-        .clamp(1.0, 5.0) as u64;
-    let step = tick_step(end, count);
+    // As many round ticks as fit (up to five): neighbours' labels a character's width apart.
+    let span = scale.x1 - scale.x0;
+    let step = (1..=5u64)
+        .rev()
+        .map(|count| tick_step(end, count))
+        .find(|&step| {
+            let ticks = end.0 / step.0.max(1) + 1;
+            let widest = (0..ticks)
+                .map(|k| p.text_width(&Micros(k * step.0).to_string(), tick_px))
+                .fold(0.0, f64::max);
+            let apart = span * step.0 as f64 / end.0.max(1) as f64;
+            ticks <= 1 || apart >= widest + tick_px
+        })
+        .unwrap_or(Micros(end.0.max(1)));
     let (w, _) = p.size();
     let mut t = Micros(0);
     while t <= end {

@@ -42,6 +42,25 @@ impl Micros {
         self.0 as f64 / 1_000_000.0
     }
 
+    /// A clock's reading, to three figures at most: "0.42 ms", "621 ms", "1.1 s", "12.35 s".
+    /// A clock that moves every frame must not flicker in its last digits; `Display` keeps
+    /// the exact value for narration and tables.
+    pub fn brief(self) -> String {
+        let us = self.0;
+        if us < 10_000 {
+            format!("{} ms", trim(format!("{:.2}", self.as_ms_f64())))
+        } else if us < 1_000_000 {
+            format!("{} ms", (us + 500) / 1000)
+        } else {
+            let text = trim(format!("{:.2}", self.as_secs_f64()));
+            if text.contains('.') {
+                format!("{text} s")
+            } else {
+                format!("{text}.0 s")
+            }
+        }
+    }
+
     /// Subtraction that stops at zero instead of wrapping.
     pub fn saturating_sub(self, other: Micros) -> Micros {
         Micros(self.0.saturating_sub(other.0))
@@ -167,6 +186,17 @@ mod tests {
         assert_eq!(Micros::ZERO.to_string(), "0 ms");
         assert_eq!(Bytes(14_000).to_string(), "14 KB");
         assert_eq!(Bytes(85_000_000_000).to_string(), "85 GB");
+    }
+
+    #[test]
+    fn brief_clocks_keep_three_figures() {
+        assert_eq!(Micros(621_478).brief(), "621 ms");
+        assert_eq!(Micros(300_000).brief(), "300 ms");
+        assert_eq!(Micros(4_527).brief(), "4.53 ms");
+        assert_eq!(Micros::ZERO.brief(), "0 ms");
+        assert_eq!(Micros(1_104_620).brief(), "1.1 s");
+        assert_eq!(Micros::from_secs(6).brief(), "6.0 s");
+        assert_eq!(Micros(12_345_000).brief(), "12.35 s");
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     aria-valuetext={format!("{} of {}", props.time, props.end)}
                     oninput={on_scrub}
                 />
-                <span class="time" aria-hidden="true">{ format!("{} / {}", props.time, props.end) }</span>
+                <span class="time" aria-hidden="true">{ format!("{} / {}", props.time.brief(), props.end.brief()) }</span>
             </div>
             { for step_choice }
             <label class="speed">

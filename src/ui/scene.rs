@@ -59,9 +59,9 @@ pub fn scene(props: &SceneProps) -> Html {
     let trace = &props.session.traces[props.trace];
     let done = props.time >= trace.stats.makespan;
     let clock = if done {
-        format!("done in {}", trace.stats.makespan)
+        format!("done in {}", trace.stats.makespan.brief())
     } else {
-        props.time.to_string()
+        props.time.brief()
     };
     let caption = props.latest.map_or_else(
         || "Not started.".to_string(),
@@ -105,7 +105,7 @@ pub fn model_strip(props: &StripProps) -> Html {
                 html! {
                     <button type="button" class={classes!("strip-model", done.then_some("done"))} {onclick}>
                         <span class="name">{ short_name(trace.model) }</span>
-                        <span class="clock">{ if done { format!("done {makespan}") } else { props.time.min(makespan).to_string() } }</span>
+                        <span class="clock">{ if done { format!("done {}", makespan.brief()) } else { props.time.min(makespan).brief() } }</span>
                         <span class="bar" aria-hidden="true"><span style={format!("width: {:.1}%", share * 100.0)}></span></span>
                     </button>
                 }
