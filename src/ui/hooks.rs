@@ -1,6 +1,6 @@
 //! Browser event plumbing as Yew hooks: the animation-frame clock, keyboard shortcuts, resizes.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -13,36 +13,97 @@ use super::state::Action;
 /// The animation-frame callback, which must reach itself to ask for the next frame.
 type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
+/// A running animation-frame loop: `frame` is called with each frame's timestamp until the
+/// loop is dropped. Dropping it cancels the frame already asked for, so a stopped loop costs
+/// nothing from the next frame on (not even one empty callback).
+pub struct FrameLoop {
+    slot: FrameSlot,
+    pending: Rc<Cell<Option<i32>>>,
+}
+
+impl FrameLoop {
+    /// Starts asking for frames at once.
+    pub fn start(mut frame: impl FnMut(f64) + 'static) -> Self {
+        let slot: FrameSlot = Rc::new(RefCell::new(None));
+        let pending = Rc::new(Cell::new(None));
+        let (again, asked) = (slot.clone(), pending.clone());
+        *slot.borrow_mut() = Some(Closure::new(move |now: f64| {
+            asked.set(None);
+            frame(now);
+            asked.set(request_frame(again.borrow().as_ref()));
+        }));
+        pending.set(request_frame(slot.borrow().as_ref()));
+        FrameLoop { slot, pending }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        if let (Some(id), Some(window)) = (self.pending.take(), web_sys::window()) {
+            let _ = window.cancel_animation_frame(id);
+        }
+        // Break the closure's reference to itself so it can be freed (wasm-bindgen waits for
+        // a call in progress to return); a callback that finds its slot empty asks for no
+        // further frame.
+        self.slot.borrow_mut().take();
+    }
+}
+
 /// While `running`, calls `tick` with the real milliseconds since the previous animation frame.
+/// When `running` turns false (paused, or the end reached) no further frame is asked for.
 #[hook]
 pub fn use_animation_frames(running: bool, tick: Callback<f64>) {
     use_effect_with(running, move |&running| {
-        let alive = Rc::new(RefCell::new(running));
-        if running {
-            let frame: FrameSlot = Rc::new(RefCell::new(None));
-            let last = Rc::new(RefCell::new(None::<f64>));
-            let (again, still) = (frame.clone(), alive.clone());
-            *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
-                if !*still.borrow() {
-                    // Break the closure's reference to itself so it can be freed.
-                    again.borrow_mut().take();
-                    return;
-                }
-                let previous = last.borrow_mut().replace(now);
+        let frames = running.then(|| {
+            let mut last = None::<f64>;
+            FrameLoop::start(move |now| {
+                let previous = last.replace(now);
                 // The first frame has no predecessor; long gaps (a background tab) are capped.
                 tick.emit(previous.map_or(0.0, |p| (now - p).min(100.0)));
-                request_frame(again.borrow().as_ref());
-            }));
-            request_frame(frame.borrow().as_ref());
-        }
-        move || *alive.borrow_mut() = false
+            })
+        });
+        move || drop(frames)
     });
 }
 
-fn request_frame(closure: Option<&Closure<dyn FnMut(f64)>>) {
-    if let (Some(window), Some(closure)) = (web_sys::window(), closure) {
-        let _ = window.request_animation_frame(closure.as_ref().unchecked_ref());
+fn request_frame(closure: Option<&Closure<dyn FnMut(f64)>>) -> Option<i32> {
+    let (window, closure) = (web_sys::window()?, closure?);
+    window
+        .request_animation_frame(closure.as_ref().unchecked_ref())
+        .ok()
+}
+
+/// True while the element behind `node` is at least partly inside the viewport, as an
+/// `IntersectionObserver` reports it (false until the first report, and where there is none).
+#[hook]
+pub fn use_on_screen(node: NodeRef) -> bool {
+    let on_screen = use_state(|| false);
+    {
+        let on_screen = on_screen.clone();
+        use_effect_with(node, move |node| {
+            let report = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                // The latest entry is the element's current state.
+                if let Some(entry) = entries
+                    .iter()
+                    .last()
+                    .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                {
+                    on_screen.set(entry.is_intersecting());
+                }
+            });
+            let observer = web_sys::IntersectionObserver::new(report.as_ref().unchecked_ref()).ok();
+            if let (Some(observer), Some(element)) = (&observer, node.cast::<web_sys::Element>()) {
+                observer.observe(&element);
+            }
+            move || {
+                if let Some(observer) = observer {
+                    observer.disconnect();
+                }
+                drop(report);
+            }
+        });
     }
+    *on_screen
 }
 
 /// Maps a key to a playback action. Presentation clickers send PageUp and PageDown.

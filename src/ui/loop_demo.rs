@@ -1,17 +1,17 @@
 //! The page's own event loop: a dot animated every frame, frozen by CPU work on the main thread
 //! and untouched by the same work in a worker, with the longest frame gap measured.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::bench::kernel::spin;
 use crate::bench::runner::{self, now};
+
+use super::hooks::{use_on_screen, use_reduced_motion, FrameLoop};
 
 /// How long the deliberate block lasts. Bounded: this is the only thing allowed to hang the page.
 pub const BLOCK_MS: f64 = 1000.0;
@@ -23,8 +23,6 @@ struct Frames {
     longest_gap: f64,
 }
 
-type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
-
 #[function_component(LoopDemo)]
 pub fn loop_demo() -> Html {
     let dot = use_node_ref();
@@ -33,44 +31,39 @@ pub fn loop_demo() -> Html {
     let busy = use_state(|| false);
 
     // The animation: a dot crossing its track every two seconds, moved straight in the DOM so
-    // that nothing but a busy main thread can stop it.
+    // that nothing but a busy main thread can stop it. It asks for frames only while they show
+    // something (the card on screen, motion welcome) or measure something (a demo running):
+    // an idle page does no work per frame.
+    let card = use_node_ref();
+    let on_screen = use_on_screen(card.clone());
+    let reduced = use_reduced_motion();
+    let moving = on_screen && !reduced;
     {
         let (dot, frames) = (dot.clone(), frames.clone());
-        use_effect_with((), move |_| {
-            let alive = Rc::new(Cell::new(true));
-            let slot: FrameSlot = Rc::new(RefCell::new(None));
-            let (again, still) = (slot.clone(), alive.clone());
-            *slot.borrow_mut() = Some(Closure::new(move |t: f64| {
-                if !still.get() {
-                    again.borrow_mut().take();
-                    return;
-                }
-                {
+        use_effect_with((moving || *busy, moving), move |&(running, moving)| {
+            let animation = running.then(|| {
+                // A loop that starts again measures gaps from its own first frame, not from
+                // the last frame before it rested.
+                frames.borrow_mut().last = None;
+                FrameLoop::start(move |t| {
                     // The callback's own clock, not the frame's timestamp: a frame begun during
                     // a freeze carries a time from before the freeze ended.
                     let at = now();
-                    let mut f = frames.borrow_mut();
-                    if let Some(last) = f.last {
-                        f.longest_gap = f.longest_gap.max(at - last);
+                    {
+                        let mut f = frames.borrow_mut();
+                        if let Some(last) = f.last {
+                            f.longest_gap = f.longest_gap.max(at - last);
+                        }
+                        f.last = Some(at);
                     }
-                    f.last = Some(at);
-                }
-                if let Some(el) = dot.cast::<web_sys::HtmlElement>() {
-                    let phase = (t % 2000.0) / 2000.0;
-                    let x = if phase < 0.5 {
-                        phase * 2.0
-                    } else {
-                        2.0 - phase * 2.0
-                    };
-                    let _ = el.style().set_property(
-                        "left",
-                        &format!("calc({:.2}% - {:.2}em)", x * 100.0, x * 1.2),
-                    );
-                }
-                request(again.borrow().as_ref());
-            }));
-            request(slot.borrow().as_ref());
-            move || alive.set(false)
+                    if moving {
+                        if let Some(el) = dot.cast::<web_sys::HtmlElement>() {
+                            let _ = el.style().set_property("left", &dot_left(t));
+                        }
+                    }
+                })
+            });
+            move || drop(animation)
         });
     }
 
@@ -157,7 +150,7 @@ pub fn loop_demo() -> Html {
     });
 
     html! {
-        <section class="card loop-demo" aria-labelledby="loop-title">
+        <section class="card loop-demo" aria-labelledby="loop-title" ref={card}>
             <h2 id="loop-title">{ "This page's own event loop" }</h2>
             <p class="hint">{ "The browser runs this page on one event loop, as asyncio does. The dot moves on every frame." }</p>
             <div class="track" aria-hidden="true"><span class="dot" ref={dot}></span></div>
@@ -172,8 +165,13 @@ pub fn loop_demo() -> Html {
     }
 }
 
-fn request(closure: Option<&Closure<dyn FnMut(f64)>>) {
-    if let (Some(window), Some(closure)) = (web_sys::window(), closure) {
-        let _ = window.request_animation_frame(closure.as_ref().unchecked_ref());
-    }
+/// Where the dot is at frame time `t` (ms): across its track and back every two seconds.
+fn dot_left(t: f64) -> String {
+    let phase = (t % 2000.0) / 2000.0;
+    let x = if phase < 0.5 {
+        phase * 2.0
+    } else {
+        2.0 - phase * 2.0
+    };
+    format!("calc({:.2}% - {:.2}em)", x * 100.0, x * 1.2)
 }
