@@ -1,5 +1,8 @@
 //! The one module that touches a 2D canvas: `Painter` for `CanvasRenderingContext2d`, HiDPI-aware.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -161,10 +164,10 @@ impl Painter for CanvasPainter {
     }
 
     fn text(&mut self, x: f64, y: f64, text: &str, font: Font, color: &str, align: Align) {
+        // What the text covers, measured: a text past the canvas's edge is a cut label.
+        let width = self.measure(text, font.bold, font.px);
         let ctx = &self.ctx;
         ctx.set_font(&font_css(font.bold, font.px));
-        // What the text covers, measured: a text past the canvas's edge is a cut label.
-        let width = ctx.measure_text(text).map_or(0.0, |m| m.width());
         let left = match align {
             Align::Left => x,
             Align::Center => x - width / 2.0,
@@ -199,10 +202,24 @@ impl Painter for CanvasPainter {
 
 impl CanvasPainter {
     fn measure(&self, text: &str, bold: bool, px: f64) -> f64 {
+        // Sizes are drawn to a tenth of a pixel (`font_css`), so that is the key's precision.
+        let key = (text.to_string(), bold, (px * 10.0).round() as u32);
+        if let Some(width) = WIDTHS.with(|w| w.borrow().get(&key).copied()) {
+            return width;
+        }
         self.ctx.set_font(&font_css(bold, px));
-        self.ctx
+        let width = self
+            .ctx
             .measure_text(text)
-            .map_or(text.len() as f64 * px * 0.56, |m| m.width())
+            .map_or(text.len() as f64 * px * 0.56, |m| m.width());
+        WIDTHS.with(|w| {
+            let mut w = w.borrow_mut();
+            if w.len() >= 4096 {
+                w.clear();
+            }
+            w.insert(key, width);
+        });
+        width
     }
 
     /// The smallest text size of this frame (infinite before any text).
@@ -214,6 +231,12 @@ impl CanvasPainter {
     pub fn cuts(&self) -> &[String] {
         &self.cuts
     }
+}
+
+thread_local! {
+    /// Text widths by (text, bold, size in tenths of a pixel): the same labels are measured on
+    /// every frame, and each measurement costs a font change and a layout of the text.
+    static WIDTHS: RefCell<HashMap<(String, bool, u32), f64>> = RefCell::new(HashMap::new());
 }
 
 /// The one font every canvas text is drawn and measured in.

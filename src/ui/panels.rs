@@ -41,6 +41,9 @@ pub struct NarrationProps {
 /// How many lines the log keeps in the page around the cursor (older ones scroll out).
 const LOG_LINES: usize = 120;
 
+/// While playing, the log's lines move at most once per this many milliseconds.
+const LOG_EVERY_MS: f64 = 500.0;
+
 /// While playing, a screen reader hears at most one sentence per this many milliseconds.
 const ANNOUNCE_EVERY_MS: f64 = 1_500.0;
 
@@ -94,6 +97,16 @@ pub fn narration(props: &NarrationProps) -> Html {
     // The log's window: up to LOG_LINES lines ending at the furthest point reached, moved
     // back when the cursor is before it; rebuilt only when the window moves.
     let end = props.seen.map_or(0, |s| s + 1);
+    // While playing, the log moves at most every LOG_EVERY_MS: a frame cannot show a hundred new
+    // lines legibly, and laying them out was most of a frame's work.
+    let log_end = use_mut_ref(|| (0, f64::NEG_INFINITY));
+    let end = {
+        let (mut shown, now) = (log_end.borrow_mut(), js_sys::Date::now());
+        if !props.playing || end < shown.0 || now - shown.1 >= LOG_EVERY_MS {
+            *shown = (end, now);
+        }
+        shown.0
+    };
     let mut start = end.saturating_sub(LOG_LINES);
     if let Some(c) = props.cursor.filter(|&c| c < start) {
         start = c.saturating_sub(LOG_LINES / 2);
@@ -141,7 +154,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                         let current = props.cursor == Some(i);
                         let onclick = props.on_visit.reform(move |_: MouseEvent| i);
                         html! {
-                            <li aria-current={current.then_some("step")} class={classes!(current.then_some("current"))}>
+                            <li key={i} aria-current={current.then_some("step")} class={classes!(current.then_some("current"))}>
                                 <button type="button" class="log-line" {onclick}>
                                     <span class="at">{ at.clone() }</span>{ text.clone() }
                                 </button>
