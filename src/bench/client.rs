@@ -26,6 +26,8 @@ const PATIENCE_MS: u32 = 15_000;
 /// What the page knows about its measurement worker.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
+    /// Nothing has needed a worker yet, so none was loaded (see `probe_on_first_use`).
+    NotStarted,
     Starting,
     /// The worker answered a ping; `round_trip_ms` is the time from post to answer.
     Ready {
@@ -49,6 +51,40 @@ impl Drop for WorkerProbe {
     fn drop(&mut self) {
         self.worker.terminate();
     }
+}
+
+thread_local! {
+    /// What to do the first time this page spawns a worker (`probe_on_first_use`).
+    static FIRST_USE: RefCell<Option<Box<dyn FnOnce()>>> = RefCell::new(None);
+}
+
+/// A probe that waits for the page's first worker: until something needs one ("Measure for
+/// real", "Check my machine", "Run in a worker"), no worker script or wasm is fetched, so the
+/// first load carries only the app. Dropping it forgets the wait, or ends the probe's worker.
+pub struct FirstUse {
+    probe: Rc<RefCell<Option<WorkerProbe>>>,
+}
+
+impl Drop for FirstUse {
+    fn drop(&mut self) {
+        FIRST_USE.with(|first| first.borrow_mut().take());
+        self.probe.borrow_mut().take();
+    }
+}
+
+/// Runs `probe(report)` just before the page spawns its first worker; until then the status
+/// stays `NotStarted`.
+pub fn probe_on_first_use(report: impl Fn(WorkerStatus) + 'static) -> FirstUse {
+    let slot = Rc::new(RefCell::new(None));
+    let probe_slot = slot.clone();
+    FIRST_USE.with(|first| {
+        *first.borrow_mut() = Some(Box::new(move || {
+            // `probe` spawns a worker itself; the hook is already taken, so it runs once.
+            let started = probe(report);
+            *probe_slot.borrow_mut() = started;
+        }))
+    });
+    FirstUse { probe: slot }
 }
 
 /// Spawns the worker, waits for its "ready", exchanges a ping and reports each stage.
@@ -162,6 +198,9 @@ fn worker_script(document: &web_sys::Document) -> String {
 
 /// Starts the worker binary; the script URL respects the document's base (sub-path hosting).
 pub fn spawn() -> Result<Worker, String> {
+    if let Some(first) = FIRST_USE.with(|first| first.borrow_mut().take()) {
+        first();
+    }
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;

@@ -160,7 +160,7 @@ pub fn app() -> Html {
     let report = use_state(|| None::<(usize, Rc<Report>)>);
     let machine = use_state(|| None::<HostProfile>);
     let using_machine = use_state(|| false);
-    let worker = use_state(|| WorkerStatus::Starting);
+    let worker = use_state(|| WorkerStatus::NotStarted);
     let copied = use_state(|| None::<String>);
     let embed_open = use_state(|| false);
     let recent = use_state(|| Rc::new(store::recent_scenarios()));
@@ -250,11 +250,12 @@ pub fn app() -> Html {
             let _ = root.set_attribute("data-app-ready", "");
         }
     });
-    // Prove the measurement pipeline, and install the offline cache, once.
+    // Prove the measurement pipeline when a worker is first needed, and install the offline
+    // cache, once.
     {
         let (worker, embed) = (worker.clone(), view.embed);
         use_effect_with((), move |_| {
-            let probe = client::probe(move |status| worker.set(status));
+            let probe = client::probe_on_first_use(move |status| worker.set(status));
             if !embed {
                 share::register_service_worker();
             }

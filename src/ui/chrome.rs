@@ -131,6 +131,11 @@ pub struct FooterProps {
 #[function_component(Footer)]
 pub fn footer(props: &FooterProps) -> Html {
     let (state, text, ok) = match &props.worker {
+        WorkerStatus::NotStarted => (
+            "not-started",
+            "Measurement worker loads when first needed".to_string(),
+            false,
+        ),
         WorkerStatus::Starting => (
             "starting",
             "Measurement worker starting…".to_string(),
