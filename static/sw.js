@@ -1,7 +1,8 @@
 // Concurrency Kitchen's offline cache, for classrooms with poor Wi-Fi.
 //
 // - Install precaches the whole release (the list below, filled in by scripts/release.mjs at
-//   build time), so the app works offline after one visit. A file that fails to download or
+//   build time), so the app works offline after one visit; hashed files come from the HTTP
+//   cache when the page has just downloaded them. A file that fails to download or
 //   comes back with the wrong content type fails the install: nothing half-right is kept.
 // - The cache is named after the release; activation deletes every older release's cache.
 // - Pages: network first (a new release shows at once), but after 3 seconds without an answer,
@@ -57,7 +58,12 @@ self.addEventListener("install", (event) => {
       await Promise.all(
         PRECACHE.map(async (path) => {
           const url = new URL(path, SCOPE).href;
-          const response = await fetch(url, { cache: "reload" });
+          // Every file but the page has a content hash in its name, so the copy the page has just
+          // downloaded is the right one: taking it from the HTTP cache spares a first visit the
+          // whole release a second time. The page itself is fetched anew, and so is any file whose
+          // cached copy is not right.
+          let response = await fetch(url, { cache: path === "index.html" ? "reload" : "force-cache" });
+          if (!looksRight(url, response)) response = await fetch(url, { cache: "reload" });
           if (!looksRight(url, response)) throw new Error(`precache: ${path} is not the app's file`);
           await cache.put(url, response);
         }),
