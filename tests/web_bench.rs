@@ -1,7 +1,12 @@
 //! `./kitchen bench` only: the simulation's speed in wasm, printed, never asserted.
 #![cfg(target_arch = "wasm32")]
 
-use concurrency_kitchen::sim::{lessons, simulate, ModelConfig, ModelId};
+use std::rc::Rc;
+
+use concurrency_kitchen::render::scene::draw_scene;
+use concurrency_kitchen::render::{Palette, RecordingPainter};
+use concurrency_kitchen::sim::{lessons, narrate, simulate, Micros, ModelConfig, ModelId};
+use concurrency_kitchen::ui::state::{Action, Playback, Session};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -30,4 +35,43 @@ fn ten_thousand_under_every_model() {
             events as f64 / median / 1000.0
         );
     }
+}
+
+/// The pure part of one Step press on the largest lesson, in wasm: the reducer, every model's
+/// picture (recorded, not painted) and the event log's 120 sentences.
+#[wasm_bindgen_test]
+fn one_step_on_ten_thousand() {
+    const STEPS: u32 = 100;
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let lesson = lessons::by_id("ten-thousand").unwrap();
+    let session = Rc::new(Session::new(lesson, None).unwrap());
+    let mut playback =
+        Playback::new(session.clone(), 1.0).reduce(Action::Seek(Micros(session.end.0 / 2)));
+    let palette = Palette::default();
+    let start = performance.now();
+    for _ in 0..STEPS {
+        playback = playback.reduce(Action::StepForward);
+        for (i, trace) in session.traces.iter().enumerate() {
+            let mut painter = RecordingPainter::new(514.0, 715.0);
+            let (latest, index) = (playback.latest_in(i), &session.indexes[i]);
+            draw_scene(
+                &mut painter,
+                trace,
+                index,
+                latest,
+                playback.time,
+                session.end,
+                &palette,
+            );
+        }
+        let end = playback.cursor.map_or(0, |c| c + 1);
+        for &(t, e) in &session.order[end.saturating_sub(120)..end] {
+            std::hint::black_box(narrate::sentence(&session.traces[t], e));
+        }
+    }
+    console_log!(
+        "bench wasm one step on ten-thousand (pure work: reducer, {} pictures recorded, 120 log sentences): {:.2} ms",
+        session.traces.len(),
+        (performance.now() - start) / f64::from(STEPS)
+    );
 }
