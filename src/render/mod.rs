@@ -65,7 +65,7 @@ pub trait Painter {
     fn text(&mut self, x: f64, y: f64, text: &str, font: Font, color: &str, align: Align);
     /// An estimate of the width of `text`, for layout decisions such as truncation.
     fn text_width(&self, text: &str, px: f64) -> f64 {
-        text.chars().count() as f64 * px * 0.56
+        text.chars().count() as f64 * px * 0.62
     }
     /// The width of `text` in bold.
     fn bold_width(&self, text: &str, px: f64) -> f64 {
@@ -221,6 +221,10 @@ impl Painter for RecordingPainter {
             Align::Center => x - w / 2.0,
             Align::Right => x - w,
         };
+        // As on a real canvas (`ui::canvas`): a text past the edge is a cut label.
+        if left < -0.5 || left + w > self.width + 0.5 {
+            self.cuts.push(text.to_string());
+        }
         let half = font.px * 0.5;
         self.labels
             .push(([left, y - half, left + w, y + half], text.to_string()));

@@ -179,6 +179,43 @@ fn chip(p: &mut impl Painter, x: f64, y: f64, text: &str, px: f64, fill: &str, i
     w
 }
 
+/// The "+N" chip for `n` tasks with no room of their own, ending at `right` at the latest:
+/// "+10k" where "+10000" does not fit. Returns its width, or None (reported) if neither fits.
+fn more_chip(p: &mut impl Painter, ctx: &Ctx, x: f64, y: f64, n: usize, right: f64) -> Option<f64> {
+    let px = ctx.font;
+    let mut options = vec![format!("+{n}")];
+    if n >= 1000 {
+        options.push(format!("+{}k", n / 1000));
+    }
+    if let Some(text) = options
+        .iter()
+        .find(|t| x + p.bold_width(t, px) + px * 1.1 <= right)
+    {
+        return Some(chip(p, x, y, text, px, &ctx.pal.idle, &ctx.pal.ink));
+    }
+    // Then the shortest a little smaller (never in presentation mode, whose text stays large).
+    let shortest = options.last().map(String::as_str).unwrap_or_default();
+    let least = if ctx.pal.large { px } else { 9.0 };
+    let room = right - x;
+    let size = (px * room / (p.bold_width(shortest, px) + px * 1.1).max(1.0)).min(px);
+    if size >= least {
+        return Some(chip(p, x, y, shortest, size, &ctx.pal.idle, &ctx.pal.ink));
+    }
+    // A count that cannot be shown hides how many wait: reported like a cut label.
+    p.note_cut(&format!("+{n}"));
+    None
+}
+
+/// The width `more_chip` needs for `n`, at its shortest.
+fn more_width(p: &impl Painter, px: f64, n: usize) -> f64 {
+    let text = if n >= 1000 {
+        format!("+{}k", n / 1000)
+    } else {
+        format!("+{n}")
+    };
+    p.bold_width(&text, px) + px * 1.1
+}
+
 /// A row of task chips that stops with "+N" when the space runs out.
 fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[TaskId], total: usize, fill: &str) {
     let px = ctx.font;
@@ -186,30 +223,21 @@ fn chip_row(p: &mut impl Painter, ctx: &Ctx, area: Area, ids: &[TaskId], total: 
     for (shown, &t) in ids.iter().enumerate() {
         let label = name(ctx.trace, t);
         let need = p.bold_width(&label, px) + px * 1.6;
-        if x + need > area.x + area.w - px * 3.0 {
-            chip(
-                p,
-                x,
-                area.y,
-                &format!("+{}", total - shown),
-                px,
-                &ctx.pal.idle,
-                &ctx.pal.ink,
-            );
+        // Room is kept for the "+N" chip that would follow, at its own width.
+        let rest = total - shown;
+        let reserve = if rest > 1 {
+            more_width(p, px, rest - 1) + px * 0.4
+        } else {
+            0.0
+        };
+        if x + need + reserve > area.x + area.w {
+            more_chip(p, ctx, x, area.y, rest, area.x + area.w);
             return;
         }
         x += chip(p, x, area.y, &label, px, fill, on(ctx.pal, fill)) + px * 0.4;
     }
     if total > ids.len() {
-        chip(
-            p,
-            x,
-            area.y,
-            &format!("+{}", total - ids.len()),
-            px,
-            &ctx.pal.idle,
-            &ctx.pal.ink,
-        );
+        more_chip(p, ctx, x, area.y, total - ids.len(), area.x + area.w);
     } else if ids.is_empty() {
         let empty = fit_any(p, &["empty", "none", "0"], ctx.small, area.w);
         p.text(
@@ -255,7 +283,7 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         _ if snap.loop_frozen => (
             &pal.blocked,
             "LOOP FROZEN".to_string(),
-            subs(&["a step that never awaits", "never awaits"]),
+            subs(&["a step that never awaits", "never awaits", "no await"]),
         ),
         Some((State::Running, None)) => (
             &pal.running,
@@ -322,6 +350,11 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         );
     }
     let ink = on(pal, fill);
+    // "LOOP FROZEN" says which loop; in a narrow box "FROZEN" says enough beside "event loop".
+    let headline = match headline.as_str() {
+        "LOOP FROZEN" if p.bold_width(&headline, sm) > chef_w - 10.0 => "FROZEN".to_string(),
+        _ => headline,
+    };
     let big = fit_bold(p, &headline, px * 1.35, sm, chef_w - 10.0);
     p.text(
         a.x + chef_w / 2.0,
@@ -394,16 +427,14 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     for (shown, &(t, wake)) in snap.io_waiters.iter().enumerate() {
         let left = wake.saturating_sub(ctx.now);
         let text = format!("{} {left}", name(ctx.trace, t));
-        if x + p.text_width(&text, px) + px * 3.0 > rx + rw {
-            chip(
-                p,
-                x,
-                y,
-                &format!("+{}", snap.io_len - shown),
-                px,
-                &pal.idle,
-                &pal.ink,
-            );
+        let rest = snap.io_len - shown;
+        let reserve = if rest > 1 {
+            more_width(p, px, rest - 1) + px * 0.4
+        } else {
+            0.0
+        };
+        if x + p.bold_width(&text, px) + px * 1.1 + reserve > rx + rw {
+            more_chip(p, ctx, x, y, rest, rx + rw);
             counted = true;
             break;
         }
@@ -419,16 +450,8 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             &pal.muted,
             Align::Left,
         );
-    } else if !counted && snap.io_len > snap.io_waiters.len() && x + px * 3.0 <= rx + rw {
-        chip(
-            p,
-            x,
-            y,
-            &format!("+{}", snap.io_len - snap.io_waiters.len()),
-            px,
-            &pal.idle,
-            &pal.ink,
-        );
+    } else if !counted && snap.io_len > snap.io_waiters.len() {
+        more_chip(p, ctx, x, y, snap.io_len - snap.io_waiters.len(), rx + rw);
     }
 
     // The hybrid model's process pool: one small box per worker process.
@@ -445,15 +468,31 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             &pal.muted,
             Align::Left,
         );
+        // Each process by its number ("P1") or the task it runs; "+N" for those with no room.
         let mut x = rx;
-        for lane in procs {
+        let y = row(2.0) + px * 1.4;
+        for (n, &lane) in procs.iter().enumerate() {
             let (state, task) = ctx.state(lane).unwrap_or((State::Idle, None));
             let text = task.map_or_else(
-                || ctx.trace.lanes[lane].label.clone(),
+                || compact_lane(&ctx.trace.lanes[lane].label),
                 |t| name(ctx.trace, t),
             );
+            let rest = format!("+{}", procs.len() - n);
+            let last = n + 1 == procs.len();
+            let need = p.bold_width(&text, px) + px * 1.1;
+            let reserve = if last {
+                0.0
+            } else {
+                p.bold_width(&rest, px) + px * 1.5
+            };
+            if x + need + reserve > rx + rw {
+                if x + p.bold_width(&rest, px) + px * 1.1 <= rx + rw {
+                    chip(p, x, y, &rest, px, &pal.idle, &pal.ink);
+                }
+                break;
+            }
             let (color, _) = pal.state(state);
-            x += chip(p, x, row(2.0) + px * 1.4, &text, px, color, on(pal, color)) + px * 0.4;
+            x += chip(p, x, y, &text, px, color, on(pal, color)) + px * 0.4;
         }
     }
 }
@@ -470,7 +509,9 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
     let has_gil = descriptor(ctx.trace.model).shape == Shape::ThreadPool { gil: true };
     let side_w = if has_gil {
         let least = if a.w < 260.0 { 80.0 } else { 100.0 };
-        (a.w * 0.32).clamp(least, if ctx.pal.large { 320.0 } else { 220.0 })
+        // Presentation mode's larger text needs a wider panel for a holder's name.
+        let share = if ctx.pal.large { 0.36 } else { 0.32 };
+        (a.w * share).clamp(least, if ctx.pal.large { 320.0 } else { 220.0 })
     } else {
         0.0
     };
@@ -674,8 +715,11 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             (sx, cy + r + px * 0.7, side_w - px * 0.6, px * 1.5)
         };
         shift = below;
-        let held = fit_any(p, &held, sm, room);
-        p.text(hx, hy, &held, Font::regular(sm), &pal.ink, Align::Left);
+        // The holder's name is never cut: it shrinks a little in a narrow panel instead (not in
+        // presentation mode, whose text stays large and whose panel is wider).
+        let least = if pal.large { sm } else { 9.0 };
+        let (held, held_px) = fit_shrink(p, &held, sm, least, room);
+        p.text(hx, hy, &held, Font::regular(held_px), &pal.ink, Align::Left);
         let waiting = [
             format!("waiting: {}", snap.gil_waiters_len),
             format!("wait: {}", snap.gil_waiters_len),
