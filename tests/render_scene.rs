@@ -145,6 +145,7 @@ fn no_label_is_cut_or_drawn_over_another_at_any_layouts_size() {
         // or four panels at 1920x1080 in presentation mode.
         (330.0, 300.0, false),
         (210.0, 330.0, false),
+        (200.0, 266.0, false),
         (280.0, 420.0, false),
         (440.0, 480.0, true),
         (440.0, 300.0, true),
@@ -163,8 +164,8 @@ fn no_label_is_cut_or_drawn_over_another_at_any_layouts_size() {
                     thick: large,
                     ..Palette::default()
                 };
-                for k in 0..=10 {
-                    let now = Micros(end.0 * k / 10);
+                for k in 0..=40 {
+                    let now = Micros(end.0 * k / 40);
                     let mut r = RecordingPainter::new(w, h);
                     let latest = trace.event_at(now);
                     draw_scene(&mut r, &trace, &index, latest, now, end, &pal);

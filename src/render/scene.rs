@@ -350,9 +350,12 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         );
     }
     let ink = on(pal, fill);
-    // "LOOP FROZEN" says which loop; in a narrow box "FROZEN" says enough beside "event loop".
+    // "LOOP FROZEN" says which loop; in a narrow box "FROZEN" says enough beside "event loop"
+    // (and "picking" beside "picks the next task").
+    let narrow = p.bold_width(&headline, sm) > chef_w - 10.0;
     let headline = match headline.as_str() {
-        "LOOP FROZEN" if p.bold_width(&headline, sm) > chef_w - 10.0 => "FROZEN".to_string(),
+        "LOOP FROZEN" if narrow => "FROZEN".to_string(),
+        "scheduling" if narrow => "picking".to_string(),
         _ => headline,
     };
     let big = fit_bold(p, &headline, px * 1.35, sm, chef_w - 10.0);
@@ -619,11 +622,15 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             options.push(who.clone());
         }
         let options: Vec<&str> = options.iter().map(|o| o.trim()).collect();
-        let room = cell_w - px * 0.9 - token_w - 10.0;
         let size = sm.max(px * 0.9);
         // A very narrow card shrinks its name a little rather than cut it (never in
-        // presentation mode, whose text stays large).
+        // presentation mode, whose text stays large); narrower still, it drops the token,
+        // which the GIL panel repeats ("GIL: cruncher"), before the name would be cut.
         let least = if pal.large { size } else { 9.0 };
+        let shortest = options.last().copied().unwrap_or_default();
+        let bare = cell_w - px * 0.9 - 10.0;
+        let token = (holds || own_gil) && p.text_width(shortest, least) <= bare - token_w;
+        let room = if token { bare - token_w } else { bare };
         let (text, size) = fit_shrink(p, &options, size, least, room);
         p.text(
             x + px * 0.9,
@@ -633,7 +640,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             &pal.ink,
             Align::Left,
         );
-        if holds || own_gil {
+        if token {
             let busy = holds || state == State::Running;
             let fill = if busy { &pal.gil } else { &pal.idle };
             let token_h = (token_px * 1.35).min(cell_h - 4.0);
