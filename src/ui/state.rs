@@ -313,11 +313,21 @@ impl Playback {
         }
     }
 
+    /// The step mode in force: with one model shown, every event of it (a moment would hide
+    /// events at the same instant, such as a task starting and awaiting at 0 ms).
+    fn step_mode(&self) -> StepMode {
+        if self.session.traces.len() == 1 {
+            StepMode::Model(0)
+        } else {
+            self.step
+        }
+    }
+
     /// The entry of `order` a step forward goes to, by the step mode; `None` past the last.
     fn next(&self) -> Option<usize> {
         let order = &self.session.order;
         let from = self.cursor.map_or(0, |c| c + 1);
-        match self.step {
+        match self.step_mode() {
             StepMode::Moment => {
                 let time = self.session.time_of(from.min(order.len().checked_sub(1)?));
                 (from < order.len()).then(|| self.session.instant(time).1 - 1)
@@ -330,7 +340,7 @@ impl Playback {
     /// previous event; `None` is the start.
     fn previous(&self) -> Option<usize> {
         let c = self.cursor?;
-        match self.step {
+        match self.step_mode() {
             StepMode::Moment => {
                 let (first, _) = self.session.instant(self.session.time_of(c));
                 first.checked_sub(1)

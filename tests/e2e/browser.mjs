@@ -1,6 +1,7 @@
 // Headless Chromium via playwright-core (Debian's chromium; never a downloaded browser), and a
 // page wrapper that collects every console error, failed request and off-site request.
 import { after, before } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const CHROMIUM_ARGS = [
@@ -55,6 +56,19 @@ export async function waitForApp(page) {
   await page.waitForSelector("html[data-app-ready]", { state: "attached", timeout: 30_000 });
 }
 
+/**
+ * The measurement worker loads on first use: this presses "Measure for real", waits until the
+ * footer says the worker answered, then cancels the measurement, leaving a ready worker.
+ */
+export async function startWorker(page) {
+  assert.equal(await page.getAttribute("#worker-status", "data-worker"), "not-started", "no worker before first use");
+  await page.click("#measure");
+  await page.waitForSelector('#worker-status[data-worker="ready"]', { timeout: 20_000 });
+  const cancel = page.getByRole("button", { name: "Cancel", exact: true });
+  if (await cancel.isVisible()) await cancel.click();
+  await page.waitForSelector("#measure", { timeout: 10_000 });
+}
+
 /** Counts the distinct colours of a canvas, sampled on a grid: 1 means blank. */
 export async function canvasColours(page, selector) {
   return page.$eval(selector, (canvas) => {
@@ -104,6 +118,21 @@ export function suite() {
     await env.server?.close();
   });
   return env;
+}
+
+/**
+ * The event number once it has stopped changing: read every 100 ms until two reads agree (up to
+ * 5 s). For steps whose size depends on the step mode (a moment can hold several events).
+ */
+export async function stableEvent(page) {
+  let last = await eventNumber(page);
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(100);
+    const now = await eventNumber(page);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
 }
 
 /**

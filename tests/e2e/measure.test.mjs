@@ -2,7 +2,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { serve } from "./server.mjs";
-import { launch, openPage, waitForApp } from "./browser.mjs";
+import { launch, openPage, startWorker, waitForApp } from "./browser.mjs";
 
 let server;
 let isolatedServer;
@@ -84,7 +84,7 @@ test("a measurement can be cancelled and leaves the page usable", async () => {
   await page.waitForSelector("#measure", { timeout: 10_000 });
   assert.equal(await page.$$eval("td.measured", (t) => t.length), 0);
   await page.getByRole("button", { name: "Step forward", exact: true }).click();
-  assert.match(await page.textContent("#narration-title"), /event 1 of/);
+  await page.waitForFunction(() => /event [1-9]\d* of/.test(document.querySelector("#narration-title").textContent), null, { timeout: 5_000 });
   assert.deepEqual(problems(), []);
   await close();
 });
@@ -151,7 +151,7 @@ test("two starts in one task run one job: the first is cancelled before it sprea
   });
   await page.goto(`${server.origin}/?lesson=three-waits`);
   await waitForApp(page);
-  await page.waitForSelector('#worker-status[data-worker="ready"]', { timeout: 20_000 });
+  await startWorker(page);
   const n = await page.evaluate(() => Math.min(4, Math.max(2, navigator.hardwareConcurrency)));
   // Both clicks land before the page can redraw the button.
   await page.evaluate(() => {

@@ -7,7 +7,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SUB_PATH } from "./server.mjs";
-import { openPage, suite, waitForApp } from "./browser.mjs";
+import { openPage, startWorker, suite, waitForApp } from "./browser.mjs";
 
 const env = suite();
 const CACHE_PREFIX = "concurrency-kitchen-";
@@ -47,7 +47,7 @@ async function release(page) {
 async function appWorks(page, lesson) {
   await waitForApp(page);
   assert.equal(await page.$eval("#lesson-picker", (s) => s.value), lesson);
-  await page.waitForSelector('#worker-status[data-worker="ready"]', { timeout: 20_000 });
+  await startWorker(page);
 }
 
 const url = (query) => `${env.server.origin}${SUB_PATH}${query}`;
