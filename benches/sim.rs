@@ -83,7 +83,7 @@ fn step_work() {
     const STEPS: u32 = 200;
     let lesson = lessons::by_id("ten-thousand").expect("the ten-thousand lesson exists");
     let start = Instant::now();
-    let session = Rc::new(Session::new(lesson, None).expect("the lesson simulates"));
+    let session = Rc::new(Session::new(lesson, &[]).expect("the lesson simulates"));
     let setup = start.elapsed().as_secs_f64() * 1000.0;
     let mut playback = Playback::new(session.clone(), 1.0).reduce(Action::Seek(
         concurrency_kitchen::sim::Micros(session.end.0 / 2),

@@ -11,7 +11,7 @@ use concurrency_kitchen::ui::state::Session;
 /// The lesson's session and its chart with every model's run revealed or none.
 fn chart(id: &str, revealed: bool) -> (Session, Chart) {
     let lesson = lessons::by_id(id).expect("lesson exists");
-    let session = Session::new(lesson, None).expect("lessons simulate");
+    let session = Session::new(lesson, &[]).expect("lessons simulate");
     let shown = vec![revealed; session.traces.len()];
     let chart = Chart::of(&session.lesson, &session.traces, &shown);
     (session, chart)

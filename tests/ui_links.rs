@@ -87,7 +87,7 @@ fn copy_link_at_every_event_of_every_lesson_reopens_that_event() {
                 model,
                 ..View::default()
             };
-            let session = Rc::new(Session::new(lesson.clone(), model).unwrap());
+            let session = Rc::new(Session::new(lesson.clone(), &view.shown()).unwrap());
             total += check_every_event(&view, session, !big);
         }
     }
@@ -97,7 +97,7 @@ fn copy_link_at_every_event_of_every_lesson_reopens_that_event() {
 #[test]
 fn the_first_event_at_time_zero_is_not_the_start() {
     let lesson = lessons::by_id("three-waits").unwrap();
-    let session = Rc::new(Session::new(lesson, None).unwrap());
+    let session = Rc::new(Session::new(lesson, &[]).unwrap());
     let one = Playback::new(session, 1.0).reduce(Action::Visit(0));
     assert_eq!((one.cursor, one.time), (Some(0), Micros(0)));
     let t = one.playhead().expect("a position, though at time zero");
@@ -109,7 +109,7 @@ fn the_first_event_at_time_zero_is_not_the_start() {
 #[test]
 fn old_time_only_links_still_open_after_every_event_up_to_then() {
     let lesson = lessons::by_id("convoy").unwrap();
-    let session = Rc::new(Session::new(lesson, Some(ModelId::Threads)).unwrap());
+    let session = Rc::new(Session::new(lesson, &[ModelId::Threads]).unwrap());
     let p = parse("?lesson=convoy&model=threads&t=300");
     let opened = Playback::new(session.clone(), 1.0).reduce(Action::Jump(p.t.unwrap()));
     let seeked = Playback::new(session, 1.0).reduce(Action::Seek(Micros(300_000)));
@@ -122,7 +122,7 @@ proptest! {
     #[test]
     fn copy_link_at_any_scrub_position_reopens_it(index in 0usize..11, fraction in 0.0f64..1.0) {
         let lesson = &lessons::all()[index];
-        let session = Rc::new(Session::new(lesson.clone(), None).unwrap());
+        let session = Rc::new(Session::new(lesson.clone(), &[]).unwrap());
         let at = Micros((session.end.0 as f64 * fraction) as u64);
         let p = Playback::new(session, 1.0).reduce(Action::Seek(at));
         let view = View { lesson: lesson.id.to_string(), ..View::default() };

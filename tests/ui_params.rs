@@ -77,11 +77,43 @@ fn queries_round_trip() {
             model: Some(ModelId::Asyncio),
             ..View::default()
         },
+        View {
+            lesson: "convoy".into(),
+            models: vec![ModelId::Sync, ModelId::Threads],
+            embed: true,
+            full: true,
+            ..View::default()
+        },
     ];
     for view in views {
         let query = view.to_query();
         assert_eq!(parse(&query), view, "{query}");
     }
+}
+
+#[test]
+fn an_embed_names_its_models_and_its_layout() {
+    let p = parse("?lesson=convoy&models=threads,sync,threads&embed=full");
+    // In the lesson's order, each once.
+    assert_eq!(p.models, vec![ModelId::Sync, ModelId::Threads]);
+    assert_eq!(p.shown(), vec![ModelId::Sync, ModelId::Threads]);
+    assert!(p.embed && p.full && p.ignored.is_empty());
+    assert_eq!(
+        p.to_query(),
+        "?lesson=convoy&models=sync,threads&embed=full"
+    );
+    // `embed=1` is the player alone, as old embeds were written.
+    let compact = parse("?lesson=convoy&embed=1");
+    assert!(compact.embed && !compact.full);
+    // Garbage and models outside the lesson are named and dropped; `model=` wins over `models=`.
+    let odd = parse("?lesson=three-waits&models=gpu,processes,asyncio&model=sync");
+    assert_eq!(odd.models, vec![ModelId::Asyncio]);
+    assert_eq!(odd.shown(), vec![ModelId::Sync]);
+    assert_eq!(odd.ignored.len(), 2, "{:?}", odd.ignored);
+    // Every model named is the same as none.
+    let all = parse("?lesson=three-waits&models=sync,threads,asyncio");
+    assert!(all.models.is_empty() && all.shown().is_empty());
+    assert_eq!(all.to_query(), "?lesson=three-waits");
 }
 
 #[test]

@@ -7,14 +7,14 @@ use concurrency_kitchen::ui::state::{clamp_speed, Action, Playback, Session, Ste
 
 fn playback(lesson: &str) -> Playback {
     let lesson = lessons::by_id(lesson).expect("lesson exists");
-    Playback::new(Rc::new(Session::new(lesson, None).expect("simulates")), 1.0)
+    Playback::new(Rc::new(Session::new(lesson, &[]).expect("simulates")), 1.0)
 }
 
 #[test]
 fn every_lesson_builds_a_session_with_ordered_events() {
     for lesson in lessons::all() {
         let id = lesson.id;
-        let session = Session::new(lesson.clone(), None).expect("simulates");
+        let session = Session::new(lesson.clone(), &[]).expect("simulates");
         assert!(!session.order.is_empty(), "{id}: no events");
         let times: Vec<Micros> = session
             .order
@@ -40,11 +40,11 @@ fn every_lesson_builds_a_session_with_ordered_events() {
 #[test]
 fn one_model_only_when_asked() {
     let lesson = lessons::by_id("three-waits").unwrap();
-    let session = Session::new(lesson, Some(ModelId::Asyncio)).unwrap();
+    let session = Session::new(lesson, &[ModelId::Asyncio]).unwrap();
     assert_eq!(session.traces.len(), 1);
     assert_eq!(session.traces[0].model, ModelId::Asyncio);
     let lesson = lessons::by_id("three-waits").unwrap();
-    assert!(Session::new(lesson, Some(ModelId::Processes)).is_err());
+    assert!(Session::new(lesson, &[ModelId::Processes]).is_err());
 }
 
 #[test]
@@ -121,6 +121,23 @@ fn a_model_step_visits_that_models_events_only() {
     // A model that is not shown falls back to moments.
     let p = p.reduce(Action::SetStepMode(StepMode::Model(99)));
     assert_eq!(p.step, StepMode::Moment);
+}
+
+#[test]
+fn with_one_model_a_step_visits_each_of_its_events() {
+    // Asyncio's first two events (A starts, A awaits) are both at 0 ms: a moment step would
+    // pass over the first, so one model steps event by event whatever the mode says.
+    let lesson = lessons::by_id("three-waits").unwrap();
+    let session = Rc::new(Session::new(lesson, &[ModelId::Asyncio]).unwrap());
+    let events = session.traces[0].events.len();
+    let mut p = Playback::new(session, 1.0);
+    assert_eq!(p.step, StepMode::Moment);
+    for e in 0..events {
+        p = p.reduce(Action::StepForward);
+        assert_eq!(p.current(), Some((0, e)));
+    }
+    assert!(p.at_end());
+    assert_eq!(p.reduce(Action::StepBack).current(), Some((0, events - 2)));
 }
 
 #[test]

@@ -44,7 +44,7 @@ fn one_step_on_ten_thousand() {
     const STEPS: u32 = 100;
     let performance = web_sys::window().unwrap().performance().unwrap();
     let lesson = lessons::by_id("ten-thousand").unwrap();
-    let session = Rc::new(Session::new(lesson, None).unwrap());
+    let session = Rc::new(Session::new(lesson, &[]).unwrap());
     let mut playback =
         Playback::new(session.clone(), 1.0).reduce(Action::Seek(Micros(session.end.0 / 2)));
     let palette = Palette::default();

@@ -9,11 +9,13 @@ use crate::bench::runner::{HostProfile, Report};
 use crate::export;
 use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;
-use crate::sim::Scenario;
+use crate::sim::{ModelId, Scenario};
 
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
 use super::editor::Editor;
+use super::embed::EmbedOptions;
+use super::embed_dialog::EmbedDialog;
 use super::hooks::{
     use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion,
 };
@@ -24,8 +26,8 @@ use super::params::{self, Theme, View};
 use super::predict::Predict;
 use super::race_view::RaceLessonView;
 use super::scene::{Legend, ModelStrip, Scene};
-use super::share::{self, EmbedDialog};
-use super::state::{Action, Playback, Session};
+use super::share;
+use super::state::{Action, Playback, Playhead, Session};
 use super::store;
 
 /// What the address bar cannot hold, said beside the stage with a way to share it as a file.
@@ -109,7 +111,7 @@ fn load(view: &View, machine: Option<&HostProfile>) -> Result<Rc<Session>, Strin
             config.startup_ms = Some(m.startup_ms.clamp(0.0, 60_000.0));
         }
     }
-    Session::new(lesson, view.model).map(Rc::new)
+    Session::new(lesson, &view.shown()).map(Rc::new)
 }
 
 /// The first session: the link's view, or the default lesson (with a notice) if it cannot run.
@@ -455,17 +457,10 @@ pub fn app() -> Html {
     });
     // Links for the Embed dialog and the embed's way out: built only where they are shown,
     // not on every animation frame.
-    let embed_link = || {
-        share::url_with(
-            &View {
-                embed: true,
-                present: false,
-                t: None,
-                ignored: Vec::new(),
-                ..(*view).clone()
-            }
-            .to_query(),
-        )
+    let lesson_models: Vec<ModelId> = lesson.scenario.models.iter().map(|m| m.id).collect();
+    let embed_link = {
+        let (base, all) = ((*view).clone(), lesson_models.clone());
+        Callback::from(move |o: EmbedOptions| share::url_with(&o.view(&base, &all).to_query()))
     };
     let full_link = || {
         share::url_with(
@@ -548,7 +543,14 @@ pub fn app() -> Html {
                 <main id="main">{ for notice }{ race_view }</main>
                 <Footer worker={(*worker).clone()} />
                 if *embed_open {
-                    <EmbedDialog url={race_link(&view, true)} title={race.title().to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                    <EmbedDialog
+                        title={race.title().to_string()}
+                        models={Vec::new()}
+                        initial={EmbedOptions::new(&view, &[])}
+                        moment={None::<(Playhead, String)>}
+                        layouts={false}
+                        link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| race_link(&View { theme: o.theme, ..view.clone() }, true))}
+                        on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
                 }
             </div>
         };
@@ -565,7 +567,8 @@ pub fn app() -> Html {
                         { controls }
                         { narration }
                     </section>
-                    { results }
+                    // `embed=full` adds the results below the player; `embed=1` is the player alone.
+                    if view.full { { results } }
                 </main>
             </div>
         };
@@ -620,7 +623,14 @@ pub fn app() -> Html {
             </main>
             <Footer worker={(*worker).clone()} />
             if *embed_open {
-                <EmbedDialog url={embed_link()} title={lesson.title.to_string()} on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                <EmbedDialog
+                    title={lesson.title.to_string()}
+                    models={lesson_models.iter().map(|m| (*m, AttrValue::from(descriptor(*m).label))).collect::<Vec<_>>()}
+                    initial={EmbedOptions::new(&view, &lesson_models)}
+                    moment={playback.playhead().map(|at| (at, format!("This moment ({})", at.time.brief())))}
+                    layouts={true}
+                    link={embed_link}
+                    on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
             }
         </div>
     }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::bench::client::WorkerStatus;
 use crate::sim::lessons::{self, CUSTOM};
 
+use super::embed_dialog::OPENER_ID;
 use super::params::Theme;
 use super::race::RaceLesson;
 
@@ -89,14 +90,14 @@ pub fn header(props: &HeaderProps) -> Html {
                         <option value="contrast" selected={theme == "contrast"}>{ "High contrast" }</option>
                     </select>
                 </label>
-                <button type="button" class="btn" aria-pressed={props.present.to_string()} onclick={click(&props.on_present)}
+                <button type="button" class="btn phone-hidden" aria-pressed={props.present.to_string()} onclick={click(&props.on_present)}
                     title="Presentation mode (F)">{ "Present" }</button>
                 if !props.race {
                     <button type="button" class="btn" onclick={click(&props.on_copy)}>{ "Copy link" }</button>
-                    <button type="button" class="btn" onclick={click(&props.on_download)}
+                    <button type="button" class="btn phone-hidden" onclick={click(&props.on_download)}
                         title="The run as Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">{ "Download trace" }</button>
                 }
-                <button type="button" class="btn" onclick={click(&props.on_embed)}>{ "Embed" }</button>
+                <button type="button" id={OPENER_ID} class="btn" onclick={click(&props.on_embed)}>{ "Embed" }</button>
                 if let Some(text) = &props.copied {
                     <span class="copied" role="status">{ text }</span>
                 }

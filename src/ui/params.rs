@@ -1,5 +1,6 @@
 //! The URL contract: `?lesson=ID&model=ID&t=MS&speed=X&theme=light|dark|contrast`, plus
-//! `scenario=` (a custom scenario, see `codec`), `embed=1` and `present=1`. `t` may name one of
+//! `scenario=` (a custom scenario, see `codec`), `models=ID,ID` (the models an embed compares),
+//! `embed=1` (the player alone) or `embed=full` (with the results) and `present=1`. `t` may name one of
 //! several events at the same instant as `t=MS~K`. Parsed leniently: anything unusable is
 //! ignored with a notice, never an error page.
 //!
@@ -54,11 +55,15 @@ pub struct View {
     /// A custom scenario from the link; when present it replaces the lesson.
     pub scenario: Option<Scenario>,
     pub model: Option<ModelId>,
+    /// The models to show, in the lesson's order, when `model` does not name one; empty for all.
+    pub models: Vec<ModelId>,
     /// Where the playhead starts.
     pub t: Option<Playhead>,
     pub speed: f64,
     pub theme: Option<Theme>,
     pub embed: bool,
+    /// An embed with the results table and chart below the player (`embed=full`).
+    pub full: bool,
     pub present: bool,
     /// Human-readable notes about values that were ignored, shown to the user.
     pub ignored: Vec<String>,
@@ -70,10 +75,12 @@ impl Default for View {
             lesson: lessons::DEFAULT.to_string(),
             scenario: None,
             model: None,
+            models: Vec::new(),
             t: None,
             speed: 1.0,
             theme: None,
             embed: false,
+            full: false,
             present: false,
             ignored: Vec::new(),
         }
@@ -81,6 +88,14 @@ impl Default for View {
 }
 
 impl View {
+    /// The models to simulate: the one `model=` names, else `models=`; empty for all.
+    pub fn shown(&self) -> Vec<ModelId> {
+        match self.model {
+            Some(model) => vec![model],
+            None => self.models.clone(),
+        }
+    }
+
     /// The race lesson the view shows, if it shows one (then `lesson()` is not simulated).
     pub fn race(&self) -> Option<RaceLesson> {
         self.scenario
@@ -139,6 +154,9 @@ impl View {
         let mut parts = vec![first];
         if let Some(model) = self.model {
             parts.push(format!("model={}", model.as_str()));
+        } else if !self.models.is_empty() {
+            let ids: Vec<&str> = self.models.iter().map(|m| m.as_str()).collect();
+            parts.push(format!("models={}", ids.join(",")));
         }
         if let Some(t) = self.t {
             parts.push(format!("t={}", playhead_text(t)));
@@ -150,7 +168,7 @@ impl View {
             parts.push(format!("theme={}", theme.as_str()));
         }
         if self.embed {
-            parts.push("embed=1".into());
+            parts.push(if self.full { "embed=full" } else { "embed=1" }.into());
         }
         if self.present {
             parts.push("present=1".into());
@@ -210,6 +228,7 @@ fn flag(key: &str, value: &str, ignored: &mut Vec<String>) -> bool {
 pub fn parse(query: &str) -> View {
     let mut params = View::default();
     let mut model_text = None;
+    let mut models_text = None;
     for pair in query
         .trim_start_matches('?')
         .split('&')
@@ -232,6 +251,7 @@ pub fn parse(query: &str) -> View {
                 Err(e) => params.ignored.push(e),
             },
             "model" => model_text = Some(value),
+            "models" => models_text = Some(value),
             "t" => match parse_playhead(&value) {
                 Some(t) => params.t = Some(t),
                 None => params.ignored.push(format!(
@@ -253,6 +273,7 @@ pub fn parse(query: &str) -> View {
                     shorten(&value)
                 )),
             },
+            "embed" if value == "full" => (params.embed, params.full) = (true, true),
             "embed" => params.embed = flag("embed", &value, &mut params.ignored),
             "present" => params.present = flag("present", &value, &mut params.ignored),
             _ => {}
@@ -270,6 +291,31 @@ pub fn parse(query: &str) -> View {
             Err(_) => params
                 .ignored
                 .push(format!("unknown model \"{}\"", shorten(&text))),
+        }
+    }
+    if let Some(text) = models_text {
+        let lesson = params.lesson().scenario.models;
+        let mut wanted = Vec::new();
+        for id in text.split(',').filter(|t| !t.is_empty()) {
+            match id.parse::<ModelId>() {
+                Ok(id) if lesson.iter().any(|m| m.id == id) => wanted.push(id),
+                Ok(_) => params.ignored.push(format!(
+                    "model \"{}\" is not part of this lesson",
+                    shorten(id)
+                )),
+                Err(_) => params
+                    .ignored
+                    .push(format!("unknown model \"{}\"", shorten(id))),
+            }
+        }
+        // In the lesson's order, each once; all of them is the same as none named.
+        params.models = lesson
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| wanted.contains(id))
+            .collect();
+        if params.models.len() == lesson.len() {
+            params.models.clear();
         }
     }
     for note in &mut params.ignored {

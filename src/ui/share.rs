@@ -1,5 +1,5 @@
 //! Browser glue for sharing and showing: the theme on `<html>`, the address bar, the clipboard,
-//! downloads, the Embed dialog, the embed's height reports, presentation mode and the offline
+//! downloads, the embed's height reports, presentation mode and the offline
 //! service worker. Autosave's storage calls are in `store`.
 
 use std::cell::RefCell;
@@ -192,65 +192,6 @@ pub fn set_fullscreen(on: bool) {
         }
     } else if document.fullscreen_element().is_some() {
         document.exit_fullscreen();
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct EmbedDialogProps {
-    /// The `?embed=1` link of the current view.
-    pub url: String,
-    pub title: String,
-    pub on_close: Callback<()>,
-}
-
-/// The snippet to paste, with a Copy button; Escape or Close dismisses it.
-#[function_component(EmbedDialog)]
-pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
-    let area = use_node_ref();
-    let copied = use_state(|| false);
-    let snippet = embed::snippet(&props.url, &props.title);
-    {
-        let area = area.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = area.cast::<web_sys::HtmlTextAreaElement>() {
-                let _ = el.focus();
-                el.select();
-                // Selected for copying, but scrolled to show the iframe line first.
-                el.set_scroll_top(0);
-            }
-        });
-    }
-    let close = {
-        let cb = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let on_key = {
-        let cb = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cb.emit(());
-            }
-        })
-    };
-    let do_copy = {
-        let (text, copied) = (snippet.clone(), copied.clone());
-        Callback::from(move |_: MouseEvent| {
-            let copied = copied.clone();
-            copy(&text, move |ok| copied.set(ok));
-        })
-    };
-    html! {
-        <div class="modal-backdrop" onkeydown={on_key}>
-            <div class="modal card" role="dialog" aria-modal="true" aria-labelledby="embed-title">
-                <h2 id="embed-title">{ "Embed this lesson" }</h2>
-                <p class="hint">{ "Paste this into your page. The script lets the frame grow to fit; it trusts only messages from this app." }</p>
-                <textarea ref={area} id="embed-snippet" readonly=true rows="9" value={snippet} />
-                <div class="measure-actions">
-                    <button type="button" class="btn primary" onclick={do_copy}>{ if *copied { "Copied" } else { "Copy snippet" } }</button>
-                    <button type="button" class="btn" onclick={close}>{ "Close" }</button>
-                </div>
-            </div>
-        </div>
     }
 }
 

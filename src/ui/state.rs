@@ -39,13 +39,13 @@ impl PartialEq for Session {
 }
 
 impl Session {
-    /// Simulates `lesson` under `only` (one model) or under all its models.
-    pub fn new(lesson: Lesson, only: Option<ModelId>) -> Result<Self, String> {
+    /// Simulates `lesson` under the models in `only`, or under all its models when it is empty.
+    pub fn new(lesson: Lesson, only: &[ModelId]) -> Result<Self, String> {
         let shown: Vec<_> = lesson
             .scenario
             .models
             .iter()
-            .filter(|config| only.is_none_or(|id| id == config.id))
+            .filter(|config| only.is_empty() || only.contains(&config.id))
             .collect();
         // Every run is estimated before any is simulated: a refusal comes at once.
         for config in &shown {

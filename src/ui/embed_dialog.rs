@@ -1,0 +1,273 @@
+//! The Embed dialog: the blogger picks models, theme, start moment, compact or full and height
+//! (`embed::EmbedOptions`), watches a live preview and copies the snippet. Focus stays inside
+//! while it is open and goes back to the header's Embed button when it closes.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::sim::ModelId;
+
+use super::embed::{self, EmbedOptions};
+use super::params::Theme;
+use super::share::copy;
+use super::state::Playhead;
+
+/// The header's Embed button, which gets the focus back on close.
+pub const OPENER_ID: &str = "embed-open";
+
+/// The preview shows the embed as a 700 px blog column would, scaled to fit the dialog.
+const PREVIEW_WIDTH: u32 = 700;
+const PREVIEW_SCALE: f64 = 0.45;
+
+/// What can receive the focus by Tab inside the dialog (an unchecked radio cannot).
+const TABBABLE: &str = "button:not([disabled]), textarea, select, a[href], \
+    input:not([disabled]):not([type=radio]), input[type=radio]:checked";
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedDialogProps {
+    pub title: String,
+    /// The lesson's models and their names; one or none offers no choice (a race lesson).
+    pub models: Vec<(ModelId, AttrValue)>,
+    pub initial: EmbedOptions,
+    /// The playhead, with how it reads ("at 1.23 s"), when it is past the start.
+    pub moment: Option<(Playhead, String)>,
+    /// Whether the page has results to show below the player (compact or full).
+    pub layouts: bool,
+    /// The embed's link for a choice of options.
+    pub link: Callback<EmbedOptions, String>,
+    pub on_close: Callback<()>,
+}
+
+#[function_component(EmbedDialog)]
+pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
+    let dialog = use_node_ref();
+    let area = use_node_ref();
+    let copied = use_state(|| false);
+    let options = use_state(|| props.initial.clone());
+    let url = props.link.emit((*options).clone());
+    let snippet = embed::snippet(&url, &props.title, options.height);
+    {
+        let area = area.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = area.cast::<web_sys::HtmlTextAreaElement>() {
+                let _ = el.focus();
+                el.select();
+                // Selected for copying, but scrolled to show the iframe line first.
+                el.set_scroll_top(0);
+            }
+            // On close, the focus returns to the button that opened the dialog.
+            move || {
+                if let Some(opener) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(OPENER_ID))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = opener.focus();
+                }
+            }
+        });
+    }
+    let all: Vec<ModelId> = props.models.iter().map(|(m, _)| *m).collect();
+    // Every change goes through one place: the new options, and "Copied" no longer true.
+    let change = {
+        let (options, copied) = (options.clone(), copied.clone());
+        move |edit: Box<dyn Fn(&mut EmbedOptions)>| {
+            let mut next = (*options).clone();
+            edit(&mut next);
+            options.set(next);
+            copied.set(false);
+        }
+    };
+    let on_key = {
+        let (cb, dialog) = (props.on_close.clone(), dialog.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => cb.emit(()),
+            "Tab" => {
+                if let Some(dialog) = dialog.cast::<web_sys::Element>() {
+                    keep_focus_inside(&dialog, &e);
+                }
+            }
+            _ => {}
+        })
+    };
+    let close = {
+        let cb = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let do_copy = {
+        let (text, copied) = (snippet.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            copy(&text, move |ok| copied.set(ok));
+        })
+    };
+
+    let model_choice = (props.models.len() > 1).then(|| {
+        html! {
+            <fieldset>
+                <legend>{ "Models" }</legend>
+                { for props.models.iter().map(|(id, name)| {
+                    let (id, all, change) = (*id, all.clone(), change.clone());
+                    let on = options.models.contains(&id);
+                    // The last model cannot be switched off.
+                    let last = on && options.models.len() == 1;
+                    html! {
+                        <label class="choice">
+                            <input type="checkbox" checked={on} disabled={last}
+                                onchange={Callback::from(move |_: Event| {
+                                    let all = all.clone();
+                                    change(Box::new(move |o| o.toggle(id, &all)))
+                                })} />
+                            { name.clone() }
+                        </label>
+                    }
+                }) }
+            </fieldset>
+        }
+    });
+    let themes: [(Option<Theme>, &str); 4] = [
+        (None, "Follow the reader"),
+        (Some(Theme::Light), "Light"),
+        (Some(Theme::Dark), "Dark"),
+        (Some(Theme::Contrast), "High contrast"),
+    ];
+    let theme_choice = html! {
+        <fieldset>
+            <legend>{ "Theme" }</legend>
+            { for themes.into_iter().map(|(theme, label)| {
+                let change = change.clone();
+                html! {
+                    <label class="choice">
+                        <input type="radio" name="embed-theme" checked={options.theme == theme}
+                            onchange={Callback::from(move |_: Event| change(Box::new(move |o| o.theme = theme)))} />
+                        { label }
+                    </label>
+                }
+            }) }
+        </fieldset>
+    };
+    let start_choice = props.moment.clone().map(|(at, label)| {
+        let starts: [(Option<Playhead>, String); 2] =
+            [(None, "The beginning".to_string()), (Some(at), label)];
+        html! {
+            <fieldset>
+                <legend>{ "Start at" }</legend>
+                { for starts.into_iter().map(|(start, label)| {
+                    let change = change.clone();
+                    html! {
+                        <label class="choice">
+                            <input type="radio" name="embed-start" checked={options.start == start}
+                                onchange={Callback::from(move |_: Event| change(Box::new(move |o| o.start = start)))} />
+                            { label }
+                        </label>
+                    }
+                }) }
+            </fieldset>
+        }
+    });
+    let layout_choice = props.layouts.then(|| {
+        let layouts = [(false, "Compact: the player"), (true, "Full: with the results")];
+        html! {
+            <fieldset>
+                <legend>{ "Layout" }</legend>
+                { for layouts.into_iter().map(|(full, label)| {
+                    let change = change.clone();
+                    html! {
+                        <label class="choice">
+                            <input type="radio" name="embed-layout" checked={options.full == full}
+                                onchange={Callback::from(move |_: Event| change(Box::new(move |o| o.set_full(full))))} />
+                            { label }
+                        </label>
+                    }
+                }) }
+            </fieldset>
+        }
+    });
+    let on_height = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let px = input.value_as_number();
+            change(Box::new(move |o| o.set_height(px)));
+        })
+    };
+    let height = options.height;
+    let scaled = |px: u32| (px as f64 * PREVIEW_SCALE).round() as u32;
+    let box_style = format!(
+        "width:{}px;height:{}px",
+        scaled(PREVIEW_WIDTH),
+        scaled(height)
+    );
+    let frame_style =
+        format!("width:{PREVIEW_WIDTH}px;height:{height}px;transform:scale({PREVIEW_SCALE})");
+
+    html! {
+        <div class="modal-backdrop" onkeydown={on_key}>
+            <div ref={dialog} class="modal card embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+                <h2 id="embed-title">{ "Embed this lesson" }</h2>
+                <div class="embed-builder">
+                    <form class="embed-options" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                        { for model_choice }
+                        { theme_choice }
+                        { for start_choice }
+                        { for layout_choice }
+                        <label class="embed-height">
+                            <span>{ "Height" }</span>
+                            <input id="embed-height" type="number" min={embed::MIN_HEIGHT.to_string()} max={embed::MAX_HEIGHT.to_string()}
+                                step="10" value={height.to_string()} onchange={on_height} />
+                            <span>{ "px" }</span>
+                        </label>
+                    </form>
+                    <figure class="embed-preview">
+                        <figcaption>{ format!("Preview in a {PREVIEW_WIDTH} px column") }</figcaption>
+                        <div class="preview-box" style={box_style}>
+                            <iframe id="embed-preview" src={url.clone()} title="Preview of the embed" tabindex="-1"
+                                loading="lazy" sandbox="allow-scripts allow-same-origin" style={frame_style}></iframe>
+                        </div>
+                    </figure>
+                </div>
+                <label class="snippet-label" for="embed-snippet">{ "Paste this into your page. The script lets the frame grow to fit; it trusts only messages from this app." }</label>
+                <textarea ref={area} id="embed-snippet" readonly=true rows="5" value={snippet} />
+                <div class="measure-actions">
+                    <button type="button" class="btn primary" onclick={do_copy}>{ if *copied { "Copied" } else { "Copy snippet" } }</button>
+                    <button type="button" class="btn" onclick={close}>{ "Close" }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to the last, and a
+/// focus that has left the dialog is brought back: the page behind cannot be reached.
+fn keep_focus_inside(dialog: &web_sys::Element, e: &KeyboardEvent) {
+    let Ok(list) = dialog.query_selector_all(TABBABLE) else {
+        return;
+    };
+    let elements: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (elements.first(), elements.last()) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| dialog.contains(Some(a.unchecked_ref())));
+    let is = |el: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a.is_same_node(Some(el.unchecked_ref())))
+    };
+    let target = if e.shift_key() {
+        (!inside || is(first)).then_some(last)
+    } else {
+        (!inside || is(last)).then_some(first)
+    };
+    if let Some(target) = target {
+        e.prevent_default();
+        let _ = target.focus();
+    }
+}
