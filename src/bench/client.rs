@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
 use super::protocol::{FromWorker, ToWorker};
+use super::results::WorkerStatus;
 
 /// The loader script that Trunk writes beside the page for the `worker` binary, under its
 /// unversioned name. A release build renames it with a content hash (scripts/release.mjs) and
@@ -22,22 +23,6 @@ const WORKER_META: &str = "meta[name=\"concurrency-kitchen-worker\"]";
 
 /// How long a worker may take to load its wasm and answer the first ping.
 const PATIENCE_MS: u32 = 15_000;
-
-/// What the page knows about its measurement worker.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WorkerStatus {
-    /// Nothing has needed a worker yet, so none was loaded (see `probe_on_first_use`).
-    NotStarted,
-    Starting,
-    /// The worker answered a ping; `round_trip_ms` is the time from post to answer.
-    Ready {
-        round_trip_ms: f64,
-    },
-    /// Workers cannot run here (blocked by policy, `file://`, an old browser, or no answer).
-    Unavailable {
-        reason: String,
-    },
-}
 
 /// A live worker and the handlers that keep it talking. Dropping it terminates the worker.
 pub struct WorkerProbe {

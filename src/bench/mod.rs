@@ -3,6 +3,7 @@
 pub mod kernel;
 pub mod plan;
 pub mod protocol;
+pub mod results;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

@@ -14,44 +14,12 @@ use web_sys::{MessageEvent, Worker};
 use super::client::spawn;
 use super::plan::{self, Mode, ModelPlan, Op, Spread, WorkTask, WorkerPlan, SWITCH_INTERVAL_MS};
 use super::protocol::{FromWorker, ToWorker};
+use super::results::{HostProfile, ModelResult, Report};
 use super::worker::message_text;
-use crate::sim::{ModelConfig, ModelId, Scenario};
+use crate::sim::{ModelConfig, Scenario};
 
 /// Set to stop a measurement between two waits; its workers are then terminated.
 pub type Cancel = Rc<Cell<bool>>;
-
-/// One model measured for real.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ModelResult {
-    pub model: ModelId,
-    /// Min, median and max over the repeats, converted back to model milliseconds.
-    pub spread: Option<Spread>,
-    /// Why it was not measured, if it was not.
-    pub note: Option<&'static str>,
-}
-
-/// A lesson measured for real.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Report {
-    /// Real ms per model ms.
-    pub scale: f64,
-    /// True if blocking waits used `Atomics.wait`; false for a busy wait.
-    pub atomics: bool,
-    pub models: Vec<ModelResult>,
-}
-
-/// The learner's machine as the machine check found it (the host the app runs on).
-#[derive(Clone, Debug, PartialEq)]
-pub struct HostProfile {
-    pub hardware_concurrency: u32,
-    pub isolated: bool,
-    pub timer_resolution_ms: f64,
-    /// How much faster `workers` workers finished the same CPU job each than one did alone.
-    pub speedup: f64,
-    pub workers: usize,
-    /// Mean time from creating a worker to its "ready".
-    pub startup_ms: f64,
-}
 
 /// True when the page is cross-origin isolated (so `SharedArrayBuffer` and `Atomics.wait` work).
 pub fn isolated() -> bool {

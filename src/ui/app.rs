@@ -4,8 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::bench::client::{self, WorkerStatus};
-use crate::bench::runner::{HostProfile, Report};
+use crate::bench::client;
+use crate::bench::results::{HostProfile, Report, WorkerStatus};
 use crate::export;
 use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;

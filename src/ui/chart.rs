@@ -10,7 +10,7 @@ use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
 use crate::bench::plan::Spread;
-use crate::bench::runner::Report;
+use crate::bench::results::Report;
 use crate::sim::lessons::{Chart, Series};
 use crate::sim::Micros;
 

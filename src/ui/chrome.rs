@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::bench::client::WorkerStatus;
+use crate::bench::results::WorkerStatus;
 use crate::sim::lessons::{self, CUSTOM};
 
 use super::embed_dialog::OPENER_ID;

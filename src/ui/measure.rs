@@ -8,7 +8,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::bench::plan;
-use crate::bench::runner::{self, Cancel, HostProfile, Report};
+use crate::bench::results::{HostProfile, Report};
+use crate::bench::runner::{self, Cancel};
 
 use super::state::Session;
 

@@ -10,7 +10,7 @@ use crate::sim::{narrate, Bytes, EventKind, Micros, ModelId, Spread};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
-use crate::bench::runner::{ModelResult, Report};
+use crate::bench::results::{ModelResult, Report};
 
 /// A model's name as learners read it.
 pub fn model_name(id: ModelId) -> &'static str {
