@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use concurrency_kitchen::bench::client::{probe, WorkerStatus};
+use concurrency_kitchen::bench::client::probe;
+use concurrency_kitchen::bench::results::WorkerStatus;
 use concurrency_kitchen::render::scene::draw_scene;
 use concurrency_kitchen::render::timeline::LaneIndex;
 use concurrency_kitchen::sim::{lessons, simulate};

@@ -1,16 +1,18 @@
-//! The root component: reads the URL, owns the view and the playback reducer, lays out the frame.
+//! The root component: reads the URL once, holds the one app state (`app_state::AppState`,
+//! changed only through its reducer), lays out the frame and runs the browser's effects.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::bench::client;
-use crate::bench::results::{HostProfile, Report, WorkerStatus};
+use crate::bench::results::Report;
 use crate::export;
 use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;
 use crate::sim::{ModelId, Scenario};
 
+use super::app_state::{AppAction, AppState};
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
 use super::editor::Editor;
@@ -27,50 +29,21 @@ use super::predict::Predict;
 use super::race_view::RaceLessonView;
 use super::scene::{Legend, ModelStrip, Scene};
 use super::share;
-use super::state::{Action, Playback, Playhead, Session};
+use super::state::{Action, Playhead};
 use super::store;
 
-/// What the address bar cannot hold, said beside the stage with a way to share it as a file.
-fn link_problem(view: &View) -> Option<String> {
-    view.scenario.as_ref()?;
-    view.link_query().err()
-}
+/// The app state as Yew holds it: a reducer that returns the same `Rc` when nothing changed
+/// (a paused tick, a step at the end), so nothing redraws.
+#[derive(PartialEq)]
+struct Store(AppState);
 
-/// The playback state as Yew sees it: every action goes through `Playback::reduce`.
-#[derive(Clone)]
-struct Player(Playback);
+impl Reducible for Store {
+    type Action = AppAction;
 
-impl PartialEq for Player {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0.session, &other.0.session)
-            && self.0.cursor == other.0.cursor
-            && self.0.time == other.0.time
-            && self.0.playing == other.0.playing
-            && self.0.speed == other.0.speed
-            && self.0.step == other.0.step
-            && self.0.seen == other.0.seen
-    }
-}
-
-enum PlayerAction {
-    Playback(Action),
-    Load(Rc<Session>),
-}
-
-impl Reducible for Player {
-    type Action = PlayerAction;
-
-    fn reduce(self: Rc<Self>, action: PlayerAction) -> Rc<Self> {
-        let current = self.0.clone();
-        let next = Player(match action {
-            PlayerAction::Playback(action) => current.reduce(action),
-            PlayerAction::Load(session) => Playback::new(session, current.speed),
-        });
-        // Returning the same Rc tells Yew nothing changed (a paused tick, a step at the end).
-        if next == *self {
-            self
-        } else {
-            Rc::new(next)
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        match self.0.reduce(action) {
+            Some(next) => Rc::new(Store(next)),
+            None => self,
         }
     }
 }
@@ -102,104 +75,56 @@ fn location_query() -> String {
         .unwrap_or_default()
 }
 
-/// Simulates the view's lesson, for one model or all, on the lesson's machine or the learner's.
-fn load(view: &View, machine: Option<&HostProfile>) -> Result<Rc<Session>, String> {
-    let mut lesson = view.lesson();
-    if let Some(m) = machine {
-        for config in &mut lesson.scenario.models {
-            config.cores = Some(m.speedup.round().max(1.0) as u32);
-            config.startup_ms = Some(m.startup_ms.clamp(0.0, 60_000.0));
+/// The link's view; `lesson=custom` (this tab's own scenario, too large for a link) reopens the
+/// tab's autosave.
+fn first_view() -> View {
+    store::claim_tab();
+    let mut view = params::parse(&location_query());
+    if view.lesson == CUSTOM && view.scenario.is_none() {
+        match store::tab_scenario() {
+            Some(scenario) => view.scenario = Some(scenario),
+            None => {
+                view.lesson = lessons::DEFAULT.to_string();
+                view.ignored.push(
+                    "lesson \"custom\" (a scenario too large for a link stays in the browser \
+                     tab that made it; see \"Saved in this browser\" in the editor)"
+                        .into(),
+                );
+            }
         }
     }
-    Session::new(lesson, &view.shown()).map(Rc::new)
-}
-
-/// The first session: the link's view, or the default lesson (with a notice) if it cannot run.
-fn first_session(view: &mut View) -> Rc<Session> {
-    match load(view, None) {
-        Ok(session) => session,
-        Err(e) => {
-            view.ignored.push(e);
-            *view = View {
-                ignored: std::mem::take(&mut view.ignored),
-                ..View::default()
-            };
-            load(view, None).expect("the default lesson always simulates")
-        }
-    }
+    view
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let initial = use_memo((), |_| {
-        store::claim_tab();
-        let mut view = params::parse(&location_query());
-        // `lesson=custom` is this tab's own scenario, too large for a link: reopen its autosave.
-        if view.lesson == CUSTOM && view.scenario.is_none() {
-            match store::tab_scenario() {
-                Some(scenario) => view.scenario = Some(scenario),
-                None => {
-                    view.lesson = lessons::DEFAULT.to_string();
-                    view.ignored.push(
-                        "lesson \"custom\" (a scenario too large for a link stays in the browser \
-                         tab that made it; see \"Saved in this browser\" in the editor)"
-                            .into(),
-                    );
-                }
-            }
-        }
-        let session = first_session(&mut view);
-        (view, session)
-    });
-    let view = use_state(|| initial.0.clone());
-    let player = use_reducer(|| {
-        let mut playback = Playback::new(initial.1.clone(), initial.0.speed);
-        if let Some(t) = initial.0.t {
-            playback = playback.reduce(Action::Jump(t));
-        }
-        Player(playback)
-    });
-    let report = use_state(|| None::<(usize, Rc<Report>)>);
-    let machine = use_state(|| None::<HostProfile>);
-    let using_machine = use_state(|| false);
-    let worker = use_state(|| WorkerStatus::NotStarted);
-    let copied = use_state(|| None::<String>);
-    let embed_open = use_state(|| false);
+    let store = use_reducer(|| Store(AppState::open(first_view())));
+    let dispatch = {
+        let store = store.clone();
+        Callback::from(move |action: AppAction| store.dispatch(action))
+    };
+    let play = dispatch.reform(AppAction::Playback);
+    let app = &store.0;
+    let view = app.view.clone();
+    let playback = &app.playback;
     let recent = use_state(|| Rc::new(store::recent_scenarios()));
-    // Why the last autosave failed, until one succeeds.
-    let save_error = use_state(|| None::<String>);
-    // Why the view's scenario is not in the address bar (too large for a link).
-    let link_note = use_state(|| None::<String>);
     let generation = use_layout_generation();
     let reduced_motion = use_reduced_motion();
 
-    // A race lesson has its own keys (`race_view`): the hidden player must not take them.
-    let race_shown = use_mut_ref(|| false);
-    *race_shown.borrow_mut() = view.race().is_some();
-    let dispatch = {
-        let (player, race_shown) = (player.clone(), race_shown.clone());
-        Callback::from(move |action: Action| {
-            if !*race_shown.borrow() {
-                player.dispatch(PlayerAction::Playback(action))
-            }
-        })
-    };
-    use_playback_keys(dispatch.clone());
+    use_playback_keys(play.clone());
     // With reduced motion, playing moves from event to event instead of animating.
     use_animation_frames(
-        player.0.playing && !reduced_motion,
-        dispatch.reform(Action::Tick),
+        playback.playing && !reduced_motion,
+        play.reform(Action::Tick),
     );
     {
-        let dispatch = dispatch.clone();
-        let period = (900.0 / player.0.speed) as u32;
+        let play = play.clone();
+        let period = (900.0 / playback.speed) as u32;
         use_effect_with(
-            (player.0.playing && reduced_motion, period),
+            (playback.playing && reduced_motion, period),
             move |&(on, period)| {
                 let interval = on.then(|| {
-                    gloo_timers::callback::Interval::new(period, move || {
-                        dispatch.emit(Action::Advance)
-                    })
+                    gloo_timers::callback::Interval::new(period, move || play.emit(Action::Advance))
                 });
                 move || drop(interval)
             },
@@ -212,36 +137,33 @@ pub fn app() -> Html {
         });
     }
     share::use_height_reports(view.embed);
+    // The F key's listener outlives a render: it reads whether the page presents from here.
+    let presenting = use_mut_ref(|| false);
+    *presenting.borrow_mut() = view.present;
     let toggle_present = {
-        let view = view.clone();
+        let (dispatch, presenting) = (dispatch.clone(), presenting.clone());
         Callback::from(move |_| {
-            let on = !view.present;
-            share::set_fullscreen(on);
-            view.set(View {
-                present: on,
-                ..(*view).clone()
-            });
+            // Fullscreen needs the click or key press itself, so it is asked for here.
+            share::set_fullscreen(!*presenting.borrow());
+            dispatch.emit(AppAction::TogglePresent);
         })
     };
     share::use_presentation(view.present, view.embed, toggle_present.clone());
     // The address bar always holds the view (not the playhead: Copy link adds that). A scenario
-    // too large for a link shows as `lesson=custom`, with a note saying why.
-    {
-        let link_note = link_note.clone();
-        use_effect_with(((*view).clone(), player.0.speed), move |(v, speed)| {
-            // A race lesson writes its own address, with its game's moves.
-            if v.race().is_some() {
-                return;
-            }
-            let shown = View {
-                t: None,
-                speed: *speed,
-                ..v.clone()
-            };
-            share::replace_url(&shown.to_query());
-            link_note.set(link_problem(&shown));
-        });
-    }
+    // too large for a link shows as `lesson=custom` (the state's `link_note` says why).
+    use_effect_with((view.clone(), playback.speed), move |(v, speed)| {
+        // A race lesson writes its own address, with its game's moves.
+        if v.race().is_none() {
+            share::replace_url(
+                &View {
+                    t: None,
+                    speed: *speed,
+                    ..(**v).clone()
+                }
+                .to_query(),
+            );
+        }
+    });
 
     // Every listener above is attached once this runs: tests and scripts may start pressing keys.
     use_effect_with((), |_| {
@@ -255,9 +177,10 @@ pub fn app() -> Html {
     // Prove the measurement pipeline when a worker is first needed, and install the offline
     // cache, once.
     {
-        let (worker, embed) = (worker.clone(), view.embed);
+        let (dispatch, embed) = (dispatch.clone(), view.embed);
         use_effect_with((), move |_| {
-            let probe = client::probe_on_first_use(move |status| worker.set(status));
+            let probe =
+                client::probe_on_first_use(move |status| dispatch.emit(AppAction::Worker(status)));
             if !embed {
                 share::register_service_worker();
             }
@@ -265,75 +188,23 @@ pub fn app() -> Html {
         });
     }
 
-    let playback = &player.0;
     let session = playback.session.clone();
     let lesson = &session.lesson;
-    let mine = (*using_machine).then(|| (*machine).clone()).flatten();
+    let notify = dispatch.reform(AppAction::Notice);
 
-    // Shows another view: a new session if it simulates, otherwise an explanation.
-    let show = {
-        let (player, view, copied) = (player.clone(), view.clone(), copied.clone());
-        Rc::new(
-            move |next: View, mine: Option<HostProfile>| match load(&next, mine.as_ref()) {
-                Ok(session) => {
-                    player.dispatch(PlayerAction::Load(session));
-                    copied.set(None);
-                    view.set(View {
-                        ignored: Vec::new(),
-                        ..next
-                    });
-                }
-                Err(e) => copied.set(Some(format!("Could not show that: {e}"))),
-            },
-        )
-    };
-    let on_lesson = {
-        let (show, view, mine) = (show.clone(), view.clone(), mine.clone());
-        Callback::from(move |id: String| {
-            if id != CUSTOM {
-                show(
-                    View {
-                        lesson: id,
-                        scenario: None,
-                        model: None,
-                        ..(*view).clone()
-                    },
-                    mine.clone(),
-                );
-            }
-        })
-    };
+    let on_lesson = dispatch.reform(AppAction::PickLesson);
     let on_apply = {
-        let (show, view, mine) = (show.clone(), view.clone(), mine.clone());
-        let (recent, save_error) = (recent.clone(), save_error.clone());
+        let (dispatch, recent) = (dispatch.clone(), recent.clone());
         Callback::from(move |scenario: Scenario| {
             // Every write is checked: a failure stays on screen, with Export JSON, until a save works.
-            save_error.set(store::save_scenario(&scenario).err());
+            dispatch.emit(AppAction::Saved(store::save_scenario(&scenario)));
             recent.set(Rc::new(store::recent_scenarios()));
-            let model = view
-                .model
-                .filter(|m| scenario.model_configs().iter().any(|c| c.id == *m));
-            show(
-                View {
-                    scenario: Some(scenario),
-                    model,
-                    ..(*view).clone()
-                },
-                mine.clone(),
-            );
+            dispatch.emit(AppAction::Apply(scenario));
         })
     };
-    let on_theme = {
-        let view = view.clone();
-        Callback::from(move |theme: Option<Theme>| {
-            view.set(View {
-                theme,
-                ..(*view).clone()
-            })
-        })
-    };
+    let on_theme = dispatch.reform(AppAction::SetTheme);
     let on_copy = {
-        let (copied, view, at) = (copied.clone(), view.clone(), playback.playhead());
+        let (notify, view, at) = (notify.clone(), view.clone(), playback.playhead());
         let speed = playback.speed;
         Callback::from(move |_| {
             let query = View {
@@ -346,16 +217,16 @@ pub fn app() -> Html {
             let query = match query {
                 Ok(query) => query,
                 Err(e) => {
-                    copied.set(Some(format!(
+                    notify.emit(Some(format!(
                         "Not copied: {e}. Share it as a file with Export JSON (below the stage)."
                     )));
                     return;
                 }
             };
             let link = share::url_with(&query);
-            let (copied, shown) = (copied.clone(), link.clone());
+            let (notify, shown) = (notify.clone(), link.clone());
             share::copy(&link, move |ok| {
-                copied.set(Some(if ok {
+                notify.emit(Some(if ok {
                     "Link copied".into()
                 } else {
                     format!("Copy this link: {shown}")
@@ -364,15 +235,15 @@ pub fn app() -> Html {
         })
     };
     let on_download = {
-        let session = session.clone();
-        let copied = copied.clone();
+        let (session, notify) = (session.clone(), notify.clone());
         Callback::from(move |_| {
             let lesson = &session.lesson;
             // Building the file blocks the page: beyond ten-thousand's size, the CLI does it.
             let events: usize = session.traces.iter().map(|t| t.events.len()).sum();
             if events > export::MAX_PAGE_EVENTS {
-                copied.set(Some(format!(
-                    "Not downloaded: {events} events are too many to export in the page;                      export the scenario as JSON and run trace --scenario FILE --format chrome"
+                notify.emit(Some(format!(
+                    "Not downloaded: {events} events are too many to export in the page; \
+                     export the scenario as JSON and run trace --scenario FILE --format chrome"
                 )));
                 return;
             }
@@ -394,35 +265,22 @@ pub fn app() -> Html {
             )
         })
     };
-    let on_embed = {
-        let embed_open = embed_open.clone();
-        Callback::from(move |_| embed_open.set(true))
-    };
-    let session_key = Rc::as_ptr(&session) as usize;
-    let current_report = (*report)
-        .clone()
-        .filter(|(key, _)| *key == session_key)
-        .map(|(_, r)| r);
+    let on_embed = dispatch.reform(|_| AppAction::Embed(true));
+    let close_embed = dispatch.reform(|_| AppAction::Embed(false));
+    let current_report = app.report.clone();
     let on_report = {
-        let report = report.clone();
-        Callback::from(move |r: Option<Rc<Report>>| report.set(r.map(|r| (session_key, r))))
-    };
-    let on_machine = {
-        let machine = machine.clone();
-        Callback::from(move |m: HostProfile| machine.set(Some(m)))
-    };
-    let on_use_machine = {
-        let (show, view, machine, using_machine) = (
-            show.clone(),
-            view.clone(),
-            machine.clone(),
-            using_machine.clone(),
-        );
-        Callback::from(move |on: bool| {
-            using_machine.set(on);
-            show((*view).clone(), if on { (*machine).clone() } else { None });
+        // A measurement belongs to the session it started on: one finishing after the lesson
+        // changed is dropped.
+        let (dispatch, of) = (dispatch.clone(), session.clone());
+        Callback::from(move |report: Option<Rc<Report>>| {
+            dispatch.emit(AppAction::Measured {
+                of: of.clone(),
+                report,
+            })
         })
     };
+    let on_machine = dispatch.reform(AppAction::MachineChecked);
+    let on_use_machine = dispatch.reform(AppAction::UseMachine);
     let event_loop_lesson = lesson
         .scenario
         .models
@@ -443,13 +301,13 @@ pub fn app() -> Html {
             </p>
         }
     };
-    let save_notice = (*save_error).clone().map(|e| {
+    let save_notice = app.save_error.clone().map(|e| {
         keep_notice(
             "save-notice",
             format!("{e} It is still on screen: export it to keep it."),
         )
     });
-    let link_notice = (*link_note).clone().filter(|_| !view.embed).map(|e| {
+    let link_notice = app.link_note.clone().filter(|_| !view.embed).map(|e| {
         keep_notice(
             "link-notice",
             format!("Not in the address bar: {e}. It is kept in this tab; to share it, export it as a file."),
@@ -496,12 +354,12 @@ pub fn app() -> Html {
             speed={playback.speed}
             step={playback.step}
             models={session.traces.iter().map(|t| descriptor(t.model).short).collect::<Vec<_>>()}
-            dispatch={dispatch.clone()}
+            dispatch={play.clone()}
         />
     };
     let strip = html! { <ModelStrip session={session.clone()} time={playback.time} /> };
     let narration = html! {
-        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={dispatch.reform(Action::Visit)} embed={view.embed} />
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={play.reform(Action::Visit)} embed={view.embed} />
     };
     let results = html! {
         <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
@@ -541,8 +399,8 @@ pub fn app() -> Html {
                     race=true
                 />
                 <main id="main">{ for notice }{ race_view }</main>
-                <Footer worker={(*worker).clone()} />
-                if *embed_open {
+                <Footer worker={app.worker.clone()} />
+                if app.embed_open {
                     <EmbedDialog
                         title={race.title().to_string()}
                         models={Vec::new()}
@@ -550,7 +408,7 @@ pub fn app() -> Html {
                         moment={None::<(Playhead, String)>}
                         layouts={false}
                         link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| race_link(&View { theme: o.theme, ..view.clone() }, true))}
-                        on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                        on_close={close_embed.clone()} />
                 }
             </div>
         };
@@ -585,7 +443,7 @@ pub fn app() -> Html {
                 {on_copy}
                 {on_download}
                 {on_embed}
-                copied={(*copied).clone()}
+                copied={app.notice.clone()}
             />
             <main id="main">
                 { for notice }
@@ -613,16 +471,16 @@ pub fn app() -> Html {
                     session={session.clone()}
                     report={current_report}
                     {on_report}
-                    machine={(*machine).clone()}
+                    machine={app.machine.clone()}
                     {on_machine}
-                    using_machine={*using_machine}
+                    using_machine={app.using_machine}
                     {on_use_machine}
                 />
                 if event_loop_lesson { <LoopDemo /> }
-                <Editor session={session.clone()} {on_apply} recent={(*recent).clone()} />
+                <Editor session={session.clone()} {on_apply} apply_error={app.apply_error.clone()} recent={(*recent).clone()} />
             </main>
-            <Footer worker={(*worker).clone()} />
-            if *embed_open {
+            <Footer worker={app.worker.clone()} />
+            if app.embed_open {
                 <EmbedDialog
                     title={lesson.title.to_string()}
                     models={lesson_models.iter().map(|m| (*m, AttrValue::from(descriptor(*m).label))).collect::<Vec<_>>()}
@@ -630,7 +488,7 @@ pub fn app() -> Html {
                     moment={playback.playhead().map(|at| (at, format!("This moment ({})", at.time.brief())))}
                     layouts={true}
                     link={embed_link}
-                    on_close={let e = embed_open.clone(); Callback::from(move |_| e.set(false))} />
+                    on_close={close_embed.clone()} />
             }
         </div>
     }

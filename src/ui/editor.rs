@@ -1,18 +1,16 @@
 //! The scenario editor: tasks, steps and models with inline validation, JSON import and export.
 //! Every valid edit is applied at once (and autosaved by the app); invalid ones say why.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
-use crate::sim::{
-    ModelConfig, ModelId, Scenario, ScenarioError, Setting, StartMethod, Step, StepKind, Task,
-};
+use crate::sim::{ModelId, Scenario, Setting, StartMethod, StepKind};
 
 use super::autosave::{self, Summary};
+use super::draft::{self, Draft, Edit};
 use super::share;
 use super::state::Session;
 use super::store;
@@ -32,207 +30,47 @@ pub struct EditorProps {
     /// The lesson on show; compared by identity, so playback frames cost the editor nothing.
     pub session: Rc<Session>,
     pub on_apply: Callback<Scenario>,
+    /// Why the app could not run the last scenario applied (too large to simulate here).
+    pub apply_error: Option<String>,
     /// Scenarios saved in this browser by other tabs and visits, newest first, offered back.
     pub recent: Rc<Vec<Summary>>,
 }
 
-/// One edit, addressed by task and step index.
-#[derive(Clone)]
-enum Edit {
-    TaskName(usize, String),
-    TaskStart(usize, String),
-    StepKind(usize, usize, StepKind),
-    StepMs(usize, usize, String),
-    AddStep(usize),
-    RemoveStep(usize, usize),
-    AddTask,
-    RemoveTask(usize),
-    Model(ModelId, bool),
-    Workers(ModelId, String),
-    Cores(ModelId, String),
-    Switch(ModelId, String),
-    Start(ModelId, String),
-    Chunksize(ModelId, String),
-    Replace(Scenario),
-}
-
-/// Text fields keep what was typed (even "-" or "1e") while the scenario holds its value.
-type Raw = HashMap<String, String>;
-
-/// Typed text that is not a number: reported as typed, never as a value it was turned into.
-type Unparsed = Vec<ScenarioError>;
-
-fn number(text: &str, path: String, unparsed: &mut Unparsed) -> f64 {
-    text.trim().parse().unwrap_or_else(|_| {
-        unparsed.push(ScenarioError::new(
-            path,
-            format!("expected a number of milliseconds, got {:?}", shorten(text)),
-        ));
-        f64::NAN
-    })
-}
-
-/// An optional whole number: empty means the default; anything else unparsable is reported and
-/// leaves the current value in place.
-fn optional(
-    text: &str,
-    current: Option<u32>,
-    path: String,
-    unparsed: &mut Unparsed,
-) -> Option<u32> {
-    let t = text.trim();
-    if t.is_empty() {
-        return None;
-    }
-    t.parse().map(Some).unwrap_or_else(|_| {
-        unparsed.push(ScenarioError::new(
-            path,
-            format!("expected a whole number, got {:?}", shorten(text)),
-        ));
-        current
-    })
-}
-
-fn shorten(text: &str) -> String {
-    text.chars().take(24).collect()
-}
-
-fn config(s: &mut Scenario, id: ModelId) -> Option<&mut ModelConfig> {
-    s.models.iter_mut().find(|m| m.id == id)
-}
-
-fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) -> Scenario {
-    let model_path = |s: &Scenario, id: ModelId, field: &str| {
-        let index = s.models.iter().position(|m| m.id == id).unwrap_or(0);
-        format!("models[{index}].{field}")
-    };
-    match edit {
-        Edit::TaskName(t, name) => s.tasks[t].name = name,
-        Edit::TaskStart(t, text) => {
-            // Empty means at once, as a scenario without `start_ms` says.
-            s.tasks[t].start_ms = if text.trim().is_empty() {
-                0.0
-            } else {
-                number(&text, format!("tasks[{t}].start_ms"), unparsed)
-            };
-            raw.insert(format!("tasks[{t}].start_ms"), text);
-        }
-        Edit::StepKind(t, i, kind) => s.tasks[t].steps[i].kind = kind,
-        Edit::StepMs(t, i, text) => {
-            s.tasks[t].steps[i].ms = number(&text, format!("tasks[{t}].steps[{i}].ms"), unparsed);
-            raw.insert(format!("tasks[{t}].steps[{i}].ms"), text);
-        }
-        Edit::AddStep(t) => s.tasks[t].steps.push(Step::cpu(100.0)),
-        Edit::RemoveStep(t, i) => {
-            s.tasks[t].steps.remove(i);
-            raw.clear();
-        }
-        Edit::AddTask => {
-            let name = format!("T{}", s.tasks.len() + 1);
-            s.tasks.push(Task::new(&name, vec![Step::await_io(1000.0)]));
-        }
-        Edit::RemoveTask(t) => {
-            s.tasks.remove(t);
-            raw.clear();
-        }
-        Edit::Model(id, on) => {
-            s.models.retain(|m| m.id != id);
-            if on {
-                s.models.push(ModelConfig::new(id));
-                s.models
-                    .sort_by_key(|m| ModelId::ALL.iter().position(|&x| x == m.id));
-            }
-        }
-        Edit::Workers(id, text) => {
-            let path = model_path(&s, id, "workers");
-            if let Some(m) = config(&mut s, id) {
-                m.workers = optional(&text, m.workers, path, unparsed);
-            }
-        }
-        Edit::Chunksize(id, text) => {
-            let path = model_path(&s, id, "chunksize");
-            if let Some(m) = config(&mut s, id) {
-                m.chunksize = optional(&text, m.chunksize, path, unparsed);
-            }
-        }
-        Edit::Cores(id, text) => {
-            let path = model_path(&s, id, "cores");
-            if let Some(m) = config(&mut s, id) {
-                m.cores = optional(&text, m.cores, path, unparsed);
-            }
-        }
-        Edit::Switch(id, text) => {
-            let path = model_path(&s, id, "switch_interval_ms");
-            if let Some(m) = config(&mut s, id) {
-                m.switch_interval_ms =
-                    (!text.trim().is_empty()).then(|| number(&text, path, unparsed));
-                raw.insert(format!("switch.{}", id.as_str()), text);
-            }
-        }
-        Edit::Start(id, text) => {
-            if let Some(m) = config(&mut s, id) {
-                m.start_method = serde_json::from_str(&format!("\"{text}\"")).ok();
-            }
-        }
-        Edit::Replace(new) => {
-            raw.clear();
-            s = new;
-        }
-    }
-    s
-}
-
-/// Checks a draft the way the app will use it: the format's rules, then every model's run.
-fn check(s: &Scenario) -> Result<(), crate::sim::ScenarioError> {
-    s.validate()?;
-    for m in s.model_configs() {
-        crate::sim::simulate(s, &m)?;
-    }
-    Ok(())
-}
-
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
-    let draft = use_state(|| props.session.lesson.scenario.clone());
+    // The draft is read fresh by every event (two keystrokes before a redraw both count); a
+    // change asks for a redraw.
+    let draft = use_mut_ref(|| Draft::new(props.session.lesson.scenario.clone()));
+    let redraw = use_force_update();
     let open = use_state(|| false);
-    let raw = use_mut_ref(Raw::new);
-    let error = use_state(|| None::<crate::sim::ScenarioError>);
     let import_error = use_state(|| None::<String>);
     {
         // A new lesson (or an applied edit coming back) replaces the draft.
-        let (draft, raw, error) = (draft.clone(), raw.clone(), error.clone());
+        let (draft, redraw) = (draft.clone(), redraw.clone());
         let session = props.session.clone();
         use_effect_with(Rc::as_ptr(&props.session) as usize, move |_| {
             let s = &session.lesson.scenario;
-            if *draft != *s {
-                raw.borrow_mut().clear();
-                draft.set(s.clone());
-                error.set(None);
+            if draft.borrow().scenario != *s {
+                *draft.borrow_mut() = Draft::new(s.clone());
+                redraw.force_update();
             }
         });
     }
     let edit = {
-        let (draft, raw, error, on_apply) = (
-            draft.clone(),
-            raw.clone(),
-            error.clone(),
-            props.on_apply.clone(),
-        );
+        let (draft, redraw, on_apply) = (draft.clone(), redraw.clone(), props.on_apply.clone());
         Callback::from(move |e: Edit| {
-            let mut unparsed = Unparsed::new();
-            let next = apply((*draft).clone(), e, &mut raw.borrow_mut(), &mut unparsed);
-            // Text that is not a number is named as typed, before any rule about its value.
-            match unparsed.pop().map_or_else(|| check(&next), Err) {
-                Ok(()) => {
-                    error.set(None);
-                    on_apply.emit(next.clone());
-                }
-                Err(e) => error.set(Some(e)),
+            let applied = draft.borrow_mut().edit(e);
+            redraw.force_update();
+            // Valid: the app runs it (once) and autosaves it.
+            if let Some(scenario) = applied {
+                on_apply.emit(scenario);
             }
-            draft.set(next);
         })
     };
-    let s = &*draft;
+    let shown = draft.borrow().clone();
+    let s = &shown.scenario;
+    // The draft's own reason first; else why the app could not run the last applied one.
+    let error = shown.error.clone();
     let err_for = |path: &str| {
         error
             .as_ref()
@@ -240,10 +78,9 @@ pub fn editor(props: &EditorProps) -> Html {
             .map(|e| html! { <span class="field-error" role="alert">{ e.message.clone() }</span> })
     };
     let raw_value = |key: String, value: f64| {
-        raw.borrow()
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| value.to_string())
+        shown
+            .typed(&key)
+            .map_or_else(|| value.to_string(), str::to_string)
     };
 
     let hidden = s.tasks.len().saturating_sub(EDITABLE_TASKS);
@@ -251,7 +88,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let name = edit.reform(move |e: InputEvent| Edit::TaskName(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
         let start = edit.reform(move |e: InputEvent| Edit::TaskStart(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
         let start_key = format!("tasks[{t}].start_ms");
-        let start_text = raw.borrow().get(&start_key).cloned().unwrap_or_else(|| {
+        let start_text = shown.typed(&start_key).map(str::to_string).unwrap_or_else(|| {
             if task.start_ms > 0.0 { task.start_ms.to_string() } else { String::new() }
         });
         let steps = task.steps.iter().enumerate().map(|(i, step)| {
@@ -316,7 +153,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     <label>{ "cores " }<input type="text" inputmode="numeric" placeholder={crate::sim::DEFAULT_CORES.to_string()} value={text(m.cores)} oninput={cores} /></label>
                     if d.uses(Setting::SwitchInterval) {
                         <label>{ "switch interval (ms) " }<input type="text" inputmode="decimal" placeholder={crate::sim::DEFAULT_SWITCH_INTERVAL_MS.to_string()}
-                            value={raw.borrow().get(&format!("switch.{}", id.as_str())).cloned().or(m.switch_interval_ms.map(|v| v.to_string())).unwrap_or_default()}
+                            value={shown.typed(&format!("switch.{}", id.as_str())).map(str::to_string).or(m.switch_interval_ms.map(|v| v.to_string())).unwrap_or_default()}
                             oninput={switch} /></label>
                     }
                     if d.uses(Setting::StartMethod) {
@@ -350,7 +187,11 @@ pub fn editor(props: &EditorProps) -> Html {
     let export = {
         let draft = draft.clone();
         Callback::from(move |_: MouseEvent| {
-            share::download("scenario.json", "application/json", &draft.to_json())
+            share::download(
+                "scenario.json",
+                "application/json",
+                &draft.borrow().scenario.to_json(),
+            )
         })
     };
     let import = {
@@ -367,7 +208,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     .ok()
                     .and_then(|t| t.as_string())
                     .unwrap_or_default();
-                match Scenario::from_json(&text).and_then(|s| check(&s).map(|_| s)) {
+                match Scenario::from_json(&text).and_then(|s| draft::check(&s).map(|_| s)) {
                     Ok(s) => {
                         import_error.set(None);
                         edit.emit(Edit::Replace(s));
@@ -405,11 +246,15 @@ pub fn editor(props: &EditorProps) -> Html {
             )
         })
     };
-    let summary = error.as_ref().map(|e| {
-        html! {
-            <p class="notice" role="alert" id="editor-error">{ format!("Not applied: {e}") }</p>
-        }
-    });
+    let summary = error
+        .as_ref()
+        .map(|e| e.to_string())
+        .or_else(|| props.apply_error.clone())
+        .map(|e| {
+            html! {
+                <p class="notice" role="alert" id="editor-error">{ format!("Not applied: {e}") }</p>
+            }
+        });
 
     html! {
         <details class="card editor" id="editor" ontoggle={toggle}>

@@ -1,8 +1,10 @@
 //! The user interface: the only Yew code. `state`, `params`, `codec`, `embed` and `autosave` are
 //! plain Rust and test natively; everything else is wasm-only.
 
+pub mod app_state;
 pub mod autosave;
 pub mod codec;
+pub mod draft;
 pub mod embed;
 pub mod params;
 pub mod race;

@@ -137,8 +137,9 @@ pub enum StepMode {
     Model(usize),
 }
 
-/// Everything the UI shows that changes while a lesson plays.
-#[derive(Clone, Debug)]
+/// Everything the UI shows that changes while a lesson plays. Equal when it shows the same
+/// session (by identity) at the same place in the same way.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Playback {
     pub session: Rc<Session>,
     /// The last visited entry of `session.order`; `None` before the first event.

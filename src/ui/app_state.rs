@@ -1,0 +1,215 @@
+//! The app's one state: the view the link asks for, the session and its playback, the last real
+//! measurement, the learner's machine, the measurement worker's status, the dialogs and the
+//! notices. Every change is an `AppAction` through `AppState::reduce`, in plain Rust and tested
+//! natively (tests/ui_app_state.rs); `app` only lays it out and runs the browser's effects.
+
+use std::rc::Rc;
+
+use crate::bench::results::{HostProfile, Report, WorkerStatus};
+use crate::sim::lessons::CUSTOM;
+use crate::sim::Scenario;
+
+use super::params::{Theme, View};
+use super::state::{Action, Playback, Session};
+
+/// Everything the page shows that is not the lesson's own text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// What the address bar says (without the playhead: Copy link adds that). Shared, so a
+    /// playback frame does not copy a large scenario.
+    pub view: Rc<View>,
+    pub playback: Playback,
+    /// The last "Measure for real" of this session; a new session forgets it.
+    pub report: Option<Rc<Report>>,
+    /// The machine check's findings, once it has run.
+    pub machine: Option<HostProfile>,
+    /// Whether the session simulates the learner's machine instead of the lesson's.
+    pub using_machine: bool,
+    pub worker: WorkerStatus,
+    /// The answer to the last share action ("Link copied", "Could not show that: ...").
+    pub notice: Option<String>,
+    /// Why the editor's last scenario could not run, said in the editor.
+    pub apply_error: Option<String>,
+    /// Why the last autosave failed, until one succeeds.
+    pub save_error: Option<String>,
+    /// Why the view's scenario is not in the address bar (too large for a link).
+    pub link_note: Option<String>,
+    pub embed_open: bool,
+}
+
+/// Everything the learner, the clock, a worker or storage can do to the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppAction {
+    /// Play, pause, step, scrub, tick: the player's own reducer (`state::Playback`).
+    Playback(Action),
+    /// A lesson from the menu (not `custom`: that is this tab's scenario, reopened by a link).
+    PickLesson(String),
+    /// The editor's scenario, already valid: simulated here, once.
+    Apply(Scenario),
+    SetTheme(Option<Theme>),
+    TogglePresent,
+    /// A real measurement of session `of` finished (`None`: it was cleared or cancelled); one
+    /// that finishes after the session changed is dropped.
+    Measured {
+        of: Rc<Session>,
+        report: Option<Rc<Report>>,
+    },
+    MachineChecked(HostProfile),
+    /// Simulate on the learner's machine (true) or the lesson's (false).
+    UseMachine(bool),
+    Worker(WorkerStatus),
+    Notice(Option<String>),
+    Embed(bool),
+    /// The autosave's answer: `Err` says why the scenario was not saved.
+    Saved(Result<(), String>),
+}
+
+/// Simulates the view's lesson, for the models it shows, on the lesson's machine or `machine`.
+pub fn load(view: &View, machine: Option<&HostProfile>) -> Result<Rc<Session>, String> {
+    let mut lesson = view.lesson();
+    if let Some(m) = machine {
+        for config in &mut lesson.scenario.models {
+            config.cores = Some(m.speedup.round().max(1.0) as u32);
+            config.startup_ms = Some(m.startup_ms.clamp(0.0, 60_000.0));
+        }
+    }
+    Session::new(lesson, &view.shown()).map(Rc::new)
+}
+
+/// What the address bar cannot hold, said beside the stage with a way to share it as a file.
+fn link_problem(view: &View) -> Option<String> {
+    view.scenario.as_ref()?;
+    view.link_query().err()
+}
+
+impl AppState {
+    /// The page a link opens: its view, or the default lesson (with a notice saying why) if it
+    /// cannot run, with the playhead where the link puts it.
+    pub fn open(mut view: View) -> AppState {
+        let session = match load(&view, None) {
+            Ok(session) => session,
+            Err(e) => {
+                let mut ignored = std::mem::take(&mut view.ignored);
+                ignored.push(e);
+                view = View {
+                    ignored,
+                    ..View::default()
+                };
+                load(&view, None).expect("the default lesson always simulates")
+            }
+        };
+        let mut playback = Playback::new(session, view.speed);
+        if let Some(t) = view.t {
+            playback = playback.reduce(Action::Jump(t));
+        }
+        AppState {
+            link_note: link_problem(&view),
+            view: Rc::new(view),
+            playback,
+            report: None,
+            machine: None,
+            using_machine: false,
+            worker: WorkerStatus::NotStarted,
+            notice: None,
+            apply_error: None,
+            save_error: None,
+            embed_open: false,
+        }
+    }
+
+    /// The machine the session simulates, when it is the learner's.
+    pub fn mine(&self) -> Option<&HostProfile> {
+        self.machine.as_ref().filter(|_| self.using_machine)
+    }
+
+    /// The state after `action`, or `None` when nothing changed (a paused tick, a step at the
+    /// end), so the page does not redraw.
+    pub fn reduce(&self, action: AppAction) -> Option<AppState> {
+        let mut next = self.clone();
+        match action {
+            // A race lesson has its own player (`race_view`): the hidden one takes nothing.
+            AppAction::Playback(_) if self.view.race().is_some() => return None,
+            AppAction::Playback(action) => next.playback = self.playback.clone().reduce(action),
+            AppAction::PickLesson(id) if id == CUSTOM => return None,
+            AppAction::PickLesson(id) => {
+                let view = View {
+                    lesson: id,
+                    scenario: None,
+                    model: None,
+                    models: Vec::new(),
+                    ..(*self.view).clone()
+                };
+                // A lesson that cannot run says so in the notice; the page stays as it was.
+                let _ = next.show(view, self.mine().cloned());
+            }
+            AppAction::Apply(scenario) => {
+                // Models the scenario no longer has are no longer asked for.
+                let has = |m: &crate::sim::ModelId| scenario.models.iter().any(|c| c.id == *m);
+                let view = View {
+                    model: self.view.model.filter(has),
+                    models: self.view.models.iter().copied().filter(has).collect(),
+                    scenario: Some(scenario),
+                    ..(*self.view).clone()
+                };
+                next.apply_error = next.show(view, self.mine().cloned()).err();
+                if next.apply_error.is_some() {
+                    next.notice = None;
+                }
+            }
+            AppAction::SetTheme(theme) => {
+                next.view = Rc::new(View {
+                    theme,
+                    ..(*self.view).clone()
+                })
+            }
+            AppAction::TogglePresent => {
+                next.view = Rc::new(View {
+                    present: !self.view.present,
+                    ..(*self.view).clone()
+                })
+            }
+            AppAction::Measured { of, .. } if !Rc::ptr_eq(&of, &self.playback.session) => {
+                return None
+            }
+            AppAction::Measured { report, .. } => next.report = report,
+            AppAction::MachineChecked(machine) => next.machine = Some(machine),
+            AppAction::UseMachine(on) => {
+                next.using_machine = on;
+                let machine = next.mine().cloned();
+                if next.show((*self.view).clone(), machine).is_err() {
+                    next.using_machine = self.using_machine;
+                }
+            }
+            AppAction::Worker(status) => next.worker = status,
+            AppAction::Notice(notice) => next.notice = notice,
+            AppAction::Embed(open) => next.embed_open = open,
+            AppAction::Saved(result) => next.save_error = result.err(),
+        }
+        // The link's note follows the view (encoding a scenario is not work for every frame).
+        if !Rc::ptr_eq(&next.view, &self.view) {
+            next.link_note = link_problem(&next.view);
+        }
+        (next != *self).then_some(next)
+    }
+
+    /// Shows another view: a new session (playback from the start at the same speed, no
+    /// measurement yet) if it simulates; otherwise the reason, as a notice and as the result.
+    fn show(&mut self, view: View, machine: Option<HostProfile>) -> Result<(), String> {
+        match load(&view, machine.as_ref()) {
+            Ok(session) => {
+                self.playback = Playback::new(session, self.playback.speed);
+                self.report = None;
+                self.notice = None;
+                self.view = Rc::new(View {
+                    ignored: Vec::new(),
+                    ..view
+                });
+                Ok(())
+            }
+            Err(e) => {
+                self.notice = Some(format!("Could not show that: {e}"));
+                Err(e)
+            }
+        }
+    }
+}

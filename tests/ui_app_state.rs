@@ -1,0 +1,211 @@
+//! The app's one reducer, natively: links open what they say, lessons and scenarios load with
+//! a fresh playback, measurements belong to their session, the learner's machine re-simulates,
+//! and a frame that changes nothing changes nothing.
+
+use std::rc::Rc;
+
+use concurrency_kitchen::bench::results::{HostProfile, Report, WorkerStatus};
+use concurrency_kitchen::sim::{lessons, Micros, ModelId};
+use concurrency_kitchen::ui::app_state::{AppAction, AppState};
+use concurrency_kitchen::ui::params::{parse, Theme};
+use concurrency_kitchen::ui::state::Action;
+
+fn machine() -> HostProfile {
+    HostProfile {
+        hardware_concurrency: 8,
+        isolated: false,
+        timer_resolution_ms: 0.1,
+        speedup: 6.0,
+        workers: 8,
+        startup_ms: 40.0,
+    }
+}
+
+fn report() -> Rc<Report> {
+    Rc::new(Report {
+        scale: 1.0,
+        atomics: false,
+        models: Vec::new(),
+    })
+}
+
+#[test]
+fn a_link_opens_its_view_at_its_moment_and_garbage_opens_the_default() {
+    let app = AppState::open(parse("?lesson=convoy&models=sync,threads&t=66&speed=2"));
+    assert_eq!(app.view.lesson, "convoy");
+    assert_eq!(app.playback.session.traces.len(), 2);
+    assert_eq!(app.playback.time, Micros(66_000));
+    assert_eq!(app.playback.speed, 2.0);
+    assert_eq!(
+        app.worker,
+        WorkerStatus::NotStarted,
+        "no worker until first use"
+    );
+    let bad = AppState::open(parse("?lesson=nope&speed=banana"));
+    assert_eq!(bad.view.lesson, lessons::DEFAULT);
+    assert_eq!(bad.view.ignored.len(), 2, "{:?}", bad.view.ignored);
+}
+
+#[test]
+fn a_frame_or_step_that_changes_nothing_returns_nothing() {
+    let app = AppState::open(parse("?lesson=three-waits"));
+    assert_eq!(
+        app.reduce(AppAction::Playback(Action::Tick(16.0))),
+        None,
+        "paused"
+    );
+    assert_eq!(
+        app.reduce(AppAction::Playback(Action::StepBack)),
+        None,
+        "at the start"
+    );
+    assert_eq!(
+        app.reduce(AppAction::Worker(WorkerStatus::NotStarted)),
+        None
+    );
+    let stepped = app
+        .reduce(AppAction::Playback(Action::StepForward))
+        .unwrap();
+    assert!(stepped.playback.cursor.is_some());
+    // A frame shares the view: a large scenario is not copied for every tick.
+    assert!(Rc::ptr_eq(&stepped.view, &app.view));
+}
+
+#[test]
+fn picking_a_lesson_starts_it_fresh_and_forgets_the_measurement() {
+    let app = AppState::open(parse("?lesson=three-waits&model=asyncio&speed=4"));
+    let of = app.playback.session.clone();
+    let app = app
+        .reduce(AppAction::Measured {
+            of: of.clone(),
+            report: Some(report()),
+        })
+        .unwrap();
+    assert!(app.report.is_some());
+    let app = app
+        .reduce(AppAction::Playback(Action::StepForward))
+        .unwrap();
+    let next = app.reduce(AppAction::PickLesson("convoy".into())).unwrap();
+    assert_eq!(next.view.lesson, "convoy");
+    assert_eq!(
+        next.view.model, None,
+        "the other lesson's model is not asked for"
+    );
+    assert_eq!(next.playback.cursor, None);
+    assert_eq!(next.playback.speed, 4.0, "the speed stays");
+    assert_eq!(next.report, None, "a measurement belongs to its session");
+    let late = AppAction::Measured {
+        of,
+        report: Some(report()),
+    };
+    assert_eq!(
+        next.reduce(late),
+        None,
+        "one that finishes after the change is dropped"
+    );
+    assert_eq!(app.reduce(AppAction::PickLesson("custom".into())), None);
+}
+
+#[test]
+fn an_applied_scenario_runs_once_and_a_refused_one_says_why_in_the_editor() {
+    let app = AppState::open(parse("?lesson=three-waits&model=threads"));
+    let mut scenario = lessons::by_id("three-waits").unwrap().scenario;
+    scenario.models.retain(|m| m.id != ModelId::Threads);
+    let next = app.reduce(AppAction::Apply(scenario.clone())).unwrap();
+    assert_eq!(next.view.scenario.as_ref(), Some(&scenario));
+    assert_eq!(next.view.model, None, "threads left the scenario");
+    assert_eq!(next.playback.session.traces.len(), scenario.models.len());
+    assert_eq!(next.apply_error, None);
+    // Valid by its format, but too large to simulate in the page: refused with the reason.
+    let mut huge = scenario.clone();
+    for _ in 0..200_000 {
+        huge.tasks.push(huge.tasks[0].clone());
+    }
+    let refused = next.reduce(AppAction::Apply(huge)).unwrap();
+    assert!(refused.apply_error.is_some());
+    assert_eq!(
+        refused.view.scenario.as_ref(),
+        Some(&scenario),
+        "the last good scenario stays"
+    );
+}
+
+#[test]
+fn the_learners_machine_resimulates_and_back() {
+    let app = AppState::open(parse("?lesson=cpu-processes"));
+    let processes = |a: &AppState| {
+        let s = &a.playback.session;
+        s.traces
+            .iter()
+            .find(|t| t.model == ModelId::Processes)
+            .unwrap()
+            .stats
+            .makespan
+    };
+    let lesson_total = processes(&app);
+    assert_eq!(
+        app.reduce(AppAction::UseMachine(true))
+            .map(|a| a.using_machine),
+        Some(true)
+    );
+    let app = app.reduce(AppAction::MachineChecked(machine())).unwrap();
+    let mine = app.reduce(AppAction::UseMachine(true)).unwrap();
+    assert!(mine.mine().is_some());
+    assert_ne!(
+        processes(&mine),
+        lesson_total,
+        "six cores' speed-up and 40 ms start-up"
+    );
+    let back = mine.reduce(AppAction::UseMachine(false)).unwrap();
+    assert_eq!(processes(&back), lesson_total);
+}
+
+#[test]
+fn theme_presentation_notices_dialogs_and_saves() {
+    let app = AppState::open(parse("?lesson=three-waits"));
+    let app = app.reduce(AppAction::SetTheme(Some(Theme::Dark))).unwrap();
+    assert_eq!(app.view.theme, Some(Theme::Dark));
+    let app = app.reduce(AppAction::TogglePresent).unwrap();
+    assert!(app.view.present);
+    let app = app.reduce(AppAction::Embed(true)).unwrap();
+    assert!(app.embed_open);
+    let app = app
+        .reduce(AppAction::Saved(Err("storage is full".into())))
+        .unwrap();
+    assert_eq!(app.save_error.as_deref(), Some("storage is full"));
+    let app = app.reduce(AppAction::Saved(Ok(()))).unwrap();
+    assert_eq!(app.save_error, None);
+    let app = app
+        .reduce(AppAction::Notice(Some("Link copied".into())))
+        .unwrap();
+    assert_eq!(app.notice.as_deref(), Some("Link copied"));
+}
+
+#[test]
+fn a_race_lesson_keeps_the_hidden_player_still() {
+    let app = AppState::open(parse("?lesson=counter-race"));
+    assert_eq!(app.reduce(AppAction::Playback(Action::StepForward)), None);
+    assert_eq!(app.reduce(AppAction::Playback(Action::TogglePlay)), None);
+}
+
+#[test]
+fn a_scenario_too_large_for_a_link_is_noted() {
+    // Names that do not compress (as in tests/ui_params.rs), 4,000 tasks of one wait each.
+    let mut scenario = lessons::by_id("three-waits").unwrap().scenario;
+    let mut seed = 1u64;
+    scenario.tasks = (0..4000)
+        .map(|i| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut t = scenario.tasks[0].clone();
+            t.name = format!("{:016x}{i}", seed);
+            t
+        })
+        .collect();
+    let app = AppState::open(parse("?lesson=three-waits"));
+    assert_eq!(app.link_note, None);
+    let next = app.reduce(AppAction::Apply(scenario)).unwrap();
+    assert_eq!(next.apply_error, None, "it runs");
+    assert!(next.link_note.is_some(), "too large for a link: said so");
+}
