@@ -110,7 +110,15 @@ pub fn fit_shrink(
         return (fit_any(p, options, px, width), px);
     }
     let last = options.last().copied().unwrap_or_default();
-    let size = (px * width / p.text_width(last, px).max(1.0)).max(min);
+    let mut size = (px * width / p.text_width(last, px).max(1.0)).max(min);
+    // A real font's width is not quite proportional to its size (hinting rounds each glyph):
+    // step down until it fits, so a name that fits at `min` is never cut a little above it.
+    for _ in 0..6 {
+        if size <= min || p.text_width(last, size) <= width {
+            break;
+        }
+        size = (size - 0.5).max(min);
+    }
     (fit_any(p, &[last], size, width), size)
 }
 
@@ -121,7 +129,14 @@ pub fn fit_bold(p: &mut impl Painter, text: &str, px: f64, min: f64, width: f64)
     if wide <= width {
         return px;
     }
-    let size = (px * width / wide.max(1.0)).max(min);
+    let mut size = (px * width / wide.max(1.0)).max(min);
+    // As in `fit_shrink`: real widths are not proportional, so step down until it fits.
+    for _ in 0..6 {
+        if size <= min || p.bold_width(text, size) <= width {
+            break;
+        }
+        size = (size - 0.5).max(min);
+    }
     if p.bold_width(text, size) > width + 0.5 {
         p.note_cut(text);
     }
