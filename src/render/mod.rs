@@ -35,7 +35,7 @@ impl Font {
 }
 
 /// A fill pattern drawn over a colour, so that no state is told by colour alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pattern {
     Solid,
     /// Diagonal stripes.

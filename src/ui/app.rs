@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bench::client;
-use crate::bench::results::Report;
+use crate::bench::results::{HostProfile, Report};
 use crate::export;
 use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;
@@ -99,12 +99,22 @@ fn first_view() -> View {
 #[function_component(App)]
 pub fn app() -> Html {
     let store = use_reducer(|| Store(AppState::open(first_view())));
+    // Callbacks are made once (or once per session) and kept, so a component whose other
+    // props did not change skips a playback frame: the header, the editor, the measurements.
     let dispatch = {
-        let store = store.clone();
-        Callback::from(move |action: AppAction| store.dispatch(action))
+        let dispatcher = store.dispatcher();
+        use_callback((), move |action: AppAction, _| dispatcher.dispatch(action))
     };
-    let play = dispatch.reform(AppAction::Playback);
+    let play = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |action: Action, _| {
+            dispatch.emit(AppAction::Playback(action))
+        })
+    };
     let app = &store.0;
+    // What a kept callback reads when it runs (the playhead moves on without remaking it).
+    let latest = use_mut_ref(|| app.clone());
+    *latest.borrow_mut() = app.clone();
     let view = app.view.clone();
     let playback = &app.playback;
     let recent = use_state(|| Rc::new(store::recent_scenarios()));
@@ -142,7 +152,7 @@ pub fn app() -> Html {
     *presenting.borrow_mut() = view.present;
     let toggle_present = {
         let (dispatch, presenting) = (dispatch.clone(), presenting.clone());
-        Callback::from(move |_| {
+        use_callback((), move |_: (), _| {
             // Fullscreen needs the click or key press itself, so it is asked for here.
             share::set_fullscreen(!*presenting.borrow());
             dispatch.emit(AppAction::TogglePresent);
@@ -190,23 +200,45 @@ pub fn app() -> Html {
 
     let session = playback.session.clone();
     let lesson = &session.lesson;
-    let notify = dispatch.reform(AppAction::Notice);
+    let notify = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |n: Option<String>, _| {
+            dispatch.emit(AppAction::Notice(n))
+        })
+    };
 
-    let on_lesson = dispatch.reform(AppAction::PickLesson);
+    let on_lesson = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |id: String, _| {
+            dispatch.emit(AppAction::PickLesson(id))
+        })
+    };
     let on_apply = {
         let (dispatch, recent) = (dispatch.clone(), recent.clone());
-        Callback::from(move |scenario: Scenario| {
+        use_callback((), move |scenario: Scenario, _| {
             // Every write is checked: a failure stays on screen, with Export JSON, until a save works.
             dispatch.emit(AppAction::Saved(store::save_scenario(&scenario)));
             recent.set(Rc::new(store::recent_scenarios()));
             dispatch.emit(AppAction::Apply(scenario));
         })
     };
-    let on_theme = dispatch.reform(AppAction::SetTheme);
+    let on_theme = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |t: Option<Theme>, _| {
+            dispatch.emit(AppAction::SetTheme(t))
+        })
+    };
     let on_copy = {
-        let (notify, view, at) = (notify.clone(), view.clone(), playback.playhead());
-        let speed = playback.speed;
-        Callback::from(move |_| {
+        let (notify, latest) = (notify.clone(), latest.clone());
+        use_callback((), move |_: (), _| {
+            let (view, at, speed) = {
+                let app = latest.borrow();
+                (
+                    app.view.clone(),
+                    app.playback.playhead(),
+                    app.playback.speed,
+                )
+            };
             let query = View {
                 t: at,
                 speed,
@@ -235,8 +267,9 @@ pub fn app() -> Html {
         })
     };
     let on_download = {
-        let (session, notify) = (session.clone(), notify.clone());
-        Callback::from(move |_| {
+        let (latest, notify) = (latest.clone(), notify.clone());
+        use_callback((), move |_: (), _| {
+            let session = latest.borrow().playback.session.clone();
             let lesson = &session.lesson;
             // Building the file blocks the page: beyond ten-thousand's size, the CLI does it.
             let events: usize = session.traces.iter().map(|t| t.events.len()).sum();
@@ -256,8 +289,9 @@ pub fn app() -> Html {
         })
     };
     let export_json = {
-        let session = session.clone();
-        Callback::from(move |_: MouseEvent| {
+        let latest = latest.clone();
+        use_callback((), move |_: MouseEvent, _| {
+            let session = latest.borrow().playback.session.clone();
             share::download(
                 "scenario.json",
                 "application/json",
@@ -265,22 +299,42 @@ pub fn app() -> Html {
             )
         })
     };
-    let on_embed = dispatch.reform(|_| AppAction::Embed(true));
-    let close_embed = dispatch.reform(|_| AppAction::Embed(false));
+    let on_embed = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |_: (), _| dispatch.emit(AppAction::Embed(true)))
+    };
+    let close_embed = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |_: (), _| dispatch.emit(AppAction::Embed(false)))
+    };
     let current_report = app.report.clone();
     let on_report = {
         // A measurement belongs to the session it started on: one finishing after the lesson
         // changed is dropped.
-        let (dispatch, of) = (dispatch.clone(), session.clone());
-        Callback::from(move |report: Option<Rc<Report>>| {
+        let dispatch = dispatch.clone();
+        use_callback(session.clone(), move |report: Option<Rc<Report>>, of| {
             dispatch.emit(AppAction::Measured {
                 of: of.clone(),
                 report,
             })
         })
     };
-    let on_machine = dispatch.reform(AppAction::MachineChecked);
-    let on_use_machine = dispatch.reform(AppAction::UseMachine);
+    let on_visit = {
+        let play = play.clone();
+        use_callback((), move |entry: usize, _| play.emit(Action::Visit(entry)))
+    };
+    let on_machine = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |m: HostProfile, _| {
+            dispatch.emit(AppAction::MachineChecked(m))
+        })
+    };
+    let on_use_machine = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |on: bool, _| {
+            dispatch.emit(AppAction::UseMachine(on))
+        })
+    };
     let event_loop_lesson = lesson
         .scenario
         .models
@@ -359,10 +413,10 @@ pub fn app() -> Html {
     };
     let strip = html! { <ModelStrip session={session.clone()} time={playback.time} /> };
     let narration = html! {
-        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={play.reform(Action::Visit)} embed={view.embed} />
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} embed={view.embed} />
     };
     let results = html! {
-        <Results session={session.clone()} time={playback.time} generation={generation} measured={current_report.clone()} />
+        <Results session={session.clone()} finished={session.traces.iter().map(|t| playback.time >= t.stats.makespan).collect::<Vec<_>>()} generation={generation} measured={current_report.clone()} />
     };
 
     if let Some(race) = view.race() {

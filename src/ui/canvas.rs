@@ -1,10 +1,12 @@
 //! The one module that touches a 2D canvas: `Painter` for `CanvasRenderingContext2d`, HiDPI-aware.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
 
 use crate::render::{Align, Font, Painter, Palette, Pattern};
 
@@ -13,20 +15,26 @@ pub struct CanvasPainter {
     ctx: CanvasRenderingContext2d,
     width: f64,
     height: f64,
+    /// Device pixels per CSS pixel (patterns are drawn in device pixels, to stay sharp).
+    ratio: f64,
+    /// The context's font, fill colour and text alignment as last set: setting them again
+    /// makes the canvas parse them again, which was much of a frame's text cost.
+    font: Cell<Option<(bool, u32)>>,
+    fill: String,
+    align: Option<Align>,
     cuts: Vec<String>,
     /// The smallest text drawn this frame, in CSS pixels.
     min_text: f64,
 }
 
 impl CanvasPainter {
-    /// Resizes the backing store if the element's size or the pixel ratio changed, then scales
-    /// the context so that drawing happens in CSS pixels. `None` if the canvas is not laid out.
-    pub fn new(canvas: &HtmlCanvasElement) -> Option<Self> {
+    /// Resizes the backing store if the element's size (`width` x `height` CSS pixels, as
+    /// `use_canvas_size` last saw it) or the pixel ratio changed, then scales the context so
+    /// that drawing happens in CSS pixels. `None` if the canvas is not laid out.
+    pub fn new(canvas: &HtmlCanvasElement, (width, height): (f64, f64)) -> Option<Self> {
         let ratio = web_sys::window()
             .map_or(1.0, |w| w.device_pixel_ratio())
             .max(1.0);
-        let width = f64::from(canvas.client_width());
-        let height = f64::from(canvas.client_height());
         if width < 1.0 || height < 1.0 {
             return None;
         }
@@ -40,10 +48,15 @@ impl CanvasPainter {
         }
         let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok()?;
+        ctx.set_text_baseline("middle");
         Some(CanvasPainter {
             ctx,
             width,
             height,
+            ratio,
+            font: Cell::new(None),
+            fill: String::new(),
+            align: None,
             cuts: Vec::new(),
             min_text: f64::INFINITY,
         })
@@ -56,73 +69,33 @@ impl Painter for CanvasPainter {
     }
 
     fn clear(&mut self, color: &str) {
-        self.ctx.set_fill_style_str(color);
+        self.set_fill(color);
         self.ctx.fill_rect(0.0, 0.0, self.width, self.height);
     }
 
     fn fill_rect(&mut self, x: f64, y: f64, w: f64, h: f64, color: &str) {
-        self.ctx.set_fill_style_str(color);
+        self.set_fill(color);
         self.ctx.fill_rect(x, y, w, h);
     }
 
     fn pattern_rect(&mut self, x: f64, y: f64, w: f64, h: f64, pattern: Pattern, color: &str) {
-        let ctx = &self.ctx;
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(x, y, w, h);
-        ctx.clip();
-        ctx.set_global_alpha(0.55);
-        ctx.set_stroke_style_str(color);
-        ctx.set_fill_style_str(color);
-        ctx.set_line_width(1.5);
-        match pattern {
-            Pattern::Solid => {}
-            Pattern::Hatch | Pattern::Cross => {
-                ctx.begin_path();
-                let mut k = x - h;
-                while k < x + w {
-                    ctx.move_to(k, y + h);
-                    ctx.line_to(k + h, y);
-                    if pattern == Pattern::Cross {
-                        ctx.move_to(k, y);
-                        ctx.line_to(k + h, y + h);
-                    }
-                    k += 6.0;
-                }
-                ctx.stroke();
-            }
-            Pattern::Vertical | Pattern::Horizontal => {
-                ctx.begin_path();
-                if pattern == Pattern::Vertical {
-                    let mut k = x + 2.0;
-                    while k < x + w {
-                        ctx.move_to(k, y);
-                        ctx.line_to(k, y + h);
-                        k += 5.0;
-                    }
-                } else {
-                    let mut k = y + 2.0;
-                    while k < y + h {
-                        ctx.move_to(x, k);
-                        ctx.line_to(x + w, k);
-                        k += 4.0;
-                    }
-                }
-                ctx.stroke();
-            }
-            Pattern::Dots => {
-                let mut cy = y + 2.5;
-                while cy < y + h {
-                    let mut cx = x + 2.5;
-                    while cx < x + w {
-                        ctx.fill_rect(cx - 0.9, cy - 0.9, 1.8, 1.8);
-                        cx += 5.0;
-                    }
-                    cy += 5.0;
-                }
-            }
+        if pattern == Pattern::Solid {
+            return;
         }
-        ctx.restore();
+        // A tile per pattern, colour and pixel ratio, made once and repeated: one fill per
+        // rectangle instead of a path of stripes. Filled in device pixels, so it stays sharp.
+        let Some(tile) = pattern_tile(pattern, color, self.ratio) else {
+            return;
+        };
+        let (ctx, r) = (&self.ctx, self.ratio);
+        ctx.set_global_alpha(0.55);
+        ctx.set_fill_style_canvas_pattern(&tile);
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        ctx.fill_rect(x * r, y * r, w * r, h * r);
+        let _ = ctx.set_transform(r, 0.0, 0.0, r, 0.0, 0.0);
+        ctx.set_global_alpha(1.0);
+        // The fill style is now the pattern: the next colour must be set again.
+        self.fill.clear();
     }
 
     fn stroke_rect(&mut self, x: f64, y: f64, w: f64, h: f64, color: &str, width: f64) {
@@ -132,9 +105,9 @@ impl Painter for CanvasPainter {
     }
 
     fn round_rect(&mut self, x: f64, y: f64, w: f64, h: f64, r: f64, fill: &str) {
+        self.set_fill(fill);
         let ctx = &self.ctx;
         let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
-        ctx.set_fill_style_str(fill);
         ctx.begin_path();
         ctx.move_to(x + r, y);
         ctx.arc_to(x + w, y, x + w, y + h, r).ok();
@@ -156,8 +129,8 @@ impl Painter for CanvasPainter {
     }
 
     fn circle(&mut self, cx: f64, cy: f64, r: f64, fill: &str) {
+        self.set_fill(fill);
         let ctx = &self.ctx;
-        ctx.set_fill_style_str(fill);
         ctx.begin_path();
         ctx.arc(cx, cy, r.max(0.0), 0.0, std::f64::consts::TAU).ok();
         ctx.fill();
@@ -166,8 +139,11 @@ impl Painter for CanvasPainter {
     fn text(&mut self, x: f64, y: f64, text: &str, font: Font, color: &str, align: Align) {
         // What the text covers, measured: a text past the canvas's edge is a cut label.
         let width = self.measure(text, font.bold, font.px);
-        let ctx = &self.ctx;
-        ctx.set_font(&font_css(font.bold, font.px));
+        let key = (font.bold, (font.px * 10.0).round() as u32);
+        if self.font.get() != Some(key) {
+            self.ctx.set_font(&font_css(font.bold, font.px));
+            self.font.set(Some(key));
+        }
         let left = match align {
             Align::Left => x,
             Align::Center => x - width / 2.0,
@@ -177,14 +153,16 @@ impl Painter for CanvasPainter {
             self.cuts.push(text.to_string());
         }
         self.min_text = self.min_text.min(font.px);
-        ctx.set_fill_style_str(color);
-        ctx.set_text_baseline("middle");
-        ctx.set_text_align(match align {
-            Align::Left => "left",
-            Align::Center => "center",
-            Align::Right => "right",
-        });
-        ctx.fill_text(text, x, y).ok();
+        self.set_fill(color);
+        if self.align != Some(align) {
+            self.ctx.set_text_align(match align {
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
+            });
+            self.align = Some(align);
+        }
+        self.ctx.fill_text(text, x, y).ok();
     }
 
     fn text_width(&self, text: &str, px: f64) -> f64 {
@@ -201,6 +179,14 @@ impl Painter for CanvasPainter {
 }
 
 impl CanvasPainter {
+    fn set_fill(&mut self, color: &str) {
+        if self.fill != color {
+            self.ctx.set_fill_style_str(color);
+            self.fill.clear();
+            self.fill.push_str(color);
+        }
+    }
+
     fn measure(&self, text: &str, bold: bool, px: f64) -> f64 {
         // Sizes are drawn to a tenth of a pixel (`font_css`), so that is the key's precision.
         let key = (text.to_string(), bold, (px * 10.0).round() as u32);
@@ -208,6 +194,7 @@ impl CanvasPainter {
             return width;
         }
         self.ctx.set_font(&font_css(bold, px));
+        self.font.set(Some((bold, (px * 10.0).round() as u32)));
         let width = self
             .ctx
             .measure_text(text)
@@ -233,7 +220,71 @@ impl CanvasPainter {
     }
 }
 
+/// The repeating tile of `pattern` in `color`, in device pixels at `ratio`, made once.
+fn pattern_tile(pattern: Pattern, color: &str, ratio: f64) -> Option<web_sys::CanvasPattern> {
+    let key = (pattern, color.to_string(), (ratio * 100.0).round() as u32);
+    if let Some(tile) = PATTERNS.with(|p| p.borrow().get(&key).cloned()) {
+        return Some(tile);
+    }
+    // The period of each pattern in CSS pixels, as the stripes were drawn before.
+    let (tw, th) = match pattern {
+        Pattern::Solid => return None,
+        Pattern::Hatch | Pattern::Cross => (6.0, 6.0),
+        Pattern::Dots => (5.0, 5.0),
+        Pattern::Vertical => (5.0, 5.0),
+        Pattern::Horizontal => (4.0, 4.0),
+    };
+    let document = web_sys::window()?.document()?;
+    let tile: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    tile.set_width((tw * ratio).round() as u32);
+    tile.set_height((th * ratio).round() as u32);
+    let ctx: CanvasRenderingContext2d = tile.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.scale(ratio, ratio).ok()?;
+    ctx.set_stroke_style_str(color);
+    ctx.set_fill_style_str(color);
+    ctx.set_line_width(1.5);
+    ctx.begin_path();
+    match pattern {
+        Pattern::Solid => {}
+        Pattern::Hatch | Pattern::Cross => {
+            // The diagonal and its neighbours' ends in the corners, so the tiles join up.
+            for k in [-tw, 0.0, tw] {
+                ctx.move_to(k, th);
+                ctx.line_to(k + tw, 0.0);
+                if pattern == Pattern::Cross {
+                    ctx.move_to(k, 0.0);
+                    ctx.line_to(k + tw, th);
+                }
+            }
+        }
+        Pattern::Vertical => {
+            ctx.move_to(2.0, 0.0);
+            ctx.line_to(2.0, th);
+        }
+        Pattern::Horizontal => {
+            ctx.move_to(0.0, 2.0);
+            ctx.line_to(tw, 2.0);
+        }
+        Pattern::Dots => ctx.fill_rect(1.6, 1.6, 1.8, 1.8),
+    }
+    ctx.stroke();
+    let made = ctx
+        .create_pattern_with_html_canvas_element(&tile, "repeat")
+        .ok()??;
+    PATTERNS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() >= 256 {
+            p.clear();
+        }
+        p.insert(key, made.clone());
+    });
+    Some(made)
+}
+
 thread_local! {
+    /// Pattern tiles by pattern, colour and pixel ratio (a theme change brings new colours).
+    static PATTERNS: RefCell<HashMap<(Pattern, String, u32), web_sys::CanvasPattern>> =
+        RefCell::new(HashMap::new());
     /// Text widths by (text, bold, size in tenths of a pixel): the same labels are measured on
     /// every frame, and each measurement costs a font change and a layout of the text.
     static WIDTHS: RefCell<HashMap<(String, bool, u32), f64>> = RefCell::new(HashMap::new());
@@ -265,4 +316,47 @@ pub fn palette() -> Palette {
     let mut palette = Palette::from_values(&values, thick);
     palette.large = root.class_list().contains("present");
     palette
+}
+
+/// The CSS size of the canvas at `node`, kept by a `ResizeObserver`: the browser reports it
+/// after its own layout, so drawing a frame never reads `clientWidth` (which would force a
+/// layout between the DOM's changes and the canvas's drawing). A change redraws.
+#[hook]
+pub fn use_canvas_size(node: NodeRef) -> (f64, f64) {
+    let size = use_state(|| (0.0, 0.0));
+    {
+        let size = size.clone();
+        use_effect_with(node, move |node| {
+            let element = node.cast::<web_sys::Element>();
+            // The size at mount, once; the observer reports every change after it.
+            if let Some(el) = &element {
+                size.set((f64::from(el.client_width()), f64::from(el.client_height())));
+            }
+            let seen = size.clone();
+            let on_resize =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    if let Ok(entry) = entries
+                        .get(entries.length().saturating_sub(1))
+                        .dyn_into::<web_sys::ResizeObserverEntry>()
+                    {
+                        let rect = entry.content_rect();
+                        let next = (rect.width().round(), rect.height().round());
+                        if next != *seen {
+                            seen.set(next);
+                        }
+                    }
+                });
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, &element) {
+                o.observe(el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(on_resize);
+            }
+        });
+    }
+    *size
 }

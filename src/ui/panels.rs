@@ -120,11 +120,14 @@ pub fn narration(props: &NarrationProps) -> Html {
                 .collect::<Vec<_>>()
         })
     };
-    // The current line stays in view in the log (not the page) as the cursor moves.
+    // The current line stays in view in the log (not the page) as the cursor moves; while
+    // playing, only when the log itself moves (reading a line's place forces a layout, and
+    // the cursor moves every frame).
     let log = use_node_ref();
     {
         let log = log.clone();
-        use_effect_with((props.cursor, start, stop), move |_| {
+        let cursor = props.cursor.filter(|_| !props.playing);
+        use_effect_with((cursor, start, stop), move |_| {
             if let Some(list) = log.cast::<web_sys::HtmlElement>() {
                 if let Ok(Some(line)) = list.query_selector("[aria-current]") {
                     if let Ok(line) = line.dyn_into::<web_sys::HtmlElement>() {
@@ -239,7 +242,9 @@ pub fn code_panel(props: &CodeProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub session: Rc<Session>,
-    pub time: Micros,
+    /// Which models have finished at the playhead, one per trace: the table changes only when
+    /// one finishes, not every frame.
+    pub finished: Vec<bool>,
     pub generation: u32,
     /// Real timings from "Measure for real", if any.
     pub measured: Option<Rc<Report>>,
@@ -274,11 +279,12 @@ pub fn results(props: &ResultsProps) -> Html {
     let session = &props.session;
     let lesson = &session.lesson;
     let memory = lesson.id == "ten-thousand";
-    let done = props.time >= session.end;
+    let done = props.finished.iter().all(|&f| f);
     let revealed: Vec<Option<Micros>> = session
         .traces
         .iter()
-        .map(|t| (props.time >= t.stats.makespan).then_some(t.stats.makespan))
+        .zip(&props.finished)
+        .map(|(t, &f)| f.then_some(t.stats.makespan))
         .collect();
     html! {
         <section class="card results-card" aria-labelledby="results-title">

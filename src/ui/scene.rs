@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::render::scene::{describe, draw_scene};
 use crate::sim::{Micros, State};
 
-use super::canvas::{palette, CanvasPainter};
+use super::canvas::{palette, use_canvas_size, CanvasPainter};
 use super::panels::{model_name, short_name};
 use super::state::Session;
 
@@ -24,20 +24,27 @@ pub struct SceneProps {
 #[function_component(Scene)]
 pub fn scene(props: &SceneProps) -> Html {
     let canvas = use_node_ref();
+    let size = use_canvas_size(canvas.clone());
+    // The theme's colours are read from CSS once per layout or theme change, not per frame.
+    let pal = use_memo(props.generation, |_| palette());
+    // What was last written to `data-cut` and `data-min-text`: unchanged, they are not written.
+    let reported = use_mut_ref(|| (String::from("(not drawn)"), String::new()));
     {
         let canvas = canvas.clone();
         let session = props.session.clone();
         let (t, time, latest) = (props.trace, props.time, props.latest);
+        let pal = pal.clone();
         let deps = (
             Rc::as_ptr(&session) as usize,
             t,
             time,
             latest,
             props.generation,
+            (size.0.to_bits(), size.1.to_bits()),
         );
         use_effect_with(deps, move |_| {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                if let Some(mut painter) = CanvasPainter::new(&element) {
+                if let Some(mut painter) = CanvasPainter::new(&element, size) {
                     let trace = &session.traces[t];
                     draw_scene(
                         &mut painter,
@@ -46,12 +53,19 @@ pub fn scene(props: &SceneProps) -> Html {
                         latest,
                         time,
                         session.end,
-                        &palette(),
+                        &pal,
                     );
                     // Tests read which labels did not fit (none should).
-                    let _ = element.set_attribute("data-cut", &painter.cuts().join(" | "));
-                    let _ = element
-                        .set_attribute("data-min-text", &format!("{:.1}", painter.min_text()));
+                    let now = (
+                        painter.cuts().join(" | "),
+                        format!("{:.1}", painter.min_text()),
+                    );
+                    let mut last = reported.borrow_mut();
+                    if *last != now {
+                        let _ = element.set_attribute("data-cut", &now.0);
+                        let _ = element.set_attribute("data-min-text", &now.1);
+                        *last = now;
+                    }
                 }
             }
         });
