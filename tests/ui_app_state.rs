@@ -41,6 +41,10 @@ fn a_link_opens_its_view_at_its_moment_and_garbage_opens_the_default() {
         WorkerStatus::NotStarted,
         "no worker until first use"
     );
+    assert!(
+        !AppState::open(parse("?embed=1&present=1")).view.present,
+        "an embed never presents"
+    );
     let bad = AppState::open(parse("?lesson=nope&speed=banana"));
     assert_eq!(bad.view.lesson, lessons::DEFAULT);
     assert_eq!(bad.view.ignored.len(), 2, "{:?}", bad.view.ignored);

@@ -87,6 +87,12 @@ fn theme_start_layout_and_height_reach_the_link_and_the_snippet() {
     options.set_height(1e9);
     assert_eq!(options.height, embed::MAX_HEIGHT);
     options.set_height(f64::NAN);
+    assert_eq!(
+        options.height,
+        embed::MAX_HEIGHT,
+        "no number keeps the height"
+    );
+    options.set_height(-5.0);
     assert_eq!(options.height, embed::MIN_HEIGHT);
     let snippet = embed::snippet("https://example.org/?lesson=convoy&embed=1", "Convoy", 480);
     assert!(snippet.contains("height=\"480\""), "{snippet}");

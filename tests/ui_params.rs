@@ -107,9 +107,15 @@ fn an_embed_names_its_models_and_its_layout() {
     assert!(compact.embed && !compact.full);
     // Garbage and models outside the lesson are named and dropped; `model=` wins over `models=`.
     let odd = parse("?lesson=three-waits&models=gpu,processes,asyncio&model=sync");
-    assert_eq!(odd.models, vec![ModelId::Asyncio]);
+    assert_eq!(
+        odd.models,
+        Vec::<ModelId>::new(),
+        "model= names the one to show"
+    );
     assert_eq!(odd.shown(), vec![ModelId::Sync]);
-    assert_eq!(odd.ignored.len(), 2, "{:?}", odd.ignored);
+    assert_eq!(odd.ignored.len(), 3, "{:?}", odd.ignored);
+    assert!(odd.ignored[2].starts_with("models"), "{:?}", odd.ignored);
+    assert!(parse("?scenario=").ignored[0].contains("empty"));
     // Every model named is the same as none.
     let all = parse("?lesson=three-waits&models=sync,threads,asyncio");
     assert!(all.models.is_empty() && all.shown().is_empty());

@@ -358,7 +358,10 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         "scheduling" if narrow => "picking".to_string(),
         _ => headline,
     };
-    let big = fit_bold(p, &headline, px * 1.35, sm, chef_w - 10.0);
+    // Below the small size only outside presentation mode (whose text stays large), where
+    // the high-contrast theme's larger type meets a narrow box.
+    let least = if pal.large { sm } else { (sm * 0.7).max(9.0) };
+    let big = fit_bold(p, &headline, px * 1.35, least, chef_w - 10.0);
     p.text(
         a.x + chef_w / 2.0,
         box_y + box_h * 0.4,

@@ -16,7 +16,7 @@ use super::app_state::{AppAction, AppState};
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
 use super::editor::Editor;
-use super::embed::EmbedOptions;
+use super::embed::{EmbedOptions, RACE_HEIGHT};
 use super::embed_dialog::EmbedDialog;
 use super::hooks::{
     use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion,
@@ -341,10 +341,21 @@ pub fn app() -> Html {
         .iter()
         .any(|m| descriptor(m.id).shape.has_loop());
     let notice = (!view.ignored.is_empty()).then(|| {
-        html! {
-            <p class="notice" role="status" id="notice">
-                { format!("Part of the link was ignored ({}); the rest is shown below.", view.ignored.join("; ")) }
-            </p>
+        let what = view.ignored.join("; ");
+        if view.embed {
+            // A frame in someone's post has no room for the list: one line, opened on demand.
+            html! {
+                <details class="notice compact" id="notice">
+                    <summary>{ "Part of the link was ignored" }</summary>
+                    { what }
+                </details>
+            }
+        } else {
+            html! {
+                <p class="notice" role="status" id="notice">
+                    { format!("Part of the link was ignored ({what}); the rest is shown below.") }
+                </p>
+            }
         }
     });
     let keep_notice = |id: &'static str, text: String| {
@@ -458,10 +469,11 @@ pub fn app() -> Html {
                     <EmbedDialog
                         title={race.title().to_string()}
                         models={Vec::new()}
-                        initial={EmbedOptions::new(&view, &[])}
+                        initial={EmbedOptions { height: RACE_HEIGHT, ..EmbedOptions::new(&view, &[]) }}
                         moment={None::<(Playhead, String)>}
                         layouts={false}
                         link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| race_link(&View { theme: o.theme, ..view.clone() }, true))}
+                        refused={None::<String>}
                         on_close={close_embed.clone()} />
                 }
             </div>
@@ -542,6 +554,7 @@ pub fn app() -> Html {
                     moment={playback.playhead().map(|at| (at, format!("This moment ({})", at.time.brief())))}
                     layouts={true}
                     link={embed_link}
+                    refused={app.link_note.clone()}
                     on_close={close_embed.clone()} />
             }
         </div>

@@ -98,6 +98,8 @@ impl AppState {
                 load(&view, None).expect("the default lesson always simulates")
             }
         };
+        // An embed belongs to its host page: presentation mode is not offered there.
+        view.present &= !view.embed;
         let mut playback = Playback::new(session, view.speed);
         if let Some(t) = view.t {
             playback = playback.reduce(Action::Jump(t));

@@ -296,6 +296,10 @@ fn font_css(bold: bool, px: f64) -> String {
     format!("{weight} {px:.1}px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
 }
 
+/// The smallest window that gets presentation mode's large canvas text (a 1080p projector is
+/// 1920x1080; 1600x900 leaves room for browser chrome and scaled displays).
+const PROJECTOR: (f64, f64) = (1600.0, 900.0);
+
 /// Reads the theme's colours from the CSS custom properties on the root element.
 pub fn palette() -> Palette {
     let Some(root) = web_sys::window()
@@ -314,7 +318,14 @@ pub fn palette() -> Palette {
         .collect();
     let thick = root.get_attribute("data-theme").as_deref() == Some("contrast");
     let mut palette = Palette::from_values(&values, thick);
-    palette.large = root.class_list().contains("present");
+    // Text for the back of a room needs a projector's screen: on a smaller one (a 1366x768
+    // laptop, a phone) 24 px labels cannot fit the panels, so presentation mode keeps its
+    // contrast and layout but the canvas keeps its usual sizes.
+    let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let big = web_sys::window().is_some_and(|w| {
+        size(w.inner_width()) >= PROJECTOR.0 && size(w.inner_height()) >= PROJECTOR.1
+    });
+    palette.large = big && root.class_list().contains("present");
     palette
 }
 

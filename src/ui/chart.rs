@@ -120,15 +120,29 @@ fn draw(element: &web_sys::HtmlCanvasElement, chart: &Chart) {
     let axis = chart.axis;
     // Projection (the thick palette) gets larger labels.
     let font = ((if pal.thick { 20.0 } else { 13.0 }) * ratio) as u32;
+    // Room for the longest model name and for half of the axis's last label, measured, so
+    // neither is cut ("threads-nogil" in large type, "600 ms" at a phone's edge).
+    let labels: Vec<&str> = chart
+        .rows
+        .iter()
+        .map(|r| crate::sim::models::descriptor(r.model).short)
+        .collect();
+    let label_font = ("sans-serif", font).into_font().color(&ink);
+    let wide = |text: &str| {
+        root.estimate_text_size(text, &label_font)
+            .map_or(0.0, |(w, _)| f64::from(w))
+    };
+    let names = labels.iter().map(|l| wide(l)).fold(0.0, f64::max) + 12.0 * ratio;
+    let last_tick = wide(&axis.label(axis.hi)) / 2.0;
     let Ok(mut plot) = ChartBuilder::on(&root)
         .margin((8.0 * ratio) as u32)
+        .margin_right((8.0 * ratio + last_tick) as u32)
         .x_label_area_size((22.0 * ratio) as u32)
-        .y_label_area_size((92.0 * ratio) as u32)
+        .y_label_area_size(names as u32)
         .build_cartesian_2d(axis.lo..axis.hi, 0.0..n as f64)
     else {
         return;
     };
-    let labels: Vec<&str> = chart.rows.iter().map(|r| r.model.as_str()).collect();
     let _ = plot
         .configure_mesh()
         .disable_y_mesh()

@@ -93,6 +93,9 @@ pub fn decode(text: &str) -> Result<Scenario, String> {
             text.len()
         ));
     }
+    if text.trim().is_empty() {
+        return Err("the link's scenario is empty".into());
+    }
     let damaged = || "the scenario in the link is damaged".to_string();
     let json = match text.strip_prefix(PREFIX) {
         Some(body) => {

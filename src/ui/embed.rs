@@ -33,6 +33,8 @@ addEventListener("message", function (e) {
 /// no host script); with the results below it, 900 px.
 pub const COMPACT_HEIGHT: u32 = 560;
 pub const FULL_HEIGHT: u32 = 900;
+/// A race lesson's embed (its code, the interleaving and the question) needs about 744 px.
+pub const RACE_HEIGHT: u32 = 760;
 
 /// What the Embed dialog lets a blogger choose.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,9 +91,12 @@ impl EmbedOptions {
         self.full = full;
     }
 
-    /// Sets the height from the dialog's field, clamped as the host script clamps it.
+    /// Sets the height from the dialog's field, clamped as the host script clamps it; a field
+    /// that holds no number (empty, letters) keeps the height it had.
     pub fn set_height(&mut self, px: f64) {
-        self.height = clamp_height(px);
+        if px.is_finite() {
+            self.height = clamp_height(px);
+        }
     }
 
     /// The embed's view of `base` (the page's lesson or scenario): every model of `all` chosen
@@ -136,7 +141,7 @@ pub fn attr(text: &str) -> String {
 /// height, lazy loading and the sandbox the app is tested in.
 pub fn iframe(url: &str, title: &str, height: u32) -> String {
     format!(
-        "<iframe data-concurrency-kitchen src=\"{}\" title=\"Concurrency Kitchen: {}\" width=\"100%\" height=\"{}\" loading=\"lazy\" style=\"border:0;max-width:100%\" sandbox=\"allow-scripts allow-same-origin\"></iframe>",
+        "<iframe data-concurrency-kitchen src=\"{}\" title=\"Concurrency Kitchen: {}\" width=\"100%\" height=\"{}\" loading=\"lazy\" style=\"border:0;max-width:100%\" sandbox=\"allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox\"></iframe>",
         attr(url),
         attr(title),
         height.clamp(MIN_HEIGHT, MAX_HEIGHT)
@@ -163,7 +168,7 @@ mod tests {
         assert!(s.contains("src=\"https://example.org/ck/?lesson=convoy&amp;embed=1\""));
         assert!(s.contains("title=\"Concurrency Kitchen: Threads &quot;and&quot; &lt;GIL&gt;\""));
         assert!(s.contains("loading=\"lazy\""));
-        assert!(s.contains("sandbox=\"allow-scripts allow-same-origin\""));
+        assert!(s.contains("sandbox=\"allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox\""));
         assert!(s.contains(RESIZE_MESSAGE));
     }
 

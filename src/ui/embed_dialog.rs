@@ -18,6 +18,7 @@ pub const OPENER_ID: &str = "embed-open";
 /// The preview shows the embed as a 700 px blog column would, scaled to fit the dialog.
 const PREVIEW_WIDTH: u32 = 700;
 const PREVIEW_SCALE: f64 = 0.45;
+const PREVIEW_MAX_HEIGHT: f64 = 400.0;
 
 /// What can receive the focus by Tab inside the dialog (an unchecked radio cannot).
 const TABBABLE: &str = "button:not([disabled]), textarea, select, a[href], \
@@ -35,6 +36,9 @@ pub struct EmbedDialogProps {
     pub layouts: bool,
     /// The embed's link for a choice of options.
     pub link: Callback<EmbedOptions, String>,
+    /// Why this view cannot be embedded (a scenario too large for a link lives only in its
+    /// tab, so a reader's frame could not show it); the dialog then says so instead.
+    pub refused: Option<String>,
     pub on_close: Callback<()>,
 }
 
@@ -42,18 +46,21 @@ pub struct EmbedDialogProps {
 pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     let dialog = use_node_ref();
     let area = use_node_ref();
+    let close_button = use_node_ref();
     let copied = use_state(|| false);
     let options = use_state(|| props.initial.clone());
     let url = props.link.emit((*options).clone());
     let snippet = embed::snippet(&url, &props.title, options.height);
     {
-        let area = area.clone();
+        let (area, close_button) = (area.clone(), close_button.clone());
         use_effect_with((), move |_| {
             if let Some(el) = area.cast::<web_sys::HtmlTextAreaElement>() {
                 let _ = el.focus();
                 el.select();
                 // Selected for copying, but scrolled to show the iframe line first.
                 el.set_scroll_top(0);
+            } else if let Some(el) = close_button.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
             }
             // On close, the focus returns to the button that opened the dialog.
             move || {
@@ -184,15 +191,21 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
         }
     });
     let on_height = {
-        let change = change.clone();
+        let (change, options) = (change.clone(), options.clone());
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let px = input.value_as_number();
+            // The field shows the height in force: clamped, or the last one if it held no number.
+            let mut next = (*options).clone();
+            next.set_height(px);
+            input.set_value(&next.height.to_string());
             change(Box::new(move |o| o.set_height(px)));
         })
     };
     let height = options.height;
-    let scaled = |px: u32| (px as f64 * PREVIEW_SCALE).round() as u32;
+    // A tall frame is previewed smaller, so the options stay in view.
+    let scale = PREVIEW_SCALE.min(PREVIEW_MAX_HEIGHT / f64::from(height));
+    let scaled = |px: u32| (px as f64 * scale).round() as u32;
     let box_style = format!(
         "width:{}px;height:{}px",
         scaled(PREVIEW_WIDTH),
@@ -201,6 +214,21 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     let frame_style =
         format!("width:{PREVIEW_WIDTH}px;height:{height}px;transform:scale({PREVIEW_SCALE})");
 
+    if let Some(reason) = &props.refused {
+        return html! {
+            <div class="modal-backdrop" onkeydown={on_key}>
+                <div ref={dialog} class="modal card embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+                    <h2 id="embed-title">{ "Embed this lesson" }</h2>
+                    <p class="notice" id="embed-refused" role="alert">
+                        { format!("This scenario cannot be embedded: {reason}. A reader's frame would show another lesson. Make it smaller, or share it as a file with Export JSON.") }
+                    </p>
+                    <div class="measure-actions">
+                        <button ref={close_button} type="button" class="btn" onclick={close}>{ "Close" }</button>
+                    </div>
+                </div>
+            </div>
+        };
+    }
     html! {
         <div class="modal-backdrop" onkeydown={on_key}>
             <div ref={dialog} class="modal card embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-title">
@@ -230,7 +258,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 <textarea ref={area} id="embed-snippet" readonly=true rows="5" value={snippet} />
                 <div class="measure-actions">
                     <button type="button" class="btn primary" onclick={do_copy}>{ if *copied { "Copied" } else { "Copy snippet" } }</button>
-                    <button type="button" class="btn" onclick={close}>{ "Close" }</button>
+                    <button ref={close_button} type="button" class="btn" onclick={close}>{ "Close" }</button>
                 </div>
             </div>
         </div>

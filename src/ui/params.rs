@@ -317,6 +317,12 @@ pub fn parse(query: &str) -> View {
         if params.models.len() == lesson.len() {
             params.models.clear();
         }
+        if params.model.is_some() && !params.models.is_empty() {
+            params.models.clear();
+            params
+                .ignored
+                .push("models (model= already names the one model to show)".into());
+        }
     }
     for note in &mut params.ignored {
         if note.chars().nth(MAX_NOTE).is_some() {

@@ -112,6 +112,11 @@ test("a scenario too large for a link is refused with a message, kept in the tab
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.waitForSelector(".copied");
   assert.match(await page.textContent(".copied"), /Not copied: this scenario is too large for a link/);
+  // Nor can it be embedded: a reader's frame would open another lesson.
+  await page.getByRole("button", { name: "Embed" }).click();
+  assert.match(await page.textContent("#embed-refused"), /cannot be embedded/);
+  assert.equal(await page.$("#embed-snippet"), null, "no snippet that would show the wrong lesson");
+  await page.keyboard.press("Escape");
   const file = await downloaded(page, () => page.click("#link-notice button"));
   assert.equal(JSON.parse(file.text).tasks.length, 10_000);
   // A reload in the same tab reopens it from the tab's autosave.

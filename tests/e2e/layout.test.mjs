@@ -93,6 +93,23 @@ for (const lesson of LESSONS) {
   });
 }
 
+test("presentation mode on a 1366x768 laptop and a phone: nothing is cut", async () => {
+  for (const [width, height] of [[1366, 768], [375, 740]]) {
+    const { page, problems, close } = await openPage(env.browser, { width, height });
+    for (const lesson of ["convoy", "three-waits"]) {
+      await page.goto(`${env.server.origin}/?lesson=${lesson}&present=1`);
+      await waitForApp(page);
+      await assertNoCuts(page, `${lesson} presented at ${width}x${height}`);
+      await playABit(page);
+      await assertNoCuts(page, `${lesson} presented at ${width}x${height}, playing`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(overflow <= 0, `no sideways scroll at ${width}: ${overflow}px`);
+    }
+    assert.deepEqual(problems(), []);
+    await close();
+  }
+});
+
 test("on a 375x740 phone the controls stay on screen and every model's progress shows", async () => {
   const { page, problems, close } = await openPage(env.browser, { width: 375, height: 740 });
   await page.goto(`${env.server.origin}/?lesson=convoy`);

@@ -61,10 +61,16 @@ test("the embed works in a sandboxed iframe on another site and grows to fit", a
   try {
     await page.goto(`${blog.origin}/post.html`);
     const frameElement = await page.waitForSelector("iframe[data-concurrency-kitchen]");
-    assert.equal(await frameElement.getAttribute("sandbox"), "allow-scripts allow-same-origin");
+    assert.equal(await frameElement.getAttribute("sandbox"), "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox");
     const frame = await frameElement.contentFrame();
     await frame.waitForSelector(".embed-bar", { timeout: 30_000 });
     assert.match(await frame.textContent(".embed-bar"), /Open in full app/);
+    // The way out opens the full app in a new tab (the snippet's sandbox allows that popup).
+    const [full] = await Promise.all([page.context().waitForEvent("page"), frame.click(".embed-bar a")]);
+    await full.waitForLoadState();
+    assert.match(full.url(), /lesson=gather-overlap/);
+    assert.doesNotMatch(full.url(), /embed=/);
+    await full.close();
     assert.equal(await frame.$("header.topbar"), null, "minimal chrome");
     await frame.getByRole("button", { name: "Step forward", exact: true }).click();
     await frame.waitForFunction(() => /event [1-9]\d* of/.test(document.querySelector("#narration-title").textContent));
