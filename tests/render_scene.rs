@@ -147,6 +147,7 @@ fn no_label_is_cut_or_drawn_over_another_at_any_layouts_size() {
         (210.0, 330.0, false),
         (200.0, 266.0, false),
         (200.0, 288.0, false),
+        (340.0, 222.0, false),
         (280.0, 420.0, false),
         (440.0, 480.0, true),
         (440.0, 300.0, true),
