@@ -2,6 +2,8 @@
 //! (`embed::EmbedOptions`), watches a live preview and copies the snippet. Focus stays inside
 //! while it is open and goes back to the header's Embed button when it closes.
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -11,6 +13,9 @@ use super::embed::{self, EmbedOptions};
 use super::params::Theme;
 use super::share::copy;
 use super::state::Playhead;
+
+/// One change to the dialog's options.
+type Edit = Box<dyn Fn(&mut EmbedOptions)>;
 
 /// The header's Embed button, which gets the focus back on close.
 pub const OPENER_ID: &str = "embed-open";
@@ -78,7 +83,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     // Every change goes through one place: the new options, and "Copied" no longer true.
     let change = {
         let (options, copied) = (options.clone(), copied.clone());
-        move |edit: Box<dyn Fn(&mut EmbedOptions)>| {
+        move |edit: Edit| {
             let mut next = (*options).clone();
             edit(&mut next);
             options.set(next);
@@ -132,63 +137,74 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             </fieldset>
         }
     });
-    let themes: [(Option<Theme>, &str); 4] = [
-        (None, "Follow the reader"),
-        (Some(Theme::Light), "Light"),
-        (Some(Theme::Dark), "Dark"),
-        (Some(Theme::Contrast), "High contrast"),
-    ];
-    let theme_choice = html! {
-        <fieldset>
-            <legend>{ "Theme" }</legend>
-            { for themes.into_iter().map(|(theme, label)| {
-                let change = change.clone();
-                html! {
-                    <label class="choice">
-                        <input type="radio" name="embed-theme" checked={options.theme == theme}
-                            onchange={Callback::from(move |_: Event| change(Box::new(move |o| o.theme = theme)))} />
-                        { label }
-                    </label>
-                }
-            }) }
-        </fieldset>
-    };
-    let start_choice = props.moment.clone().map(|(at, label)| {
-        let starts: [(Option<Playhead>, String); 2] =
-            [(None, "The beginning".to_string()), (Some(at), label)];
+    // A group of radio buttons: each choice is an edit of the options.
+    let radios = |legend: &str, name: &'static str, choices: Vec<(bool, String, Edit)>| {
         html! {
             <fieldset>
-                <legend>{ "Start at" }</legend>
-                { for starts.into_iter().map(|(start, label)| {
+                <legend>{ legend }</legend>
+                { for choices.into_iter().map(|(checked, label, edit)| {
                     let change = change.clone();
+                    let edit = Rc::new(edit);
                     html! {
                         <label class="choice">
-                            <input type="radio" name="embed-start" checked={options.start == start}
-                                onchange={Callback::from(move |_: Event| change(Box::new(move |o| o.start = start)))} />
+                            <input type="radio" {name} {checked}
+                                onchange={Callback::from(move |_: Event| {
+                                    let edit = edit.clone();
+                                    change(Box::new(move |o| edit(o)))
+                                })} />
                             { label }
                         </label>
                     }
                 }) }
             </fieldset>
         }
+    };
+    let theme_choice = radios(
+        "Theme",
+        "embed-theme",
+        [
+            (None, "Follow the reader"),
+            (Some(Theme::Light), "Light"),
+            (Some(Theme::Dark), "Dark"),
+            (Some(Theme::Contrast), "High contrast"),
+        ]
+        .into_iter()
+        .map(|(theme, label)| {
+            let edit: Edit = Box::new(move |o| o.theme = theme);
+            (options.theme == theme, label.to_string(), edit)
+        })
+        .collect(),
+    );
+    let start_choice = props.moment.clone().map(|(at, label)| {
+        let starts = [(None, "The beginning".to_string()), (Some(at), label)];
+        radios(
+            "Start at",
+            "embed-start",
+            starts
+                .into_iter()
+                .map(|(start, label)| {
+                    let edit: Edit = Box::new(move |o| o.start = start);
+                    (options.start == start, label, edit)
+                })
+                .collect(),
+        )
     });
     let layout_choice = props.layouts.then(|| {
-        let layouts = [(false, "Compact: the player"), (true, "Full: with the results")];
-        html! {
-            <fieldset>
-                <legend>{ "Layout" }</legend>
-                { for layouts.into_iter().map(|(full, label)| {
-                    let change = change.clone();
-                    html! {
-                        <label class="choice">
-                            <input type="radio" name="embed-layout" checked={options.full == full}
-                                onchange={Callback::from(move |_: Event| change(Box::new(move |o| o.set_full(full))))} />
-                            { label }
-                        </label>
-                    }
-                }) }
-            </fieldset>
-        }
+        let layouts = [
+            (false, "Compact: the player"),
+            (true, "Full: with the results"),
+        ];
+        radios(
+            "Layout",
+            "embed-layout",
+            layouts
+                .into_iter()
+                .map(|(full, label)| {
+                    let edit: Edit = Box::new(move |o| o.set_full(full));
+                    (options.full == full, label.to_string(), edit)
+                })
+                .collect(),
+        )
     });
     let on_height = {
         let (change, options) = (change.clone(), options.clone());
