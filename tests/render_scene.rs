@@ -202,4 +202,9 @@ fn compact_lane_names_keep_the_number() {
     assert_eq!(compact_lane("main thread"), "main");
     assert_eq!(compact_lane("main: feeder"), "main");
     assert_eq!(compact_lane("loop"), "loop");
+    assert_eq!(
+        compact_lane("task t4954"),
+        "t4954",
+        "the task's name, not the word"
+    );
 }

@@ -136,6 +136,9 @@ pub fn compact_lane(label: &str) -> String {
             let letter = kind.chars().next().map(|c| c.to_ascii_uppercase());
             letter.map_or_else(|| label.to_string(), |l| format!("{l}{n}"))
         }
+        // "main: feeder" is the main thread, "main thread" main; "task t0" is t0 (the word
+        // "task" alone says nothing when every row has it).
+        Some(("task", name)) => name.to_string(),
         Some((first, _)) => first.trim_end_matches(':').to_string(),
         None => label.to_string(),
     }

@@ -122,13 +122,23 @@ pub fn draw(
         let y = area.y + row as f64 * row_h;
         let options = if row + 1 == shown && hidden > 0 {
             let more = hidden + 1;
-            vec![
+            let mut options = vec![
                 format!("+{more} more lanes"),
                 format!("+{more} more"),
                 format!("+{more}"),
-            ]
+            ];
+            // "+4991" in a narrow label column reads "+4k" (at least that many more).
+            if more >= 1000 {
+                options.push(format!("+{}k", more / 1000));
+            }
+            options
         } else {
-            vec![lane.label.clone(), compact_lane(&lane.label)]
+            // Longest first; the kind alone ("task") where even the name cannot fit.
+            let mut options = vec![lane.label.clone(), compact_lane(&lane.label)];
+            if let Some((kind, _)) = lane.label.split_once(' ') {
+                options.push(kind.trim_end_matches(':').to_string());
+            }
+            options
         };
         if focus == Some(lane_no) {
             p.fill_rect(area.x, y, label_w - 4.0, row_h, &pal.highlight);

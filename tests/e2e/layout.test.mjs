@@ -67,6 +67,11 @@ for (const lesson of LESSONS) {
     assertInside(await boxes(page, player), 1280, 800, "learner after play");
     await assertNoCuts(page, "learner after play");
     assert.equal(await page.evaluate(() => scrollY), 0, "nothing scrolled the page");
+    // At the end every heading says "done in": the model's name is still whole.
+    await page.goto(`${env.server.origin}/?lesson=${lesson}&t=3600000`);
+    await waitForApp(page);
+    const cut = await page.$$eval(".scene-head h3", (hs) => hs.filter((h) => h.scrollWidth > h.clientWidth + 1).map((h) => h.textContent));
+    assert.deepEqual(cut, [], "scene headings whole at the end");
     assert.deepEqual(problems(), []);
     await close();
   });
