@@ -65,7 +65,13 @@ fn a_scene_draws_real_pixels_at_device_resolution() {
     let config = &lesson.scenario.models[0];
     let trace = simulate(&lesson.scenario, config).unwrap();
     let element = canvas(480, 260);
-    let mut painter = CanvasPainter::new(&element).expect("a laid-out canvas");
+    // The size the page's ResizeObserver would report for this canvas.
+    let size = (
+        f64::from(element.client_width()),
+        f64::from(element.client_height()),
+    );
+    assert_eq!(size, (480.0, 260.0));
+    let mut painter = CanvasPainter::new(&element, size).expect("a laid-out canvas");
     let end = trace.stats.makespan;
     draw_scene(
         &mut painter,
@@ -89,7 +95,7 @@ fn an_unlaid_canvas_is_skipped_not_a_crash() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    assert!(CanvasPainter::new(&element).is_none());
+    assert!(CanvasPainter::new(&element, (0.0, 0.0)).is_none());
 }
 
 #[wasm_bindgen_test]
