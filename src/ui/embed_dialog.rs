@@ -233,7 +233,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     if let Some(reason) = &props.refused {
         return html! {
             <div class="modal-backdrop" onkeydown={on_key}>
-                <div ref={dialog} class="modal card embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+                <div ref={dialog} class="modal card embed-dialog" tabindex="-1" role="dialog" aria-modal="true" aria-labelledby="embed-title">
                     <h2 id="embed-title">{ "Embed this lesson" }</h2>
                     <p class="notice" id="embed-refused" role="alert">
                         { format!("This scenario cannot be embedded: {reason}. A reader's frame would show another lesson. Make it smaller, or share it as a file with Export JSON.") }
@@ -247,7 +247,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     }
     html! {
         <div class="modal-backdrop" onkeydown={on_key}>
-            <div ref={dialog} class="modal card embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+            <div ref={dialog} class="modal card embed-dialog" tabindex="-1" role="dialog" aria-modal="true" aria-labelledby="embed-title">
                 <h2 id="embed-title">{ "Embed this lesson" }</h2>
                 <div class="embed-builder">
                     <form class="embed-options" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -262,9 +262,11 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                             <span>{ "px" }</span>
                         </label>
                     </form>
+                    // A picture of the embed, not a second player: inert, so Tab and Escape stay
+                    // with the dialog.
                     <figure class="embed-preview">
                         <figcaption>{ format!("Preview in a {PREVIEW_WIDTH} px column") }</figcaption>
-                        <div class="preview-box" style={box_style}>
+                        <div class="preview-box" style={box_style} inert=true>
                             <iframe id="embed-preview" src={url.clone()} title="Preview of the embed" tabindex="-1"
                                 loading="lazy" sandbox="allow-scripts allow-same-origin" style={frame_style}></iframe>
                         </div>

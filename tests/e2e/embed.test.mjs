@@ -63,6 +63,11 @@ test("the Embed dialog's choices build the snippet and its preview; focus is tra
   assert.equal(await preview.locator(".stage .scene").count(), 2, "the preview compares the two chosen models");
   assert.equal(await preview.locator("html").getAttribute("data-theme"), "dark");
 
+  // The preview is a picture: a click on it leaves the focus with the dialog.
+  await page.click("#embed-preview", { force: true });
+  assert.ok(await page.evaluate(() => document.querySelector(".embed-dialog").contains(document.activeElement)), "focus stays in the dialog");
+  await page.keyboard.press("Tab");
+  assert.ok(await page.evaluate(() => document.querySelector(".embed-dialog").contains(document.activeElement)), "Tab from there stays too");
   // Escape closes it and the focus goes back to the Embed button.
   await page.locator("#embed-snippet").focus();
   await page.keyboard.press("Escape");
