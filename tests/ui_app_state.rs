@@ -2,6 +2,8 @@
 //! a fresh playback, measurements belong to their session, the learner's machine re-simulates,
 //! and a frame that changes nothing changes nothing.
 
+mod common;
+
 use std::rc::Rc;
 
 use concurrency_kitchen::bench::results::{HostProfile, Report, WorkerStatus};
@@ -194,19 +196,7 @@ fn a_race_lesson_keeps_the_hidden_player_still() {
 
 #[test]
 fn a_scenario_too_large_for_a_link_is_noted() {
-    // Names that do not compress (as in tests/ui_params.rs), 4,000 tasks of one wait each.
-    let mut scenario = lessons::by_id("three-waits").unwrap().scenario;
-    let mut seed = 1u64;
-    scenario.tasks = (0..4000)
-        .map(|i| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let mut t = scenario.tasks[0].clone();
-            t.name = format!("{:016x}{i}", seed);
-            t
-        })
-        .collect();
+    let scenario = common::unlinkable_scenario();
     let app = AppState::open(parse("?lesson=three-waits"));
     assert_eq!(app.link_note, None);
     let next = app.reduce(AppAction::Apply(scenario)).unwrap();

@@ -1,5 +1,7 @@
 //! The URL contract `?lesson=ID&model=ID&speed=X`: exact ids, lenient with garbage, never panics.
 
+mod common;
+
 use concurrency_kitchen::sim::ModelId;
 use concurrency_kitchen::sim::{lessons, Micros};
 use concurrency_kitchen::ui::codec;
@@ -175,21 +177,7 @@ fn the_notice_for_a_long_garbage_link_stays_short() {
 
 #[test]
 fn a_scenario_too_large_for_a_link_shows_as_this_tabs_scenario() {
-    let mut scenario = lessons::by_id("three-waits").unwrap().scenario;
-    let mut seed = 1u64;
-    for task in &mut scenario.tasks {
-        task.name.clear();
-    }
-    scenario.tasks = (0..4000)
-        .map(|i| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let mut t = scenario.tasks[0].clone();
-            t.name = format!("{:016x}{i}", seed);
-            t
-        })
-        .collect();
+    let scenario = common::unlinkable_scenario();
     let view = View {
         scenario: Some(scenario),
         ..View::default()
