@@ -195,7 +195,7 @@ fn no_label_is_cut_or_drawn_over_another_at_any_layouts_size() {
 
 #[test]
 fn compact_lane_names_keep_the_number() {
-    use concurrency_kitchen::render::scene::compact_lane;
+    use concurrency_kitchen::render::compact_lane;
     assert_eq!(compact_lane("thread 12"), "T12");
     assert_eq!(compact_lane("core 3"), "C3");
     assert_eq!(compact_lane("process 2"), "P2");

@@ -110,16 +110,48 @@ pub fn fit_shrink(
         return (fit_any(p, options, px, width), px);
     }
     let last = options.last().copied().unwrap_or_default();
-    let mut size = (px * width / p.text_width(last, px).max(1.0)).max(min);
-    // A real font's width is not quite proportional to its size (hinting rounds each glyph):
-    // step down until it fits, so a name that fits at `min` is never cut a little above it.
+    let size = shrink(px, min, width, |size| p.text_width(last, size));
+    (fit_any(p, &[last], size, width), size)
+}
+
+/// The size from `px` down to `min` at which a text `measure`d at a size fits `width`: scaled
+/// in proportion, then stepped down, since a real font's width is not quite proportional to
+/// its size (hinting rounds each glyph), so a text that fits at `min` is never cut above it.
+fn shrink(px: f64, min: f64, width: f64, measure: impl Fn(f64) -> f64) -> f64 {
+    let mut size = (px * width / measure(px).max(1.0)).clamp(min, px.max(min));
     for _ in 0..6 {
-        if size <= min || p.text_width(last, size) <= width {
+        if size <= min || measure(size) <= width {
             break;
         }
         size = (size - 0.5).max(min);
     }
-    (fit_any(p, &[last], size, width), size)
+    size
+}
+
+/// Longest first, the ways to say "`n` more": "+4991", then "+4k" (at least that many) where
+/// the count is in the thousands.
+pub fn count_labels(n: usize) -> Vec<String> {
+    let mut labels = vec![format!("+{n}")];
+    if n >= 1000 {
+        labels.push(format!("+{}k", n / 1000));
+    }
+    labels
+}
+
+/// A lane's label in a few letters, for where its full name does not fit: "thread 12" is
+/// "T12", "core 3" "C3", "main thread" "main".
+pub fn compact_lane(label: &str) -> String {
+    match label.rsplit_once(' ') {
+        Some((kind, n)) if n.chars().all(|c| c.is_ascii_digit()) => {
+            let letter = kind.chars().next().map(|c| c.to_ascii_uppercase());
+            letter.map_or_else(|| label.to_string(), |l| format!("{l}{n}"))
+        }
+        // "main: feeder" is the main thread, "main thread" main; "task t0" is t0 (the word
+        // "task" alone says nothing when every row has it).
+        Some(("task", name)) => name.to_string(),
+        Some((first, _)) => first.trim_end_matches(':').to_string(),
+        None => label.to_string(),
+    }
 }
 
 /// The largest size from `px` down to `min` at which bold `text` fits `width`; at `min` it is
@@ -129,14 +161,7 @@ pub fn fit_bold(p: &mut impl Painter, text: &str, px: f64, min: f64, width: f64)
     if wide <= width {
         return px;
     }
-    let mut size = (px * width / wide.max(1.0)).max(min);
-    // As in `fit_shrink`: real widths are not proportional, so step down until it fits.
-    for _ in 0..6 {
-        if size <= min || p.bold_width(text, size) <= width {
-            break;
-        }
-        size = (size - 0.5).max(min);
-    }
+    let size = shrink(px, min, width, |size| p.bold_width(text, size));
     if p.bold_width(text, size) > width + 0.5 {
         p.note_cut(text);
     }

@@ -7,7 +7,9 @@ use crate::sim::{
 
 use super::palette::LARGE_TEXT;
 use super::timeline::{self, Area, LaneIndex, Playhead};
-use super::{fit_any, fit_bold, fit_shrink, Align, Font, Painter, Palette};
+use super::{
+    compact_lane, count_labels, fit_any, fit_bold, fit_shrink, Align, Font, Painter, Palette,
+};
 
 /// Draws the whole canvas of one scene: the picture of the model at `now` and the timeline.
 pub fn draw_scene(
@@ -128,22 +130,6 @@ impl Ctx<'_> {
     }
 }
 
-/// A lane's label in a few letters, for where its full name does not fit: "thread 12" is
-/// "T12", "core 3" "C3", "main thread" "main".
-pub fn compact_lane(label: &str) -> String {
-    match label.rsplit_once(' ') {
-        Some((kind, n)) if n.chars().all(|c| c.is_ascii_digit()) => {
-            let letter = kind.chars().next().map(|c| c.to_ascii_uppercase());
-            letter.map_or_else(|| label.to_string(), |l| format!("{l}{n}"))
-        }
-        // "main: feeder" is the main thread, "main thread" main; "task t0" is t0 (the word
-        // "task" alone says nothing when every row has it).
-        Some(("task", name)) => name.to_string(),
-        Some((first, _)) => first.trim_end_matches(':').to_string(),
-        None => label.to_string(),
-    }
-}
-
 fn name(trace: &Trace, task: TaskId) -> String {
     trace
         .task_names
@@ -186,10 +172,7 @@ fn chip(p: &mut impl Painter, x: f64, y: f64, text: &str, px: f64, fill: &str, i
 /// "+10k" where "+10000" does not fit. Returns its width, or None (reported) if neither fits.
 fn more_chip(p: &mut impl Painter, ctx: &Ctx, x: f64, y: f64, n: usize, right: f64) -> Option<f64> {
     let px = ctx.font;
-    let mut options = vec![format!("+{n}")];
-    if n >= 1000 {
-        options.push(format!("+{}k", n / 1000));
-    }
+    let options = count_labels(n);
     if let Some(text) = options
         .iter()
         .find(|t| x + p.bold_width(t, px) + px * 1.1 <= right)
@@ -211,12 +194,8 @@ fn more_chip(p: &mut impl Painter, ctx: &Ctx, x: f64, y: f64, n: usize, right: f
 
 /// The width `more_chip` needs for `n`, at its shortest.
 fn more_width(p: &impl Painter, px: f64, n: usize) -> f64 {
-    let text = if n >= 1000 {
-        format!("+{}k", n / 1000)
-    } else {
-        format!("+{n}")
-    };
-    p.bold_width(&text, px) + px * 1.1
+    let shortest = count_labels(n).pop().unwrap_or_default();
+    p.bold_width(&shortest, px) + px * 1.1
 }
 
 /// A row of task chips that stops with "+N" when the space runs out.

@@ -3,8 +3,7 @@
 use crate::sim::{LaneKind, Micros, State, Trace};
 
 use super::palette::LARGE_TEXT;
-use super::scene::compact_lane;
-use super::{fit_any, Align, Font, Painter, Palette};
+use super::{compact_lane, count_labels, fit_any, Align, Font, Painter, Palette};
 
 /// A rectangle of the canvas, in CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -122,15 +121,8 @@ pub fn draw(
         let y = area.y + row as f64 * row_h;
         let options = if row + 1 == shown && hidden > 0 {
             let more = hidden + 1;
-            let mut options = vec![
-                format!("+{more} more lanes"),
-                format!("+{more} more"),
-                format!("+{more}"),
-            ];
-            // "+4991" in a narrow label column reads "+4k" (at least that many more).
-            if more >= 1000 {
-                options.push(format!("+{}k", more / 1000));
-            }
+            let mut options = vec![format!("+{more} more lanes"), format!("+{more} more")];
+            options.extend(count_labels(more));
             options
         } else {
             // Longest first; the kind alone ("task") where even the name cannot fit.
