@@ -34,7 +34,6 @@ use super::store;
 
 /// The app state as Yew holds it: a reducer that returns the same `Rc` when nothing changed
 /// (a paused tick, a step at the end), so nothing redraws.
-#[derive(PartialEq)]
 struct Store(AppState);
 
 impl Reducible for Store {
@@ -147,33 +146,38 @@ pub fn app() -> Html {
         });
     }
     share::use_height_reports(view.embed);
-    // The F key's listener outlives a render: it reads whether the page presents from here.
-    let presenting = use_mut_ref(|| false);
-    *presenting.borrow_mut() = view.present;
+    // The F key's listener outlives a render: it reads whether the page presents from `latest`.
     let toggle_present = {
-        let (dispatch, presenting) = (dispatch.clone(), presenting.clone());
+        let (dispatch, latest) = (dispatch.clone(), latest.clone());
         use_callback((), move |_: (), _| {
             // Fullscreen needs the click or key press itself, so it is asked for here.
-            share::set_fullscreen(!*presenting.borrow());
+            share::set_fullscreen(!latest.borrow().view.present);
             dispatch.emit(AppAction::TogglePresent);
         })
     };
     share::use_presentation(view.present, view.embed, toggle_present.clone());
     // The address bar always holds the view (not the playhead: Copy link adds that). A scenario
     // too large for a link shows as `lesson=custom` (the state's `link_note` says why).
-    use_effect_with((view.clone(), playback.speed), move |(v, speed)| {
-        // A race lesson writes its own address, with its game's moves.
-        if v.race().is_none() {
-            share::replace_url(
-                &View {
-                    t: None,
-                    speed: *speed,
-                    ..(**v).clone()
-                }
-                .to_query(),
-            );
-        }
-    });
+    // The view is compared by identity (the reducer makes a new one for every change), so a
+    // frame does not compare a large scenario field by field.
+    let url_view = view.clone();
+    use_effect_with(
+        (Rc::as_ptr(&view) as usize, playback.speed),
+        move |(_, speed)| {
+            let v = &url_view;
+            // A race lesson writes its own address, with its game's moves.
+            if v.race().is_none() {
+                share::replace_url(
+                    &View {
+                        t: None,
+                        speed: *speed,
+                        ..(**v).clone()
+                    }
+                    .to_query(),
+                );
+            }
+        },
+    );
 
     // Every listener above is attached once this runs: tests and scripts may start pressing keys.
     use_effect_with((), |_| {
@@ -381,8 +385,8 @@ pub fn app() -> Html {
     // Links for the Embed dialog and the embed's way out: built only where they are shown,
     // not on every animation frame.
     let lesson_models: Vec<ModelId> = lesson.scenario.models.iter().map(|m| m.id).collect();
-    let embed_link = {
-        let (base, all) = ((*view).clone(), lesson_models.clone());
+    let embed_link = || {
+        let (base, all) = (view.clone(), lesson_models.clone());
         Callback::from(move |o: EmbedOptions| share::url_with(&o.view(&base, &all).to_query()))
     };
     let full_link = || {
@@ -553,7 +557,7 @@ pub fn app() -> Html {
                     initial={EmbedOptions::new(&view, &lesson_models)}
                     moment={playback.playhead().map(|at| (at, format!("This moment ({})", at.time.brief())))}
                     layouts={true}
-                    link={embed_link}
+                    link={embed_link()}
                     refused={app.link_note.clone()}
                     on_close={close_embed.clone()} />
             }

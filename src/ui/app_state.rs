@@ -191,7 +191,27 @@ impl AppState {
         if !Rc::ptr_eq(&next.view, &self.view) {
             next.link_note = link_problem(&next.view);
         }
-        (next != *self).then_some(next)
+        (!next.same_as(self)).then_some(next)
+    }
+
+    /// Equality that is cheap on a playback frame: the view and the measurement are compared
+    /// by identity first, so a frame never compares a large scenario field by field.
+    fn same_as(&self, other: &AppState) -> bool {
+        let same_rc = |a: &Rc<View>, b: &Rc<View>| Rc::ptr_eq(a, b) || a == b;
+        same_rc(&self.view, &other.view)
+            && self.playback == other.playback
+            && match (&self.report, &other.report) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+                (a, b) => a.is_none() && b.is_none(),
+            }
+            && self.machine == other.machine
+            && self.using_machine == other.using_machine
+            && self.worker == other.worker
+            && self.notice == other.notice
+            && self.apply_error == other.apply_error
+            && self.save_error == other.save_error
+            && self.link_note == other.link_note
+            && self.embed_open == other.embed_open
     }
 
     /// Shows another view: a new session (playback from the start at the same speed, no

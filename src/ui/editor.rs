@@ -67,7 +67,8 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let shown = draft.borrow().clone();
+    // Read in place: a large scenario is not copied for a redraw.
+    let shown = draft.borrow();
     let s = &shown.scenario;
     // The draft's own reason first; else why the app could not run the last applied one.
     let error = shown.error.clone();

@@ -214,8 +214,9 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             // The field shows the height in force: clamped, or the last one if it held no number.
             let mut next = (*options).clone();
             next.set_height(px);
-            input.set_value(&next.height.to_string());
-            change(Box::new(move |o| o.set_height(px)));
+            let height = next.height;
+            input.set_value(&height.to_string());
+            change(Box::new(move |o| o.height = height));
         })
     };
     let height = options.height;
