@@ -41,6 +41,11 @@ pub struct NarrationProps {
 /// How many lines the log keeps in the page around the cursor (older ones scroll out).
 const LOG_LINES: usize = 120;
 
+/// While playing, the log holds only about what its tallest box shows (the side column at
+/// 1920x1080): a window that moves replaces all its lines, and 120 of them cost a dropped frame
+/// every LOG_EVERY_MS. Pausing brings back the full LOG_LINES to scroll through.
+const PLAYING_LOG_LINES: usize = 36;
+
 /// While playing, the log's lines move at most once per this many milliseconds.
 const LOG_EVERY_MS: f64 = 500.0;
 
@@ -107,11 +112,16 @@ pub fn narration(props: &NarrationProps) -> Html {
         }
         shown.0
     };
-    let mut start = end.saturating_sub(LOG_LINES);
+    let kept = if props.playing {
+        PLAYING_LOG_LINES
+    } else {
+        LOG_LINES
+    };
+    let mut start = end.saturating_sub(kept);
     if let Some(c) = props.cursor.filter(|&c| c < start) {
-        start = c.saturating_sub(LOG_LINES / 2);
+        start = c.saturating_sub(kept / 2);
     }
-    let stop = (start + LOG_LINES).min(end);
+    let stop = (start + kept).min(end);
     let lines = {
         let session = props.session.clone();
         use_memo((Rc::as_ptr(&session) as usize, start, stop), move |_| {
