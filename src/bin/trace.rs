@@ -380,7 +380,12 @@ fn render(args: &Args) -> Result<String, String> {
             for (t, r) in traces.iter().zip(&spreads) {
                 by_model.insert(t.model.as_str().to_string(), stats_json(t, r.as_ref()));
             }
-            let value = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
+            let mut value = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
+            if let Some(l) = &lesson {
+                // What the page hides until the run reveals it (tests read it to check that).
+                let models: Vec<ModelId> = traces.iter().map(|t| t.model).collect();
+                value["stated_results"] = json!(l.stated_results(&models));
+            }
             out.push_str(&serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?);
             out.push('\n');
         }
@@ -395,7 +400,12 @@ fn render(args: &Args) -> Result<String, String> {
         }
         Format::Text => {
             if let Some(l) = &lesson {
-                out.push_str(&format!("{} ({})\n{}\n\n", l.title, l.id, l.summary));
+                out.push_str(&format!(
+                    "{} ({})\n{}\n\n",
+                    l.title,
+                    l.id,
+                    lessons::spoiler::plain(&l.summary)
+                ));
             }
             for (t, r) in traces.iter().zip(&spreads) {
                 out.push_str(&format!(

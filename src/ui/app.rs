@@ -30,6 +30,7 @@ use super::race_view::RaceLessonView;
 use super::scene::{Legend, ModelStrip, Scene};
 use super::share;
 use super::state::{Action, Playhead};
+use super::stated::stated;
 use super::store;
 
 /// The app state as Yew holds it: a reducer that returns the same `Rc` when nothing changed
@@ -430,8 +431,16 @@ pub fn app() -> Html {
     let narration = html! {
         <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} embed={view.embed} />
     };
+    // The run has reached its end: the lesson's stated results show (each model's figures
+    // show in the table as soon as that model is done).
+    let finished: Vec<bool> = session
+        .traces
+        .iter()
+        .map(|t| playback.time >= t.stats.makespan)
+        .collect();
+    let revealed = finished.iter().all(|&f| f);
     let results = html! {
-        <Results session={session.clone()} finished={session.traces.iter().map(|t| playback.time >= t.stats.makespan).collect::<Vec<_>>()} generation={generation} measured={current_report.clone()} />
+        <Results session={session.clone()} {finished} generation={generation} measured={current_report.clone()} />
     };
 
     if let Some(race) = view.race() {
@@ -530,11 +539,11 @@ pub fn app() -> Html {
                     { narration }
                 </section>
                 <section class="intro" aria-label="About this lesson">
-                    <p>{ lesson.summary.clone() }</p>
+                    <p>{ stated(&lesson.summary, revealed) }</p>
                 </section>
                 <Legend />
                 <div class="panels">
-                    <CodePanel session={session.clone()} current={playback.current()} />
+                    <CodePanel session={session.clone()} current={playback.current()} {revealed} />
                 </div>
                 { results }
                 <MeasurePanel

@@ -219,6 +219,8 @@ fn draw(element: &web_sys::HtmlCanvasElement, chart: &Chart) {
 pub struct MeasuredChartProps {
     pub session: Rc<Session>,
     pub report: Rc<Report>,
+    /// Which models' bars show, one per trace: those the playhead has finished (answers first).
+    pub shown: Vec<bool>,
     pub generation: u32,
 }
 
@@ -232,11 +234,12 @@ pub fn measured_chart(props: &MeasuredChartProps) -> Html {
         let deps = (
             Rc::as_ptr(&session) as usize,
             Rc::as_ptr(&report) as usize,
+            props.shown.clone(),
             props.generation,
         );
-        use_effect_with(deps, move |_| {
+        use_effect_with(deps, move |(_, _, shown, _)| {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                draw_measured(&element, &session, &report);
+                draw_measured(&element, &session, &report, shown);
             }
         });
     }
@@ -244,6 +247,10 @@ pub fn measured_chart(props: &MeasuredChartProps) -> Html {
         .report
         .models
         .iter()
+        .filter(|m| {
+            let trace = props.session.traces.iter().position(|t| t.model == m.model);
+            trace.is_some_and(|i| props.shown.get(i) == Some(&true))
+        })
         .filter_map(|m| {
             m.spread
                 .map(|s| format!("{} measured {:.0} ms", m.model.as_str(), s.median))
@@ -262,7 +269,12 @@ pub fn measured_chart(props: &MeasuredChartProps) -> Html {
     }
 }
 
-fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report: &Report) {
+fn draw_measured(
+    element: &web_sys::HtmlCanvasElement,
+    session: &Session,
+    report: &Report,
+    shown: &[bool],
+) {
     let Some((backend, pal, ratio)) = prepare(element) else {
         return;
     };
@@ -285,11 +297,14 @@ fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report
             )
         })
         .collect();
+    // The axis spans the bars shown: one hidden model's length is not given away by the scale.
     let top = rows
         .iter()
-        .map(|(_, sim, m)| sim.max(m.map_or(0.0, |s| s.max)))
-        .fold(0.0, f64::max)
-        .max(0.001);
+        .zip(shown)
+        .filter(|(_, &on)| on)
+        .map(|((_, sim, m), _)| sim.max(m.map_or(0.0, |s| s.max)))
+        .fold(0.0, f64::max);
+    let top = if top > 0.0 { top } else { 1.0 };
     let n = rows.len();
     // Projection (the thick palette) gets larger labels.
     let font = ((if pal.thick { 20.0 } else { 13.0 }) * ratio) as u32;
@@ -323,6 +338,10 @@ fn draw_measured(element: &web_sys::HtmlCanvasElement, session: &Session, report
         .draw();
     let (sim_color, real_color) = (rgb(&pal.running), rgb(&pal.gil));
     for (k, (_, sim, measured)) in rows.iter().enumerate() {
+        // A model's bars wait for its total in the table: the answer comes after the prediction.
+        if shown.get(k) != Some(&true) {
+            continue;
+        }
         // The first model at the top, like the table.
         let y = (n - 1 - k) as f64;
         let _ = chart.draw_series(std::iter::once(Rectangle::new(

@@ -43,6 +43,8 @@ mod scene;
 #[cfg(target_arch = "wasm32")]
 mod share;
 #[cfg(target_arch = "wasm32")]
+mod stated;
+#[cfg(target_arch = "wasm32")]
 mod store;
 
 /// Mounts the app on the page, after installing the panic screen.

@@ -10,7 +10,9 @@ use crate::sim::{narrate, Bytes, EventKind, Micros, ModelId, Spread};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
+use super::stated::stated;
 use crate::bench::results::{ModelResult, Report};
+use crate::sim::lessons::spoiler::HIDDEN;
 
 /// A model's name as learners read it.
 pub fn model_name(id: ModelId) -> &'static str {
@@ -184,6 +186,8 @@ pub fn narration(props: &NarrationProps) -> Html {
 pub struct CodeProps {
     pub session: Rc<Session>,
     pub current: Option<(usize, usize)>,
+    /// The run has reached its end: the comments that state results show.
+    pub revealed: bool,
 }
 
 #[function_component(CodePanel)]
@@ -240,7 +244,7 @@ pub fn code_panel(props: &CodeProps) -> Html {
                     let current = current_line == Some(number);
                     html! {
                         <span class={classes!("line", current.then_some("current"))} aria-current={current.then_some("step")}>
-                            <span class="no">{ number }</span>{ text }{ "\n" }
+                            <span class="no">{ number }</span>{ stated(text, props.revealed) }{ "\n" }
                         </span>
                     }
                 }) }
@@ -325,16 +329,21 @@ pub fn results(props: &ResultsProps) -> Html {
                             <tr data-model={trace.model.as_str()}>
                                 <th scope="row">{ model_name(trace.model) }</th>
                                 <td class="num total">
-                                    <span class="value">{ total.map_or("…".to_string(), |t| t.to_string()) }</span>
+                                    <span class="value">{ total.map_or(HIDDEN.to_string(), |t| t.to_string()) }</span>
                                     if let Some(range) = range { <span class="range">{ range }</span> }
                                 </td>
-                                <td class="num">{ measured.unwrap_or("—") }</td>
+                                // Real figures are answers too: each shows with its model's total.
+                                <td class="num cpython">{ match (measured, total.is_some()) {
+                                    (None, _) => "—",
+                                    (Some(m), true) => m,
+                                    (Some(_), false) => HIDDEN,
+                                } }</td>
                                 if let Some(report) = &props.measured {
-                                    <td class="num measured">{ measured_cell(report, trace.model) }</td>
+                                    <td class="num measured">{ if total.is_some() { measured_cell(report, trace.model) } else { HIDDEN.to_string() } }</td>
                                 }
                                 if memory {
-                                    <td class="num">{ Bytes(trace.stats.memory_reserved).to_string() }</td>
-                                    <td class="num">{ Bytes(trace.stats.memory_resident).to_string() }</td>
+                                    <td class="num">{ total.map_or(HIDDEN.to_string(), |_| Bytes(trace.stats.memory_reserved).to_string()) }</td>
+                                    <td class="num">{ total.map_or(HIDDEN.to_string(), |_| Bytes(trace.stats.memory_resident).to_string()) }</td>
                                 }
                             </tr>
                         }
@@ -356,12 +365,12 @@ pub fn results(props: &ResultsProps) -> Html {
                 </ul>
             }
             if let Some(report) = &props.measured {
-                <MeasuredChart session={session.clone()} report={report.clone()} generation={props.generation} />
+                <MeasuredChart session={session.clone()} report={report.clone()} shown={props.finished.clone()} generation={props.generation} />
             } else {
                 <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
             }
             if done { <p class="takeaway" id="takeaway">{ lesson.takeaway.clone() }</p> }
-            <Faithful session={session.clone()} />
+            <Faithful session={session.clone()} revealed={done} />
         </section>
     }
 }
@@ -369,6 +378,8 @@ pub fn results(props: &ResultsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct FaithfulProps {
     pub session: Rc<Session>,
+    /// The run has reached its end: the notes' measured results show.
+    pub revealed: bool,
 }
 
 /// "How faithful is this?": what the run takes from real CPython and where it simplifies.
@@ -381,9 +392,9 @@ pub fn faithful(props: &FaithfulProps) -> Html {
         <details class="faithful" id="faithful">
             <summary>{ "How faithful is this?" }</summary>
             <h3>{ "Measured on real CPython" }</h3>
-            <ul>{ for note.measured.iter().map(|l| html! { <li>{ *l }</li> }) }</ul>
+            <ul>{ for note.measured.iter().map(|l| html! { <li>{ stated(l, props.revealed) }</li> }) }</ul>
             <h3>{ "Modelled, and where it simplifies" }</h3>
-            <ul>{ for note.modelled.iter().map(|l| html! { <li>{ *l }</li> }) }</ul>
+            <ul>{ for note.modelled.iter().map(|l| html! { <li>{ stated(l, props.revealed) }</li> }) }</ul>
             <p class="source">{ "Figures from calibration/measured.json (./kitchen calibrate, CPython 3.9-3.13 on a two-core Linux machine) and LESSONS.md." }</p>
         </details>
     }

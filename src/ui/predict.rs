@@ -62,7 +62,7 @@ pub fn predict(props: &PredictProps) -> Html {
         (Some(Some(i)), true) => {
             let right = i == question.correct;
             html! {
-                <p class={classes!("prompt", "reveal", right.then_some("right"))} id="reveal">
+                <p class={classes!("prompt", "reveal", right.then_some("right"))} id="reveal" data-answer={correct.to_string()}>
                     { if right {
                         format!("You predicted {}: right.", question.choices[i])
                     } else {

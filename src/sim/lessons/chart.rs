@@ -189,7 +189,13 @@ impl Chart {
         let series = measure.series().to_vec();
         let figures: Vec<Vec<(Series, Amount)>> =
             traces.iter().map(|t| figures(measure, t)).collect();
-        let axis = axis(measure, figures.iter().flatten().map(|&(_, v)| v));
+        // The axis holds the bars shown so far: its reach would give a hidden figure away.
+        let shown_figures = figures
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| revealed.get(*i).copied().unwrap_or(false))
+            .flat_map(|(_, fs)| fs.iter().map(|&(_, v)| v));
+        let axis = axis(measure, shown_figures);
         let rows = traces
             .iter()
             .zip(figures)
@@ -308,7 +314,8 @@ fn axis(measure: ChartMeasure, values: impl Iterator<Item = Amount>) -> Axis {
             Axis {
                 scale: Scale::Time,
                 lo: 0.0,
-                hi: (top * 1.08).max(0.001),
+                // Nothing shown yet: a plain second, which says nothing of the answer.
+                hi: if top > 0.0 { top * 1.08 } else { 1.0 },
             }
         }
         ChartMeasure::Memory => {

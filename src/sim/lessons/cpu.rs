@@ -23,7 +23,7 @@ async def heavy():
 async def main():
     await asyncio.gather(ping(), heavy())
 
-asyncio.run(main())               # ping is stuck until crunch is done: ~12 s
+asyncio.run(main())               # ⟦ping is stuck until crunch is done: ~12 s⟧
 "#;
 
 const CRUNCH_HYBRID: &str = r#"import asyncio
@@ -37,7 +37,7 @@ def crunch(n):
 
 async def ping():
     for _ in range(3):
-        await asyncio.sleep(1)    # keeps ticking: the loop is free
+        await asyncio.sleep(1)    # ⟦keeps ticking: the loop is free⟧
         print("ping")
 
 async def heavy(pool):
@@ -49,7 +49,7 @@ async def main():
         await asyncio.gather(ping(), heavy(pool))
 
 if __name__ == "__main__":
-    asyncio.run(main())           # ping done at 3 s, crunch at ~10 s
+    asyncio.run(main())           # ⟦ping done at 3 s, crunch at ~10 s⟧
 "#;
 
 /// Lesson 4: CPU-bound work in the event loop.
@@ -63,8 +63,8 @@ pub(super) fn cpu_in_loop() -> Lesson {
         id: "cpu-in-loop",
         title: "CPU-bound work in the event loop".into(),
         summary: "One task computes for 10 s without awaiting. On the loop that is the chef chopping non-stop: \
-                  ping's timer goes off after 1 s but nobody can run it until the chopping is done. Moving the \
-                  work to a process pool with loop.run_in_executor keeps the loop free.".into(),
+                  ping's timer goes off after 1 s. ⟦Nobody can run it until the chopping is done.⟧ Moving the \
+                  work to a process pool with loop.run_in_executor ⟦keeps the loop free⟧.".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Asyncio), ModelConfig::new(ModelId::Hybrid)]),
         code: vec![
             ModelCode::per_task(ModelId::Asyncio, CRUNCH_ASYNC, &needles),
@@ -97,13 +97,13 @@ from concurrent.futures import ThreadPoolExecutor
 def cpu_heavy(n):
     total = 0
     for i in range(n):
-        total += i * i            # needs the GIL: one thread at a time
+        total += i * i            # needs the GIL: ⟦one thread at a time⟧
     return total
 
 start = time.perf_counter()
 with ThreadPoolExecutor(4) as pool:
     list(pool.map(cpu_heavy, [3_000_000] * 4))
-print(f"took {time.perf_counter() - start:.2f} s")   # 0.64 s measured: no faster
+print(f"took {time.perf_counter() - start:.2f} s")   # ⟦0.64 s measured: no faster⟧
 "#;
 
 fn four_heavy() -> Vec<Task> {
@@ -124,7 +124,7 @@ pub(super) fn cpu_threads_gil() -> Lesson {
         title: "CPU-bound threads under the GIL".into(),
         summary: "Four CPU-bound tasks on four threads and four cores. Only the thread holding the GIL runs \
                   bytecode; the others wait, and every 5 ms one asks for a turn. Measured on CPython 3.11: \
-                  serial 0.62 s, four threads 0.64 s. No faster, slightly slower from the hand-overs.".into(),
+                  serial 0.62 s, ⟦four threads 0.64 s. No faster, slightly slower from the hand-overs.⟧".into(),
         scenario: Scenario::new(four_heavy(), models),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_SYNC, 4, &["total += i * i"]),
@@ -154,7 +154,7 @@ if __name__ == "__main__":
     start = time.perf_counter()
     with ProcessPoolExecutor(4, mp_context=ctx) as pool:
         list(pool.map(cpu_heavy, jobs))
-    print(f"took {time.perf_counter() - start:.2f} s")   # ~0.22 s: not 4x, start-up and pickling cost
+    print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~0.22 s: not 4x, start-up and pickling cost⟧
 "#;
 
 /// Lesson 7: processes give real parallelism, at a price.
@@ -205,13 +205,13 @@ async def send_response(i, report):
 
 async def handle(i):
     data = await read_request(i)                 # awaits: the loop serves others
-    report = render_report(data)                 # CPU on the loop: everyone waits
+    report = render_report(data)                 # CPU on the loop: ⟦everyone waits⟧
     await send_response(i, report)
 
 async def main():
     await asyncio.gather(*(handle(i) for i in range(4)))
 
-asyncio.run(main())                              # ~0.95 s: the CPU parts queue on the loop
+asyncio.run(main())                              # ⟦~0.95 s: the CPU parts queue on the loop⟧
 "#;
 
 const SERVER_HYBRID: &str = r#"import asyncio
@@ -238,7 +238,7 @@ async def main():
         await asyncio.gather(*(handle(pool, i) for i in range(4)))
 
 if __name__ == "__main__":
-    asyncio.run(main())                          # ~0.4 s: the pool starts at the first job
+    asyncio.run(main())                          # ⟦~0.4 s: the pool starts at the first job⟧
 "#;
 
 /// Lesson 13: an asyncio front with a process pool behind it.
@@ -260,8 +260,8 @@ pub(super) fn hybrid_executor() -> Lesson {
         id: "hybrid-executor",
         title: "Combining: asyncio front, process pool back".into(),
         summary: "An async server reads four requests, renders a CPU-heavy report for each, and sends the replies. \
-                  On the plain loop the four reports run one after another while every request waits. With \
-                  loop.run_in_executor and a ProcessPoolExecutor they run in parallel and the loop stays free.".into(),
+                  ⟦On the plain loop the four reports run one after another while every request waits.⟧ With \
+                  loop.run_in_executor and a ProcessPoolExecutor ⟦they run in parallel and the loop stays free⟧.".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::same(ModelId::Asyncio, SERVER_ASYNC, 4, &["await read_request(i)", "report = render_report", "await send_response(i"]),

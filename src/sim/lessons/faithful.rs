@@ -17,16 +17,16 @@ pub struct Faithfulness {
 const WAKE: &str = "Every wait ends about 0.11 ms late, as time.sleep(0.001) did on CPython 3.9-3.13 here (1.08-1.11 ms).";
 const LOOP: &str = "The event loop's own work: about 2.7 µs for each step it starts or resumes and 6.3 µs for each timer (10,000 tasks measured 5-9 µs each; 10,000 half-second sleeps took 0.60-0.62 s).";
 const HANDOFF: &str = "A GIL hand-over costs 2 µs at switch intervals up to 1 ms and 12 µs at 5 ms: the gap timed between two CPU-bound threads.";
-const CONVOY: &str = "The convoy: 100 sleeps of 0.5 ms beside one CPU-bound thread were 9.1-9.5x slower than alone on 3.9-3.13 here; the simulation is within 10% of each.";
-const WAITERS: &str = "With several threads waiting for the GIL, the OS picks which one wakes: the simulation draws that from the seed, so runs differ as CPython's do (an I/O thread beside two CPU threads: 8-66x across real runs).";
+const CONVOY: &str = "The convoy: ⟦100 sleeps of 0.5 ms beside one CPU-bound thread were 9.1-9.5x slower than alone on 3.9-3.13 here; the simulation is within 10% of each⟧.";
+const WAITERS: &str = "With several threads waiting for the GIL, the OS picks which one wakes: the simulation draws that from the seed, so runs differ as CPython's do⟦ (an I/O thread beside two CPU threads: 8-66x slower across real runs)⟧.";
 const PROC_START: &str = "Worker start-up as measured here for a small script: fork 2 ms, forkserver 16 ms after the fork server's own 37 ms (once per program), spawn 50 ms. Bigger programs import more and start slower.";
 const PICKLE: &str = "Pickling at the rates measured here: the parent pickles each job's arguments one after another (ints 437 MB/s, short strings 93 MB/s); the worker unpickles them (ints 147 MB/s, strings 154 MB/s), and results go back the same way.";
 const DISPATCH: &str = "The pool's own cost per job: about 105 µs in the parent for every chunk it sends, which chunksize spreads over many tasks (measured: 73-114 µs a task at chunksize 1, 1.0-1.4 µs at 100).";
-const THREAD_START: &str = "Threads are started one after another, 110 µs each plus 28 ns per thread started before: 10,000 took 2.0-3.2 s to start here.";
-const MEMORY: &str = "Memory per OS thread (8.5 MB of address space reserved, ~14 KB resident), per asyncio task (~1.5 KB) and per process (tens of MB) from LESSONS.md, measured on CPython 3.11 on Linux.";
+const THREAD_START: &str = "Threads are started one after another, 110 µs each plus 28 ns per thread started before⟦: 10,000 took 2.0-3.2 s to start here⟧.";
+const MEMORY: &str = "Memory per OS thread (⟦8.5 MB of address space reserved, ~14 KB resident⟧), per asyncio task (⟦~1.5 KB⟧) and per process (⟦tens of MB⟧) from LESSONS.md, measured on CPython 3.11 on Linux.";
 
 const CPU: &str = "Python work is a fixed number of milliseconds. Real code runs at different speeds on different versions (3.11 made much of it faster) and machines.";
-const CORES: &str = "Cores are ideal: no caches, no frequency changes, no other programs. On this shared two-core machine, four CPU-bound threads took 1.0-1.4x the serial time (medians per version; single runs 0.9-1.6x); the simulation says 1.0x.";
+const CORES: &str = "Cores are ideal: no caches, no frequency changes, no other programs. On this shared two-core machine, ⟦four CPU-bound threads took 1.0-1.4x the serial time (medians per version; single runs 0.9-1.6x); the simulation says 1.0x⟧.";
 const GIL_RULES: &str = "The GIL follows take_gil's rules (timed waits, drop requests, forced switching), but the holder drops it the moment it is asked, where CPython drops it at its next check point (since 3.10, calls and backward jumps).";
 const FEEDER: &str = "The parent's two pool threads (the manager and the queue's feeder) are drawn as one, which handles results first.";
 const OS: &str =

@@ -23,7 +23,7 @@ cpu = threading.Thread(target=cruncher)
 io.start()
 cpu.start()
 io.join()
-print(f"reader took {time.perf_counter() - start:.3f} s")   # 7-11x longer than alone
+print(f"reader took {time.perf_counter() - start:.3f} s")   # ⟦7-11x longer than alone⟧
 cpu.join()
 "#;
 
@@ -92,8 +92,8 @@ pub(super) fn convoy() -> Lesson {
         title: "The new GIL and the convoy effect".into(),
         summary: "A reader thread does 100 short reads (0.5 ms each, then a little Python) beside a CPU-bound \
                   thread. Each read releases the GIL; to get it back the reader must wait until it has waited a \
-                  switch interval (5 ms) and asked the cruncher to drop it. Measured on CPython 3.9-3.13: the \
-                  reader takes 7-11x longer than alone.".into(),
+                  switch interval (5 ms) and asked the cruncher to drop it. ⟦Measured on CPython 3.9-3.13: the \
+                  reader takes 7-11x longer than alone.⟧".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::per_task(ModelId::Sync, CONVOY_SYNC, &needles),
@@ -124,7 +124,7 @@ def work(seed):
 
 start = time.perf_counter()
 results = [work(seed) for seed in range(4)]
-print(f"took {time.perf_counter() - start:.2f} s")   # ~1.64 s
+print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~1.64 s⟧
 "#;
 
 const NUMPY_THREADS: &str = r#"import time
@@ -140,7 +140,7 @@ def work(seed):
 start = time.perf_counter()
 with ThreadPoolExecutor(4) as pool:
     results = list(pool.map(work, range(4)))
-print(f"took {time.perf_counter() - start:.2f} s")   # ~0.43 s on 4 cores
+print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~0.43 s on 4 cores⟧
 "#;
 
 /// Lesson 12, first half: native code that releases the GIL.
@@ -155,8 +155,8 @@ pub(super) fn native_release() -> Lesson {
         id: "native-release",
         title: "Native code that releases the GIL".into(),
         summary: "NumPy and other C extensions release the GIL inside long computations. Four threads that each \
-                  multiply big matrices hold the GIL only for the Python around the call, so the C code runs on \
-                  four cores at once: threads can speed up \"CPU-bound\" work when the hot loop is native.".into(),
+                  multiply big matrices hold the GIL only for the Python around the call, ⟦so the C code runs on \
+                  four cores at once: threads can speed up \"CPU-bound\" work when the hot loop is native.⟧".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Threads).workers(4).cores(4)]),
         code: vec![
             ModelCode::same(ModelId::Sync, NUMPY_SYNC, 4, &needles),
@@ -184,7 +184,7 @@ print("GIL enabled:", sys._is_gil_enabled())
 start = time.perf_counter()
 with ThreadPoolExecutor(4) as pool:
     list(pool.map(cpu_heavy, [3_000_000] * 4))
-print(f"took {time.perf_counter() - start:.2f} s")   # ~0.17 s, each thread a bit slower
+print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~0.17 s, each thread a bit slower⟧
 "#;
 
 const HEAVY_GIL: &str = r#"import time
@@ -199,7 +199,7 @@ def cpu_heavy(n):
 start = time.perf_counter()
 with ThreadPoolExecutor(4) as pool:
     list(pool.map(cpu_heavy, [3_000_000] * 4))
-print(f"took {time.perf_counter() - start:.2f} s")   # 0.64 s with the GIL
+print(f"took {time.perf_counter() - start:.2f} s")   # ⟦0.64 s with the GIL⟧
 "#;
 
 const HEAVY_PLAIN: &str = r#"import time
@@ -232,8 +232,8 @@ pub(super) fn free_threaded() -> Lesson {
         id: "free-threaded",
         title: "Free-threaded Python: no GIL".into(),
         summary: "The same four CPU-bound tasks on a free-threaded build (python3.13t, officially supported but \
-                  optional from 3.14). Without the GIL the threads run bytecode on four cores at once, each a \
-                  little slower than on the standard build (we count 10%).".into(),
+                  optional from 3.14). ⟦Without the GIL the threads run bytecode on four cores at once, each a \
+                  little slower than on the standard build (we count 10%).⟧".into(),
         scenario: Scenario::new(tasks, models),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_PLAIN, 4, &needle),

@@ -21,7 +21,7 @@ def task(name):
 start = time.perf_counter()
 for name in ["A", "B", "C"]:      # A, then B, then C
     task(name)
-print(f"took {time.perf_counter() - start:.1f} s")   # ~6 s
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~6 s⟧
 "#;
 
 const THREAD_WAITS: &str = r#"import time
@@ -33,9 +33,9 @@ def task(name):
     print(f"{name} done")
 
 start = time.perf_counter()
-with ThreadPoolExecutor(3) as pool:   # three OS threads: the waits overlap
+with ThreadPoolExecutor(3) as pool:   # three OS threads: ⟦the waits overlap⟧
     pool.map(task, ["A", "B", "C"])
-print(f"took {time.perf_counter() - start:.1f} s")   # ~2 s
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~2 s⟧
 "#;
 
 const ASYNC_WAITS: &str = r#"import asyncio
@@ -50,8 +50,8 @@ async def main():
     await asyncio.gather(task("A"), task("B"), task("C"))
 
 start = time.perf_counter()
-asyncio.run(main())               # one thread, three overlapping awaits
-print(f"took {time.perf_counter() - start:.1f} s")   # ~2 s
+asyncio.run(main())               # one thread, ⟦three overlapping awaits⟧
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~2 s⟧
 "#;
 
 /// Lesson 1: three 2-second waits.
@@ -65,8 +65,9 @@ pub(super) fn three_waits() -> Lesson {
         id: "three-waits",
         title: "Sync vs threads vs asyncio: three 2-second waits".into(),
         summary: "Three tasks each wait two seconds, as a network call would. Plain code waits for A, then B, \
-                  then C. Three threads wait side by side, because waiting releases the GIL. One asyncio loop \
-                  does the same with a single thread: each task says \"I am waiting, run someone else\" at its await.".into(),
+                  then C. Three threads each wait on their own; one asyncio loop runs all three on a single \
+                  thread, each task saying \"I am waiting, run someone else\" at its await. ⟦Both take about \
+                  2 s instead of 6 s: waiting releases the GIL, and the loop switches at every await.⟧".into(),
         scenario: Scenario::new(abc(Step::await_io(2000.0)), models),
         code: vec![
             ModelCode::same(ModelId::Sync, SYNC_WAITS, 3, &["time.sleep(2)"]),
@@ -92,8 +93,8 @@ async def main():
     await asyncio.gather(worker("A", 2), worker("B", 1))
 
 start = time.perf_counter()
-asyncio.run(main())   # A starting, B starting, B done (~1 s), A done (~2 s)
-print(f"took {time.perf_counter() - start:.1f} s")   # ~2 s: the max, not the sum
+asyncio.run(main())   # ⟦A starting, B starting, B done (~1 s), A done (~2 s)⟧
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~2 s: the max, not the sum⟧
 "#;
 
 const GATHER_SYNC: &str = r#"import time
@@ -106,7 +107,7 @@ def worker(name, delay):
 start = time.perf_counter()
 worker("A", 2)
 worker("B", 1)
-print(f"took {time.perf_counter() - start:.1f} s")   # ~3 s: the sum
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~3 s: the sum⟧
 "#;
 
 /// Lesson 2: `gather` overlaps waits.
@@ -117,9 +118,10 @@ pub(super) fn gather_overlap() -> Lesson {
     ];
     Lesson {
         id: "gather-overlap",
-        title: "gather overlaps waits: the total is the max, not the sum".into(),
-        summary: "gather(worker(\"A\", 2), worker(\"B\", 1)) starts both coroutines; both reach their await at \
-                  once, so B finishes after 1 s and A after 2 s. The total is the longest wait, not the sum.".into(),
+        title: "gather: a 2-second and a 1-second wait".into(),
+        summary: "gather(worker(\"A\", 2), worker(\"B\", 1)) starts both coroutines, and each prints a line when \
+                  it starts and when it is done. ⟦Both reach their await at once, so B finishes after 1 s and A \
+                  after 2 s. The total is the longest wait, not the sum.⟧".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Asyncio)]),
         code: vec![
             ModelCode::same(ModelId::Sync, GATHER_SYNC, 2, &["time.sleep(delay)"]),
@@ -137,7 +139,7 @@ import time
 
 async def task(name):
     print(f"{name} waiting")
-    time.sleep(2)                 # blocking call: never yields, the loop is frozen
+    time.sleep(2)                 # blocking call: ⟦never yields, the loop is frozen⟧
     # the fix: await asyncio.sleep(2), or httpx.AsyncClient / aiohttp with await
     print(f"{name} done")
 
@@ -146,7 +148,7 @@ async def main():
 
 start = time.perf_counter()
 asyncio.run(main())
-print(f"took {time.perf_counter() - start:.1f} s")   # ~6 s, exactly like sync
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~6 s, exactly like sync⟧
 "#;
 
 /// Lesson 3: a blocking call inside `async def`.
@@ -159,9 +161,10 @@ pub(super) fn blocking_in_async() -> Lesson {
     Lesson {
         id: "blocking-in-async",
         title: "The async trap: a blocking call inside async def".into(),
-        summary: "time.sleep(2) or requests.get(url) inside an async def never reaches an await, so the loop \
-                  cannot switch: the ready queue grows and nothing moves while the call runs. Three such tasks \
-                  under gather take 6 s, exactly like plain code. Threads are not fooled: the call releases the GIL.".into(),
+        summary: "Three async tasks run under gather, and each calls time.sleep(2), as requests.get(url) would \
+                  block, inside its async def. ⟦Neither reaches an await, so the loop cannot switch: the ready queue \
+                  grows and nothing moves while the call runs. The three take 6 s, exactly like plain code. Threads \
+                  are not fooled: the call releases the GIL.⟧".into(),
         scenario: Scenario::new(abc(Step::blocking_io(2000.0)), models),
         code: vec![
             ModelCode::same(ModelId::Sync, SYNC_WAITS, 3, &["time.sleep(2)"]),
@@ -180,13 +183,13 @@ import requests
 
 def fetch(url):
     headers = {"Accept": "application/json"}          # a little Python
-    response = requests.get(url, headers=headers)     # ~1 s waiting on the network
+    response = requests.get(url, headers=headers)     # a 1 second wait on the network
     return response.json()                            # a little Python
 
 urls = [f"https://example.com/item/{i}" for i in range(4)]
 start = time.perf_counter()
 results = [fetch(url) for url in urls]
-print(f"took {time.perf_counter() - start:.1f} s")   # ~4 s
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~4 s⟧
 "#;
 
 const FETCH_THREADS: &str = r#"import time
@@ -195,14 +198,14 @@ import requests
 
 def fetch(url):
     headers = {"Accept": "application/json"}          # a little Python: needs the GIL
-    response = requests.get(url, headers=headers)     # waiting releases the GIL
+    response = requests.get(url, headers=headers)     # ⟦waiting releases the GIL⟧
     return response.json()                            # a little Python: needs the GIL
 
 urls = [f"https://example.com/item/{i}" for i in range(4)]
 start = time.perf_counter()
 with ThreadPoolExecutor(4) as pool:
     results = list(pool.map(fetch, urls))
-print(f"took {time.perf_counter() - start:.1f} s")   # ~1 s
+print(f"took {time.perf_counter() - start:.1f} s")   # ⟦~1 s⟧
 "#;
 
 /// Lesson 6: I/O-bound threads.
@@ -215,10 +218,11 @@ pub(super) fn io_threads() -> Lesson {
     let needles = ["headers = {", "requests.get(url", "response.json()"];
     Lesson {
         id: "io-threads",
-        title: "I/O-bound threads: the GIL is released while waiting".into(),
-        summary: "Four downloads, each a little Python around a 1-second network wait. The GIL is held only \
-                  for the Python bits; requests.get releases it while waiting, so four threads finish in about \
-                  one second. The GIL only matters when Python is actively computing.".into(),
+        title: "I/O-bound threads and the GIL".into(),
+        summary: "Four downloads, each a little Python around a 1-second network wait, on four threads that \
+                  share one GIL. ⟦The GIL is held only for the Python bits; requests.get releases it while \
+                  waiting, so four threads finish in about one second. The GIL only matters when Python is \
+                  actively computing.⟧".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Sync), ModelConfig::new(ModelId::Threads).workers(4)]),
         code: vec![
             ModelCode::same(ModelId::Sync, FETCH_SYNC, 4, &needles),
@@ -235,24 +239,24 @@ const MANY_THREADS: &str = r#"import threading
 import time
 
 def wait_for_reply(i):
-    time.sleep(1)                 # each blocked thread has its own 8 MB stack reserved
+    time.sleep(1)                 # each blocked thread has its own stack
 
 threads = [threading.Thread(target=wait_for_reply, args=(i,)) for i in range(10_000)]
 for t in threads:
     t.start()
 for t in threads:
-    t.join()                      # ~3.6 s: starting 10,000 threads outlasts the wait; ~85 GB reserved
+    t.join()                      # ⟦~3.6 s: starting 10,000 threads outlasts the wait; ~85 GB reserved⟧
 "#;
 
 const MANY_TASKS: &str = r#"import asyncio
 
 async def wait_for_reply(i):
-    await asyncio.sleep(1)        # each waiting task costs ~1.5 KB
+    await asyncio.sleep(1)        # ⟦each waiting task costs ~1.5 KB⟧
 
 async def main():
     await asyncio.gather(*(wait_for_reply(i) for i in range(10_000)))
 
-asyncio.run(main())               # ~1.1 s; ~14 MB in all, on one thread
+asyncio.run(main())               # ⟦~1.1 s; ~14 MB in all⟧, on one thread
 "#;
 
 /// Lesson 10: 10,000 concurrent waits and what they cost in memory.
@@ -263,10 +267,11 @@ pub(super) fn ten_thousand() -> Lesson {
     Lesson {
         id: "ten-thousand",
         title: "10,000 concurrent waits: memory".into(),
-        summary: "Ten thousand waits of one second. The bill differs: each OS thread reserves an 8 MB stack \
-                  (8.5 MB of address space, ~14 KB resident at first) and takes longer to start the more threads \
-                  there are, while an asyncio task costs about 1.5 KB and a few microseconds of the loop's time. \
-                  Reserved and resident memory are shown side by side.".into(),
+        summary: "Ten thousand waits of one second, on ten thousand OS threads or as ten thousand asyncio \
+                  tasks. Reserved and resident memory are shown side by side. ⟦The bill differs: each OS thread \
+                  reserves an 8 MB stack (8.5 MB of address space, ~14 KB resident at first) and takes longer to \
+                  start the more threads there are, while an asyncio task costs about 1.5 KB and a few \
+                  microseconds of the loop's time.⟧".into(),
         scenario: Scenario::new(tasks, vec![ModelConfig::new(ModelId::Threads), ModelConfig::new(ModelId::Asyncio)]),
         code: vec![
             ModelCode::same(ModelId::Threads, MANY_THREADS, 10_000, &["time.sleep(1)"]),

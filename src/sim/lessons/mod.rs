@@ -11,6 +11,7 @@ mod custom;
 mod faithful;
 mod gil;
 mod io;
+pub mod spoiler;
 
 pub use chart::{Amount, Axis, Bar, Chart, ChartMeasure, Row, Scale, Series};
 pub use custom::{custom, CUSTOM};
@@ -82,6 +83,31 @@ pub struct Question {
     pub choices: Vec<Cow<'static, str>>,
     /// Index of the right answer in `choices`.
     pub correct: usize,
+}
+
+impl Lesson {
+    /// Every phrase of the lesson's text that states a result (marked in its summary, its code
+    /// and the faithfulness notes of `models`), with the real CPython figures of those models:
+    /// what the page keeps hidden until the run reveals it.
+    pub fn stated_results(&self, models: &[ModelId]) -> Vec<String> {
+        let note = faithfulness(self.id, models);
+        let texts = std::iter::once(self.summary.as_ref())
+            .chain(
+                self.code
+                    .iter()
+                    .filter(|c| models.contains(&c.model))
+                    .map(|c| c.source.as_ref()),
+            )
+            .chain(note.measured.iter().chain(&note.modelled).copied());
+        let mut out: Vec<String> = Vec::new();
+        let figures = models.iter().filter_map(|&m| cpython(self.id, m));
+        for phrase in texts.flat_map(spoiler::results).chain(figures) {
+            if !out.iter().any(|p| p == phrase) {
+                out.push(phrase.to_string());
+            }
+        }
+        out
+    }
 }
 
 /// Every lesson, in teaching order (built once).

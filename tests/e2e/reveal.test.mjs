@@ -1,0 +1,73 @@
+// Predict before you see: for every lesson, the page states no result (the phrases the lesson
+// marks, as `trace --json` lists them in stated_results) anywhere outside the question until the
+// run has reached its end; after an answer and the whole run, the reveal holds the answer and
+// the held-back phrases are shown.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { openPage, suite, waitForApp } from "./browser.mjs";
+
+const LESSONS = [
+  "three-waits", "gather-overlap", "blocking-in-async", "cpu-in-loop", "cpu-threads-gil", "io-threads",
+  "cpu-processes", "convoy", "native-release", "free-threaded", "hybrid-executor", "ten-thousand",
+];
+
+const env = suite();
+
+function stated(lesson) {
+  const out = execFileSync("cargo", ["run", "--quiet", "--locked", "--bin", "trace", "--", "--lesson", lesson, "--json"], { encoding: "utf8" });
+  return JSON.parse(out).stated_results;
+}
+
+/** Whether `phrase` stands in `text` as itself: "2 s" is not in "12 s", "0.2 s" or "2 seconds". */
+function holds(text, phrase) {
+  for (let i = text.indexOf(phrase); i >= 0; i = text.indexOf(phrase, i + 1)) {
+    const before = text[i - 1] ?? "";
+    const after = text[i + phrase.length] ?? "";
+    if (!/[\d.,]/.test(before) && !/[\p{L}\d]/u.test(after)) return true;
+  }
+  return false;
+}
+
+/** All the page's text (collapsed sections included) but the question's. */
+const textOutsideQuestion = (page) =>
+  page.evaluate(() => {
+    const copy = document.querySelector("#app, body").cloneNode(true);
+    copy.querySelectorAll(".predict, script, style").forEach((n) => n.remove());
+    return copy.textContent.replace(/\s+/g, " ");
+  });
+
+for (const lesson of LESSONS) {
+  test(`${lesson}: nothing states a result before the reveal, and the reveal shows it`, async () => {
+    const phrases = stated(lesson);
+    assert.ok(phrases.length > 0);
+    const { page, problems, close } = await openPage(env.browser, { width: 1280, height: 800 });
+    await page.goto(`${env.server.origin}/?lesson=${lesson}&speed=8`);
+    await waitForApp(page);
+    const choices = await page.$$eval(".predict .choice", (b) => b.map((x) => x.textContent));
+    assert.ok(choices.length >= 2, "the question is asked first");
+    // The code panel shows one model's code at a time: read each tab's.
+    const tabs = await page.$$(".code .tabs button");
+    for (const tab of [null, ...tabs]) {
+      if (tab) await tab.click();
+      const before = await textOutsideQuestion(page);
+      for (const p of phrases) assert.ok(!holds(before, p), `${lesson} states "${p}" before the reveal`);
+    }
+    assert.ok((await page.$$(".held")).length > 0, "the held-back results are marked as such");
+    const introHeld = (await page.$$(".intro .held")).length;
+
+    // Answer (the first choice), play the whole run.
+    await page.locator(".predict .choice").first().click();
+    await page.getByRole("button", { name: "Play", exact: true }).click();
+    await page.waitForSelector("#takeaway", { timeout: 60_000 });
+    const reveal = await page.textContent("#reveal");
+    const correct = await page.evaluate(() => document.querySelector("#reveal").dataset.answer);
+    assert.ok(correct && reveal.includes(correct), `the reveal names the answer: ${reveal}`);
+    assert.equal((await page.$$(".intro .held, .code .held, .results .held")).length, 0, "nothing is held back any more");
+    const intro = (await page.textContent(".intro")).replace(/\s+/g, " ");
+    assert.equal((await page.$$(".intro .stated")).length, introHeld, "the intro marks what it had held back");
+    assert.ok(!intro.includes("…"), intro);
+    assert.deepEqual(problems(), []);
+    await close();
+  });
+}

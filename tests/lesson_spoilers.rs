@@ -1,0 +1,116 @@
+//! Stated results (`sim::lessons::spoiler`): the marks parse as written, every lesson's are
+//! well formed, and no lesson states its answer outside them.
+
+use concurrency_kitchen::sim::lessons::{self, faithfulness, spoiler};
+
+#[test]
+fn marks_split_hide_and_reveal() {
+    let text = "Three tasks. ⟦Both take 2 s⟧, not ⟦6 s⟧.";
+    let parts = spoiler::segments(text);
+    assert_eq!(parts.len(), 5);
+    assert_eq!((parts[1].text, parts[1].result), ("Both take 2 s", true));
+    assert_eq!(spoiler::plain(text), "Three tasks. Both take 2 s, not 6 s.");
+    assert_eq!(spoiler::hidden(text), "Three tasks. …, not ….");
+    assert_eq!(spoiler::shown(text, true), spoiler::plain(text));
+    assert_eq!(spoiler::results(text), vec!["Both take 2 s", "6 s"]);
+    assert!(spoiler::is_well_formed(text));
+    // Unmarked text passes through untouched (and borrowed).
+    assert!(matches!(
+        spoiler::hidden("plain"),
+        std::borrow::Cow::Borrowed("plain")
+    ));
+}
+
+#[test]
+fn a_broken_mark_hides_too_much_rather_than_too_little() {
+    assert_eq!(spoiler::hidden("took ⟦6 s and more"), "took …");
+    assert!(!spoiler::is_well_formed("took ⟦6 s"));
+    assert!(!spoiler::is_well_formed("took 6 s⟧"));
+    assert!(!spoiler::is_well_formed("⟦a ⟦b⟧⟧"));
+    // A stray close reads as text, not as a mark.
+    assert_eq!(spoiler::plain("a⟧b"), "a⟧b");
+}
+
+/// Every text of a lesson the page shows before the run: its summary, each model's code and
+/// the faithfulness notes.
+fn texts(lesson: &lessons::Lesson) -> Vec<String> {
+    let models: Vec<_> = lesson.scenario.models.iter().map(|m| m.id).collect();
+    let note = faithfulness(lesson.id, &models);
+    std::iter::once(lesson.summary.to_string())
+        .chain(lesson.code.iter().map(|c| c.source.to_string()))
+        .chain(
+            note.measured
+                .iter()
+                .chain(&note.modelled)
+                .map(|l| l.to_string()),
+        )
+        .collect()
+}
+
+#[test]
+fn every_lesson_text_is_well_formed() {
+    for lesson in lessons::all() {
+        for text in texts(lesson) {
+            assert!(spoiler::is_well_formed(&text), "{}: {text}", lesson.id);
+        }
+        assert!(
+            !lesson.title.contains(spoiler::OPEN),
+            "{}: titles show in the menu, always",
+            lesson.id
+        );
+        assert!(
+            !lesson.question.prompt.contains(spoiler::OPEN),
+            "{}",
+            lesson.id
+        );
+    }
+}
+
+/// The figure of an answer: "about 0.64 s" -> "0.64 s", "No, about 1 s" -> "1 s".
+fn figure(choice: &str) -> String {
+    let start = choice.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+    choice[start..].to_string()
+}
+
+#[test]
+fn no_lesson_states_its_answer_before_the_reveal() {
+    for lesson in lessons::all() {
+        let q = &lesson.question;
+        let answer = figure(&q.choices[q.correct]);
+        assert!(
+            answer.chars().any(|c| c.is_ascii_digit()),
+            "{}: {answer}",
+            lesson.id
+        );
+        for text in texts(lesson) {
+            let before = spoiler::hidden(&text);
+            // As a figure on its own: "2 s" must not match inside "12 s", "0.2 s" or "2 seconds"
+            // (a setup such as "a 1 second wait" is not the answer "1 s").
+            let found = before.match_indices(answer.as_str()).any(|(i, m)| {
+                let prev = before[..i].chars().next_back();
+                let next = before[i + m.len()..].chars().next();
+                !prev.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == ',')
+                    && !next.is_some_and(char::is_alphanumeric)
+            });
+            assert!(
+                !found,
+                "{} states its answer {answer:?} unmarked in: {before}",
+                lesson.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_answer_is_among_what_the_reveal_shows() {
+    // Each lesson marks at least one result, so the reveal has something to show and the
+    // page's check has something to look for.
+    for lesson in lessons::all() {
+        let models: Vec<_> = lesson.scenario.models.iter().map(|m| m.id).collect();
+        let stated = lesson.stated_results(&models);
+        assert!(!stated.is_empty(), "{}", lesson.id);
+        assert!(stated
+            .iter()
+            .all(|s| !s.contains([spoiler::OPEN, spoiler::CLOSE])));
+    }
+}
