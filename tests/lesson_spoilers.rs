@@ -114,3 +114,59 @@ fn the_answer_is_among_what_the_reveal_shows() {
             .all(|s| !s.contains([spoiler::OPEN, spoiler::CLOSE])));
     }
 }
+
+#[test]
+fn every_reveal_explains_and_points_at_a_moment_of_the_run() {
+    use concurrency_kitchen::sim::simulate;
+    for lesson in lessons::all() {
+        let q = &lesson.question;
+        let sentences = q.why.matches(". ").count() + 1;
+        assert!(
+            (2..=3).contains(&sentences),
+            "{}: two or three sentences: {}",
+            lesson.id,
+            q.why
+        );
+        let traces: Vec<_> = lesson
+            .scenario
+            .models
+            .iter()
+            .map(|m| simulate(&lesson.scenario, m).expect("lessons simulate"))
+            .collect();
+        let at = q.proof.time(&traces);
+        let at =
+            at.unwrap_or_else(|| panic!("{}: the proof {:?} is in the run", lesson.id, q.proof));
+        let model = traces
+            .iter()
+            .find(|t| t.model == q.proof.model)
+            .expect("the proof's model");
+        assert!(
+            at.0 > 0 && at <= model.stats.makespan,
+            "{}: {at:?}",
+            lesson.id
+        );
+    }
+}
+
+#[test]
+fn a_proof_names_a_task_that_finishes_before_the_end() {
+    use concurrency_kitchen::sim::simulate;
+    // gather-overlap's proof is A done at 2 s; B's own end (1 s) is earlier, as printed.
+    let lesson = lessons::by_id("gather-overlap").expect("lesson");
+    let traces: Vec<_> = lesson
+        .scenario
+        .models
+        .iter()
+        .map(|m| simulate(&lesson.scenario, m).expect("sim"))
+        .collect();
+    let b = lessons::Proof::done(concurrency_kitchen::sim::ModelId::Asyncio, "B")
+        .time(&traces)
+        .expect("B");
+    let a = lesson.question.proof.time(&traces).expect("A");
+    assert!(b < a, "{b:?} < {a:?}");
+    assert!(
+        lessons::Proof::done(concurrency_kitchen::sim::ModelId::Asyncio, "Z")
+            .time(&traces)
+            .is_none()
+    );
+}

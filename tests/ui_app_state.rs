@@ -203,3 +203,93 @@ fn a_scenario_too_large_for_a_link_is_noted() {
     assert_eq!(next.apply_error, None, "it runs");
     assert!(next.link_note.is_some(), "too large for a link: said so");
 }
+
+/// `app` after each action in turn (an action that changes nothing leaves it as it was).
+fn after(app: AppState, actions: impl IntoIterator<Item = AppAction>) -> AppState {
+    actions
+        .into_iter()
+        .fold(app, |app, a| app.reduce(a).unwrap_or(app))
+}
+
+#[test]
+fn the_answer_is_revealed_at_the_end_and_stays_revealed() {
+    use concurrency_kitchen::ui::app_state::Answer;
+    let app = after(
+        AppState::open(parse("?lesson=three-waits")),
+        [AppAction::Answer(Answer::Chose(1))],
+    );
+    assert_eq!(app.answer, Answer::Chose(1));
+    assert!(!app.revealed);
+    let end = app.playback.session.end;
+    let app = after(app, [AppAction::Playback(Action::Seek(end))]);
+    assert!(app.revealed, "the run's end reveals");
+    // "Show me" jumps back: the answer stays on screen.
+    let app = after(app, [AppAction::Playback(Action::Seek(Micros(1_000_000)))]);
+    assert!(app.revealed && app.answer == Answer::Chose(1));
+    // A link to the end opens revealed; another lesson asks afresh.
+    assert!(
+        AppState::open(parse(&format!(
+            "?lesson=three-waits&t={}",
+            end.0.div_ceil(1000)
+        )))
+        .revealed
+    );
+    let other = after(app, [AppAction::PickLesson("convoy".into())]);
+    assert_eq!((other.answer, other.revealed), (Answer::Open, false));
+}
+
+#[test]
+fn a_clicker_reveals_first_then_plays_and_never_skips_the_question() {
+    let app = AppState::open(parse("?lesson=gather-overlap&present=1"));
+    let app = after(app, [AppAction::PresenterNext]);
+    assert!(app.revealed, "the first press reveals");
+    assert!(
+        !app.playback.playing && app.playback.cursor.is_none(),
+        "and moves nothing"
+    );
+    let app = after(app, [AppAction::PresenterNext]);
+    assert!(app.playback.playing, "the second plays");
+    let app = after(
+        app,
+        [
+            AppAction::Playback(Action::Tick(300.0)),
+            AppAction::PresenterNext,
+        ],
+    );
+    assert!(!app.playback.playing, "the third pauses");
+    let at = app.playback.cursor;
+    let app = after(app, [AppAction::PresenterNext]);
+    assert!(app.playback.cursor > at, "then each press steps");
+    // A lesson without a question (custom with one model) plays on the first press.
+    let one = AppState::open(parse("?lesson=three-waits&model=sync"));
+    if one.asks() {
+        let one = after(one, [AppAction::Reveal, AppAction::PresenterNext]);
+        assert!(one.playback.playing);
+    }
+}
+
+#[test]
+fn hands_are_counted_per_choice_within_bounds() {
+    let app = after(
+        AppState::open(parse("?lesson=three-waits")),
+        [
+            AppAction::Hands {
+                choice: 2,
+                count: 7,
+            },
+            AppAction::Hands {
+                choice: 0,
+                count: 100_000,
+            },
+        ],
+    );
+    assert_eq!(app.hands, vec![999, 0, 7]);
+    assert!(
+        app.reduce(AppAction::Hands {
+            choice: 3,
+            count: 1
+        })
+        .is_none(),
+        "no fourth choice"
+    );
+}

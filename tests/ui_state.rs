@@ -281,3 +281,28 @@ fn the_log_keeps_what_was_reached_when_stepping_back() {
         "a bad line is ignored"
     );
 }
+
+#[test]
+fn before_the_reveal_the_axes_reach_a_round_figure_past_the_end() {
+    for lesson in lessons::all() {
+        let session = Session::new(lesson.clone(), &[]).expect("simulates");
+        let (end, before) = (session.end, session.horizon(false));
+        assert_eq!(session.horizon(true), end, "{}", lesson.id);
+        assert!(
+            before.0 as f64 >= end.0 as f64 * 1.5,
+            "{}: {before:?} for {end:?}",
+            lesson.id
+        );
+        assert!(
+            before.0 as f64 <= end.0 as f64 * 3.4,
+            "{}: not absurdly far",
+            lesson.id
+        );
+        // 1, 2 or 5 times a power of ten.
+        let mut lead = before.0;
+        while lead >= 10 && lead % 10 == 0 {
+            lead /= 10;
+        }
+        assert!([1, 2, 5].contains(&lead), "{}: {before:?}", lesson.id);
+    }
+}

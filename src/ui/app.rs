@@ -19,7 +19,7 @@ use super::editor::Editor;
 use super::embed::{EmbedOptions, RACE_HEIGHT};
 use super::embed_dialog::EmbedDialog;
 use super::hooks::{
-    use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion,
+    use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion, KeyPress,
 };
 use super::loop_demo::LoopDemo;
 use super::measure::MeasurePanel;
@@ -121,7 +121,17 @@ pub fn app() -> Html {
     let generation = use_layout_generation();
     let reduced_motion = use_reduced_motion();
 
-    use_playback_keys(play.clone());
+    {
+        let (dispatch, latest) = (dispatch.clone(), latest.clone());
+        let on_key = use_callback((), move |key: KeyPress, _| {
+            dispatch.emit(match key {
+                KeyPress::Playback(action) => AppAction::Playback(action),
+                KeyPress::Next if latest.borrow().view.present => AppAction::PresenterNext,
+                KeyPress::Next => AppAction::Playback(Action::StepForward),
+            })
+        });
+        use_playback_keys(on_key);
+    }
     // With reduced motion, playing moves from event to event instead of animating.
     use_animation_frames(
         playback.playing && !reduced_motion,
@@ -410,7 +420,7 @@ pub fn app() -> Html {
     let stage = html! {
         <section class="stage" aria-label="Simulation" style={stage_style}>
             { for session.traces.iter().enumerate().map(|(t, _)| html! {
-                <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} />
+                <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} revealed={app.revealed} />
             }) }
         </section>
     };
@@ -420,7 +430,8 @@ pub fn app() -> Html {
             at_end={playback.at_end()}
             at_start={playback.cursor.is_none() && playback.time.0 == 0}
             time={playback.time}
-            end={session.end}
+            end={session.horizon(app.revealed)}
+            total={app.revealed.then_some(session.end)}
             speed={playback.speed}
             step={playback.step}
             models={session.traces.iter().map(|t| descriptor(t.model).short).collect::<Vec<_>>()}
@@ -433,12 +444,14 @@ pub fn app() -> Html {
     };
     // The run has reached its end: the lesson's stated results show (each model's figures
     // show in the table as soon as that model is done).
+    // Once revealed (the run's end, or a presenter's Reveal), everything shows, whatever the
+    // playhead does next.
+    let revealed = app.revealed;
     let finished: Vec<bool> = session
         .traces
         .iter()
-        .map(|t| playback.time >= t.stats.makespan)
+        .map(|t| revealed || playback.time >= t.stats.makespan)
         .collect();
-    let revealed = finished.iter().all(|&f| f);
     let results = html! {
         <Results session={session.clone()} {finished} generation={generation} measured={current_report.clone()} />
     };
@@ -531,7 +544,9 @@ pub fn app() -> Html {
                 <section class="player" aria-labelledby="lesson-title">
                     <div class="player-head">
                         <h1 id="lesson-title">{ lesson.title.clone() }</h1>
-                        <Predict session={session.clone()} started={playback.cursor.is_some() || playback.playing} finished={playback.finished()} />
+                        <Predict session={session.clone()} answer={app.answer} revealed={app.revealed}
+                            started={playback.cursor.is_some() || playback.playing} present={view.present}
+                            hands={app.hands.clone()} dispatch={dispatch.clone()} />
                     </div>
                     { strip }
                     { stage }

@@ -35,6 +35,25 @@ pub struct AppState {
     /// Why the view's scenario is not in the address bar (too large for a link).
     pub link_note: Option<String>,
     pub embed_open: bool,
+    /// The learner's prediction for this lesson's question.
+    pub answer: Answer,
+    /// The answer has been shown: the run reached its end, or the presenter revealed it. It stays
+    /// shown for the session, so "Show me" and stepping back keep the answer on screen.
+    pub revealed: bool,
+    /// Hands counted per choice by a teacher in class mode, shown as bars before the reveal.
+    pub hands: Vec<u32>,
+}
+
+/// Where the learner stands with the question.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Answer {
+    /// Not answered yet.
+    #[default]
+    Open,
+    /// The learner chose not to predict.
+    Skipped,
+    /// The index of the chosen answer.
+    Chose(usize),
 }
 
 /// Everything the learner, the clock, a worker or storage can do to the page.
@@ -62,7 +81,22 @@ pub enum AppAction {
     Embed(bool),
     /// The autosave's answer: `Err` says why the scenario was not saved.
     Saved(Result<(), String>),
+    /// The learner answers the question (or skips it).
+    Answer(Answer),
+    /// Show the answer now, before the run's end (a presenter's Reveal).
+    Reveal,
+    /// A clicker's "next" in presentation mode: first the reveal, then Play, then pause or step;
+    /// never past the question unseen.
+    PresenterNext,
+    /// The teacher's count of hands for choice `choice` (class mode).
+    Hands {
+        choice: usize,
+        count: u32,
+    },
 }
+
+/// The most hands a teacher can count for one choice: a lecture hall, not a stadium.
+pub const MAX_HANDS: u32 = 999;
 
 /// Simulates the view's lesson, for the models it shows, on the lesson's machine or `machine`.
 pub fn load(view: &View, machine: Option<&HostProfile>) -> Result<Rc<Session>, String> {
@@ -116,7 +150,22 @@ impl AppState {
             apply_error: None,
             save_error: None,
             embed_open: false,
+            answer: Answer::Open,
+            revealed: false,
+            hands: Vec::new(),
         }
+        .settled()
+    }
+
+    /// Whether the session's lesson asks a question at all.
+    pub fn asks(&self) -> bool {
+        !self.playback.session.lesson.question.choices.is_empty()
+    }
+
+    /// The reveal latches at the run's end.
+    fn settled(mut self) -> AppState {
+        self.revealed |= self.playback.finished();
+        self
     }
 
     /// The machine the session simulates, when it is the learner's.
@@ -186,7 +235,39 @@ impl AppState {
             AppAction::Notice(notice) => next.notice = notice,
             AppAction::Embed(open) => next.embed_open = open,
             AppAction::Saved(result) => next.save_error = result.err(),
+            AppAction::Answer(answer) => next.answer = answer,
+            AppAction::Reveal => next.revealed = true,
+            AppAction::PresenterNext => {
+                let started = self.playback.cursor.is_some()
+                    || self.playback.playing
+                    || self.playback.time > crate::sim::Micros(0);
+                if self.asks() && !self.revealed {
+                    next.revealed = true;
+                } else if !started || self.playback.playing {
+                    next.playback = self.playback.clone().reduce(Action::TogglePlay);
+                } else {
+                    next.playback = self.playback.clone().reduce(Action::StepForward);
+                }
+            }
+            AppAction::Hands { choice, count } => {
+                let n = self.playback.session.lesson.question.choices.len();
+                if choice >= n {
+                    return None;
+                }
+                next.hands.resize(n, 0);
+                next.hands[choice] = count.min(MAX_HANDS);
+            }
         }
+        // A new lesson asks its question afresh.
+        // (The scenarios are compared only when the view changed: never on a playback frame.)
+        if next.playback.session.lesson.id != self.playback.session.lesson.id
+            || (!Rc::ptr_eq(&next.view, &self.view) && next.view.scenario != self.view.scenario)
+        {
+            next.answer = Answer::Open;
+            next.revealed = false;
+            next.hands = Vec::new();
+        }
+        let mut next = next.settled();
         // The link's note follows the view (encoding a scenario is not work for every frame).
         if !Rc::ptr_eq(&next.view, &self.view) {
             next.link_note = link_problem(&next.view);
@@ -212,6 +293,9 @@ impl AppState {
             && self.save_error == other.save_error
             && self.link_note == other.link_note
             && self.embed_open == other.embed_open
+            && self.answer == other.answer
+            && self.revealed == other.revealed
+            && self.hands == other.hands
     }
 
     /// Shows another view: a new session (playback from the start at the same speed, no

@@ -13,7 +13,10 @@ pub struct ControlsProps {
     pub at_end: bool,
     pub at_start: bool,
     pub time: Micros,
+    /// How far the slider reaches (`Session::horizon`).
     pub end: Micros,
+    /// The run's length, once the answer is revealed: before, the time reads alone.
+    pub total: Option<Micros>,
     pub speed: f64,
     pub step: StepMode,
     /// The shown models' names, in trace order, for the step choice.
@@ -111,10 +114,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                     max={props.end.0.to_string()}
                     step="any"
                     value={props.time.0.to_string()}
-                    aria-valuetext={format!("{} of {}", props.time, props.end)}
+                    aria-valuetext={match props.total { Some(total) => format!("{} of {}", props.time, total), None => props.time.to_string() }}
                     oninput={on_scrub}
                 />
-                <span class="time" aria-hidden="true">{ format!("{} / {}", props.time.brief(), props.end.brief()) }</span>
+                <span class="time" aria-hidden="true">{ match props.total { Some(total) => format!("{} / {}", props.time.brief(), total.brief()), None => props.time.brief() } }</span>
             </div>
             { for step_choice }
             <label class="speed">

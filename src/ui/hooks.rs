@@ -106,13 +106,23 @@ pub fn use_on_screen(node: NodeRef) -> bool {
     *on_screen
 }
 
-/// Maps a key to a playback action. Presentation clickers send PageUp and PageDown.
-pub fn key_action(key: &str) -> Option<Action> {
+/// What a key asks of the player.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyPress {
+    Playback(Action),
+    /// A presentation clicker's "next" (PageDown): in presentation mode the question's reveal
+    /// comes first (`AppAction::PresenterNext`); elsewhere it steps forward.
+    Next,
+}
+
+/// Maps a key to what it asks. Presentation clickers send PageUp and PageDown.
+pub fn key_action(key: &str) -> Option<KeyPress> {
     match key {
-        " " | "Spacebar" | "k" => Some(Action::TogglePlay),
-        "ArrowRight" | "PageDown" | "l" => Some(Action::StepForward),
-        "ArrowLeft" | "PageUp" | "j" => Some(Action::StepBack),
-        "Home" => Some(Action::Reset),
+        " " | "Spacebar" | "k" => Some(KeyPress::Playback(Action::TogglePlay)),
+        "PageDown" => Some(KeyPress::Next),
+        "ArrowRight" | "l" => Some(KeyPress::Playback(Action::StepForward)),
+        "ArrowLeft" | "PageUp" | "j" => Some(KeyPress::Playback(Action::StepBack)),
+        "Home" => Some(KeyPress::Playback(Action::Reset)),
         _ => None,
     }
 }
@@ -131,6 +141,9 @@ pub fn page_key(event: &KeyboardEvent) -> Option<String> {
         .map(|e| e.tag_name().to_ascii_lowercase())
         .unwrap_or_default();
     let owned = match tag.as_str() {
+        // A clicker's PageDown and PageUp drive the lesson even from a field just typed in (a
+        // teacher's count of hands): no single-line field needs them.
+        "input" | "select" if key == "PageDown" || key == "PageUp" => false,
         "input" | "select" | "textarea" => true,
         "button" => key == " " || key == "Enter",
         _ => false,
@@ -141,7 +154,7 @@ pub fn page_key(event: &KeyboardEvent) -> Option<String> {
 /// Sends playback actions for keys pressed anywhere on the page, except while a form control
 /// that uses those keys itself (a slider, a select, a text field, a button for Space) has focus.
 #[hook]
-pub fn use_playback_keys(dispatch: Callback<Action>) {
+pub fn use_playback_keys(dispatch: Callback<KeyPress>) {
     use_effect_with((), move |_| {
         let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
             let Some(action) = page_key(&event).and_then(|k| key_action(&k)) else {

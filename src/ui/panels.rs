@@ -364,6 +364,9 @@ pub fn results(props: &ResultsProps) -> Html {
                     }) }
                 </ul>
             }
+            if props.measured.is_some() && !done {
+                <p class="hint" id="measured-held">{ "Measured. Your figures show with the answer, when the run reaches its end: predict first." }</p>
+            }
             if let Some(report) = &props.measured {
                 <MeasuredChart session={session.clone()} report={report.clone()} shown={props.finished.clone()} generation={props.generation} />
             } else {

@@ -1,80 +1,161 @@
-//! Predict, then reveal: the lesson's question before Play, the answer once the run is over.
+//! Predict, then reveal: the lesson's question with lettered choices before the run, and once
+//! the answer is revealed (the run's end, or a presenter's Reveal) whether the prediction was
+//! right, the answer, why, and "Show me" to jump to the moment that proves it. In class mode
+//! (presentation) the teacher can type the hands counted for each choice, drawn as bars.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::state::Session;
+use super::app_state::{Answer, AppAction, MAX_HANDS};
+use super::state::{Action, Playhead, Session};
+use crate::sim::models::descriptor;
 
 #[derive(Properties, PartialEq)]
 pub struct PredictProps {
     pub session: Rc<Session>,
+    pub answer: Answer,
+    pub revealed: bool,
     /// The learner has started playing or stepping.
     pub started: bool,
-    pub finished: bool,
+    /// Class mode: presentation's large lettered choices, the hands counts and a Reveal button.
+    pub present: bool,
+    pub hands: Vec<u32>,
+    pub dispatch: Callback<AppAction>,
+}
+
+/// "A", "B", ... for choice `i`.
+pub fn letter(i: usize) -> char {
+    (b'A' + (i % 26) as u8) as char
 }
 
 #[function_component(Predict)]
 pub fn predict(props: &PredictProps) -> Html {
-    // The learner's answer, or `Some(None)` once they chose to skip; reset for each lesson.
-    let answer = use_state(|| None::<Option<usize>>);
-    {
-        let answer = answer.clone();
-        use_effect_with(Rc::as_ptr(&props.session) as usize, move |_| {
-            answer.set(None)
-        });
-    }
     let question = &props.session.lesson.question;
     if question.choices.is_empty() {
         return html! {};
     }
-    let correct = question
-        .choices
-        .get(question.correct)
-        .cloned()
-        .unwrap_or_default();
-    let body = match (*answer, props.finished) {
-        (Some(None), _) => return html! {},
-        (None, _) if props.started => return html! {},
-        (None, _) => {
-            let buttons = question.choices.iter().enumerate().map(|(i, choice)| {
-                let answer = answer.clone();
-                let onclick = Callback::from(move |_: MouseEvent| answer.set(Some(Some(i))));
-                html! { <button type="button" class="btn choice" {onclick}>{ choice.to_string() }</button> }
-            });
-            let skip = {
-                let answer = answer.clone();
-                Callback::from(move |_: MouseEvent| answer.set(Some(None)))
-            };
-            html! {
-                <>
-                    <p class="prompt">{ question.prompt.to_string() }</p>
-                    <div class="measure-actions" role="group" aria-label="Your prediction">
-                        { for buttons }
-                        <button type="button" class="btn link" onclick={skip}>{ "Skip" }</button>
-                    </div>
-                </>
-            }
+    let proof_at = {
+        let session = props.session.clone();
+        use_memo(Rc::as_ptr(&session) as usize, move |_| {
+            session.lesson.question.proof.time(&session.traces)
+        })
+    };
+    let dispatch = &props.dispatch;
+    let choice_text = |i: usize| format!("{}) {}", letter(i), question.choices[i]);
+    let correct = question.correct.min(question.choices.len() - 1);
+    let hands = |i: usize| props.hands.get(i).copied().unwrap_or(0);
+    let most = (0..question.choices.len()).map(hands).max().unwrap_or(0);
+    let tally = |i: usize| -> Html {
+        if !props.present || most == 0 {
+            return html! {};
         }
-        (Some(Some(i)), false) => html! {
-            <p class="prompt">{ format!("You predicted: {}. Press Play and watch.", question.choices[i]) }</p>
-        },
-        (Some(Some(i)), true) => {
-            let right = i == question.correct;
+        let share = hands(i) as f64 / most as f64;
+        html! {
+            <span class="hands-bar" aria-hidden="true"><span style={format!("width: {:.0}%", share * 100.0)}></span></span>
+        }
+    };
+
+    let body = if props.revealed {
+        let verdict = match props.answer {
+            Answer::Chose(i) if i == correct => html! {
+                <p class="verdict right"><span class="mark" aria-hidden="true">{ "✓ " }</span>{ format!("Right: {}.", choice_text(i)) }</p>
+            },
+            Answer::Chose(i) if i < question.choices.len() => html! {
+                <p class="verdict wrong"><span class="mark" aria-hidden="true">{ "✗ " }</span>
+                    { format!("Not quite: you said {}. The answer is {}.", choice_text(i), choice_text(correct)) }</p>
+            },
+            _ => {
+                html! { <p class="verdict">{ format!("The answer: {}.", choice_text(correct)) }</p> }
+            }
+        };
+        let show_me = proof_at.map(|at| {
+            let model = descriptor(question.proof.model).short;
+            let onclick = dispatch
+                .reform(move |_: MouseEvent| AppAction::Playback(Action::Jump(Playhead::at(at))));
             html! {
-                <p class={classes!("prompt", "reveal", right.then_some("right"))} id="reveal" data-answer={correct.to_string()}>
-                    { if right {
-                        format!("You predicted {}: right.", question.choices[i])
-                    } else {
-                        format!("You predicted {}; the answer is {correct}.", question.choices[i])
-                    } }
-                </p>
+                <button type="button" class="btn small show-me" id="show-me" {onclick}>
+                    { format!("Show me: {model} at {}", at.brief()) }
+                </button>
+            }
+        });
+        let counted = props.present && most > 0;
+        html! {
+            <div class={classes!("reveal", matches!(props.answer, Answer::Chose(i) if i == correct).then_some("right"))}
+                 id="reveal" data-answer={question.choices[correct].to_string()}>
+                { verdict }
+                <p class="why">{ question.why.to_string() }</p>
+                if counted {
+                    <ol class="choices tallied" aria-label="Hands counted">
+                        { for (0..question.choices.len()).map(|i| html! {
+                            <li class={classes!((i == correct).then_some("correct"))}>
+                                <span class="letter">{ letter(i) }</span>{ question.choices[i].to_string() }
+                                { tally(i) }<span class="count">{ hands(i) }</span>
+                            </li>
+                        }) }
+                    </ol>
+                }
+                { for show_me }
+            </div>
+        }
+    } else {
+        match props.answer {
+            Answer::Skipped => return html! {},
+            Answer::Chose(i) if i < question.choices.len() => {
+                let reveal = dispatch.reform(|_: MouseEvent| AppAction::Reveal);
+                html! {
+                    <>
+                        <p class="prompt">{ format!("You predicted {}. ", choice_text(i)) }
+                            { if props.started { "Watch the run: the answer comes at its end." } else { "Press Play and watch." } }</p>
+                        <button type="button" class="btn link" onclick={reveal}>{ "Reveal now" }</button>
+                    </>
+                }
+            }
+            _ => {
+                let buttons = question.choices.iter().enumerate().map(|(i, choice)| {
+                    let onclick = dispatch.reform(move |_: MouseEvent| AppAction::Answer(Answer::Chose(i)));
+                    let count = props.present.then(|| {
+                        let oninput = dispatch.reform(move |e: InputEvent| {
+                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                            let count = input.value().trim().parse::<u32>().unwrap_or(0).min(MAX_HANDS);
+                            AppAction::Hands { choice: i, count }
+                        });
+                        html! {
+                            <input type="number" class="hands" min="0" max={MAX_HANDS.to_string()} inputmode="numeric"
+                                aria-label={format!("Hands for {}", letter(i))} placeholder="hands"
+                                value={if hands(i) > 0 { hands(i).to_string() } else { String::new() }} {oninput} />
+                        }
+                    });
+                    html! {
+                        <li>
+                            <button type="button" class="btn choice" {onclick}>
+                                <span class="letter" aria-hidden="true">{ letter(i) }</span>{ choice.to_string() }
+                            </button>
+                            { tally(i) }
+                            { for count }
+                        </li>
+                    }
+                });
+                let skip = dispatch.reform(|_: MouseEvent| AppAction::Answer(Answer::Skipped));
+                let reveal = dispatch.reform(|_: MouseEvent| AppAction::Reveal);
+                html! {
+                    <>
+                        <p class="prompt">{ question.prompt.to_string() }</p>
+                        <ol class="choices" role="group" aria-label="Your prediction">{ for buttons }</ol>
+                        if props.present {
+                            <button type="button" class="btn primary" id="reveal-now" onclick={reveal}
+                                title="Clicker: PageDown">{ "Reveal" }</button>
+                        } else {
+                            <button type="button" class="btn link" onclick={skip}>{ "Skip" }</button>
+                        }
+                    </>
+                }
             }
         }
     };
     html! {
-        <section class="card predict" aria-labelledby="predict-title" aria-live="polite">
-            <h2 id="predict-title">{ "Predict first" }</h2>
+        <section class={classes!("card", "predict", props.revealed.then_some("revealed"))} aria-labelledby="predict-title" aria-live="polite">
+            <h2 id="predict-title">{ if props.revealed { "The answer" } else { "Predict first" } }</h2>
             { body }
         </section>
     }

@@ -19,6 +19,8 @@ pub struct SceneProps {
     /// The trace's latest event at or before the playhead.
     pub latest: Option<usize>,
     pub generation: u32,
+    /// The answer is revealed: the timeline reaches the run's real end (`Session::horizon`).
+    pub revealed: bool,
 }
 
 #[function_component(Scene)]
@@ -41,7 +43,9 @@ pub fn scene(props: &SceneProps) -> Html {
             latest,
             props.generation,
             (size.0.to_bits(), size.1.to_bits()),
+            props.revealed,
         );
+        let horizon = props.session.horizon(props.revealed);
         use_effect_with(deps, move |_| {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
                 if let Some(mut painter) = CanvasPainter::new(&element, size) {
@@ -52,7 +56,7 @@ pub fn scene(props: &SceneProps) -> Html {
                         &session.indexes[t],
                         latest,
                         time,
-                        session.end,
+                        horizon,
                         &pal,
                     );
                     // Tests read which labels did not fit (none should).

@@ -39,6 +39,23 @@ impl PartialEq for Session {
 }
 
 impl Session {
+    /// How far the time axes and the scrub slider reach. Once the answer is revealed, the run's
+    /// end; before, the round figure (1, 2 or 5 times a power of ten) at or above 1.5 times it,
+    /// so that the axis does not state the longest total before the learner has predicted it.
+    pub fn horizon(&self, revealed: bool) -> Micros {
+        if revealed {
+            return self.end;
+        }
+        let want = self.end.0.max(1) as f64 * 1.5;
+        let decade = 10f64.powf(want.log10().floor());
+        let nice = [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|m| m * decade)
+            .find(|&v| v >= want)
+            .unwrap_or(10.0 * decade);
+        Micros(nice.ceil() as u64)
+    }
+
     /// Simulates `lesson` under the models in `only`, or under all its models when it is empty.
     pub fn new(lesson: Lesson, only: &[ModelId]) -> Result<Self, String> {
         let shown: Vec<_> = lesson

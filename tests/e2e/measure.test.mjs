@@ -32,9 +32,17 @@ async function measured(page) {
   return Object.fromEntries(rows.map(([model, text]) => [model, ms(text)]));
 }
 
+/** Measures, checks the figures wait for the reveal, then reveals them (the scrubber to the end). */
 async function measure(page) {
   await page.click("#measure");
   await page.waitForSelector("td.measured", { timeout: 90_000 });
+  const held = await page.$$eval("td.measured", (tds) => tds.map((td) => td.textContent));
+  assert.ok(held.every((t) => t === "…"), `measured figures wait for the reveal: ${held}`);
+  await page.$eval(".controls input[type=range]", (el) => {
+    el.value = el.max;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll("td.measured")].every((td) => td.textContent !== "…"));
   return measured(page);
 }
 

@@ -55,6 +55,8 @@ for (const lesson of LESSONS) {
     }
     assert.ok((await page.$$(".held")).length > 0, "the held-back results are marked as such");
     const introHeld = (await page.$$(".intro .held")).length;
+    // The run's length is an answer too: the clock reads alone until the reveal.
+    assert.doesNotMatch(await page.textContent(".controls .time"), /\//);
 
     // Answer (the first choice), play the whole run.
     await page.locator(".predict .choice").first().click();
@@ -64,6 +66,7 @@ for (const lesson of LESSONS) {
     const correct = await page.evaluate(() => document.querySelector("#reveal").dataset.answer);
     assert.ok(correct && reveal.includes(correct), `the reveal names the answer: ${reveal}`);
     assert.equal((await page.$$(".intro .held, .code .held, .results .held")).length, 0, "nothing is held back any more");
+    assert.match(await page.textContent(".controls .time"), / \/ /);
     const intro = (await page.textContent(".intro")).replace(/\s+/g, " ");
     assert.equal((await page.$$(".intro .stated")).length, introHeld, "the intro marks what it had held back");
     assert.ok(!intro.includes("…"), intro);
@@ -71,3 +74,26 @@ for (const lesson of LESSONS) {
     await close();
   });
 }
+
+test("presentation mode with PageDown only: the question, the reveal, then the whole run", async () => {
+  const { page, problems, close } = await openPage(env.browser, { width: 1920, height: 1080 });
+  await page.goto(`${env.server.origin}/?lesson=gather-overlap&present=1&speed=4`);
+  await waitForApp(page);
+  // Class mode: lettered options, large enough for the back of the room.
+  const options = await page.$$eval(".predict .choice", (bs) => bs.map((b) => [b.textContent, parseFloat(getComputedStyle(b).fontSize)]));
+  assert.deepEqual(options.map(([t]) => t), ["A1 s", "B2 s", "C3 s"]);
+  for (const [text, px] of options) assert.ok(px >= 40, `${text} at ${px}px`);
+  // A teacher's count of hands, then the clicker.
+  await page.getByLabel("Hands for A").fill("4");
+  await page.getByLabel("Hands for B").fill("11");
+  await page.keyboard.press("PageDown");
+  await page.waitForSelector("#reveal");
+  assert.match(await page.textContent("#reveal"), /The answer: B\) 2 s\./);
+  assert.match(await page.textContent("#reveal .tallied"), /11/);
+  assert.match(await page.textContent("#reveal .why"), /longest wait, not the sum/);
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => /^3\.0 s \/ 3\.0 s$/.test(document.querySelector(".controls .time").textContent), null, { timeout: 30_000 });
+  assert.ok(await page.$("#takeaway"));
+  assert.deepEqual(problems(), []);
+  await close();
+});

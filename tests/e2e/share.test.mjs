@@ -24,7 +24,8 @@ test("a link reproduces the view, and Copy link gives one that does", async () =
     }));
   const first = await state();
   assert.deepEqual(first, { lesson: "convoy", scenes: ["threads"], time: first.time, speed: "2", theme: "dark" });
-  assert.match(first.time, /^300 ms \//);
+  // The run's length waits for the reveal: the clock reads alone.
+  assert.match(first.time, /^300 ms$/);
   assert.match(page.url(), /\?lesson=convoy&model=threads&speed=2&theme=dark$/, "the address bar holds the view");
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.waitForSelector(".copied");
@@ -98,11 +99,18 @@ test("presentation mode: big type, high contrast, clicker keys, F toggles, idle 
   assert.ok(size >= 28, `narration at ${size}px`);
   const body = await page.$eval(".intro p", (e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(body >= 28, `body text at ${body}px`);
+  // The clicker: the reveal first, then Play, then pause, then a step at a time.
   await page.keyboard.press("PageDown");
+  await page.waitForSelector("#reveal");
+  assert.equal(await stableEvent(page), 0, "the reveal moves nothing");
+  await page.keyboard.press("PageDown");
+  await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 5_000 });
+  await page.keyboard.press("PageDown");
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 5_000 });
   const first = await stableEvent(page);
-  assert.ok(first >= 1, `PageDown steps: event ${first}`);
+  assert.ok(first >= 1, `played to event ${first}`);
   await page.keyboard.press("PageDown");
-  assert.ok((await stableEvent(page)) > first, "a second PageDown steps on");
+  assert.ok((await stableEvent(page)) > first, "then PageDown steps on");
   await page.keyboard.press("PageUp");
   assert.equal(await settledEvent(page, first), first, "PageUp steps back");
   await page.mouse.move(200, 200);
@@ -125,10 +133,15 @@ test("predict, then reveal", async () => {
   await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
   await waitForApp(page);
   await page.getByRole("button", { name: "6 s", exact: true }).click();
-  assert.match(await page.textContent(".predict"), /You predicted: 6 s/);
+  assert.match(await page.textContent(".predict"), /You predicted C\) 6 s/);
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForSelector("#reveal", { timeout: 30_000 });
-  assert.match(await page.textContent("#reveal"), /the answer is 2 s/);
+  assert.match(await page.textContent("#reveal"), /Not quite: you said C\) 6 s\. The answer is A\) 2 s\./);
+  assert.match(await page.textContent("#reveal .why"), /I am waiting, run someone else/);
+  // "Show me" jumps to the moment that proves it (asyncio's last wait ending); the answer stays.
+  await page.click("#show-me");
+  await page.waitForFunction(() => /^2\.0 s \/ 6\.0 s$/.test(document.querySelector(".controls .time").textContent));
+  assert.match(await page.textContent("#reveal"), /The answer is A\) 2 s/);
   assert.deepEqual(problems(), []);
   await close();
 });

@@ -1,7 +1,7 @@
 //! Lessons about computing: CPU work on the loop (4), CPU threads under the GIL (5),
 //! processes (7) and the asyncio front with a process pool behind it (13).
 
-use super::{ms, question, ChartMeasure, Lesson, ModelCode};
+use super::{ms, question, ChartMeasure, Lesson, ModelCode, Proof};
 use crate::sim::{Micros, ModelConfig, ModelId, Scenario, StartMethod, Step, Task};
 
 const CRUNCH_ASYNC: &str = r#"import asyncio
@@ -73,7 +73,15 @@ pub(super) fn cpu_in_loop() -> Lesson {
         expected: vec![(ModelId::Asyncio, Micros::from_secs(12)), (ModelId::Hybrid, ms(10_020))],
         chart: ChartMeasure::Makespan,
         takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.".into(),
-        question: question("While crunch computes for 10 s on the loop, when does ping finish its three 1 s ticks?", &["3 s", "10 s", "12 s"], 2),
+        question: question(
+            "While crunch computes for 10 s on the loop, when does ping finish its three 1 s ticks?",
+            &["3 s", "10 s", "12 s"],
+            2,
+            "crunch is ten seconds of non-stop chopping: the chef cannot even look at ping's timer until it is \
+             done. Ping's first tick waits until 10 s and the other two follow a second apart: about 12 s. In a \
+             process pool the chopping moves to another desk, and ping ticks on time.",
+            Proof::done(ModelId::Asyncio, "ping"),
+        ),
     }
 }
 
@@ -133,7 +141,14 @@ pub(super) fn cpu_threads_gil() -> Lesson {
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640))],
         chart: ChartMeasure::Makespan,
         takeaway: "Threads do not speed up pure-Python CPU work: one GIL, one thread at a time (0.62 s serial, 0.64 s threads).".into(),
-        question: question("Serial takes 0.62 s. How long with 4 threads on 4 cores?", &["about 0.16 s", "about 0.31 s", "about 0.64 s"], 2),
+        question: question(
+            "Serial takes 0.62 s. How long with 4 threads on 4 cores?",
+            &["about 0.16 s", "about 0.31 s", "about 0.64 s"],
+            2,
+            "Only the thread holding the GIL runs Python bytecode, so four threads on four cores still take \
+             turns at one desk. The total is the serial 0.62 s plus the hand-overs: about 0.64 s, no faster.",
+            Proof::end(ModelId::Threads),
+        ),
     }
 }
 
@@ -187,7 +202,15 @@ pub(super) fn cpu_processes() -> Lesson {
         expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(221_384))],
         chart: ChartMeasure::Makespan,
         takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.".into(),
-        question: question("Four processes on four cores (serial 0.62 s, spawn start-up ~0.05 s). How long?", &["about 0.16 s", "about 0.22 s", "about 0.62 s"], 1),
+        question: question(
+            "Four processes on four cores (serial 0.62 s, spawn start-up ~0.05 s). How long?",
+            &["about 0.16 s", "about 0.22 s", "about 0.62 s"],
+            1,
+            "Each process is a separate desk with its own interpreter and GIL, so the four compute on four cores \
+             at once. But each desk must first be set up (spawn) and each job's data pickled over to it: about \
+             0.22 s, not a quarter of 0.62 s.",
+            Proof::end(ModelId::Processes),
+        ),
     }
 }
 
@@ -270,6 +293,14 @@ pub(super) fn hybrid_executor() -> Lesson {
         expected: vec![(ModelId::Asyncio, ms(950)), (ModelId::Hybrid, ms(404))],
         chart: ChartMeasure::Makespan,
         takeaway: "Keep I/O on the loop and send CPU-heavy chunks to a process pool with run_in_executor: the loop never blocks.".into(),
-        question: question("Four requests, each 0.2 s of CPU between awaits. How long on the plain asyncio loop?", &["about 0.4 s", "about 0.95 s"], 1),
+        question: question(
+            "Four requests, each 0.2 s of CPU between awaits. How long on the plain asyncio loop?",
+            &["about 0.4 s", "about 0.95 s"],
+            1,
+            "Each report is 0.2 s of chopping for the one chef: while one renders, no other request can read or \
+             reply. The four renders queue one after another on top of the waits: about 0.95 s. With \
+             run_in_executor they go to other desks, and it takes about 0.4 s.",
+            Proof::end(ModelId::Asyncio),
+        ),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{ChartMeasure, Lesson, ModelCode, Question};
+use super::{ChartMeasure, Lesson, ModelCode, Proof, Question};
 use crate::sim::models::descriptor;
 use crate::sim::{simulate, ModelId, Scenario, StepKind};
 
@@ -32,10 +32,21 @@ pub fn custom(scenario: Scenario) -> Lesson {
         .filter_map(|(i, t)| t.map(|t| (t, i)))
         .min()
         .map_or(0, |(_, i)| i);
-    let choices: Vec<Cow<'static, str>> = models
-        .iter()
-        .map(|m| Cow::Borrowed(m.id.as_str()))
-        .collect();
+    // One model leaves nothing to choose between: no question.
+    let choices: Vec<Cow<'static, str>> = if models.len() < 2 {
+        Vec::new()
+    } else {
+        models
+            .iter()
+            .map(|m| Cow::Borrowed(m.id.as_str()))
+            .collect()
+    };
+    let fastest = models.get(correct).map_or(ModelId::Sync, |m| m.id);
+    let why = format!(
+        "{fastest} has the shortest total of the {} models in this run: watch where the others wait.",
+        models.len()
+    );
+    let proof = Proof::end(fastest);
     let tasks = scenario.tasks.len();
     let summary = format!(
         "Your own workload: {tasks} task{} under {} model{}. Edit it below, share it with Copy link, or export it as JSON.",
@@ -58,6 +69,8 @@ pub fn custom(scenario: Scenario) -> Lesson {
             .into(),
         question: Question {
             prompt: "Which model finishes first?".into(),
+            why: why.into(),
+            proof,
             choices,
             correct,
         },

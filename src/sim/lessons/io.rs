@@ -1,7 +1,7 @@
 //! Lessons about waiting: overlapping waits (1, 2), the blocking call in `async def` (3),
 //! I/O-bound threads (6) and 10,000 concurrent waits (10).
 
-use super::{ms, question, ChartMeasure, Lesson, ModelCode};
+use super::{ms, question, ChartMeasure, Lesson, ModelCode, Proof};
 use crate::sim::{Micros, ModelConfig, ModelId, Scenario, Step, Task};
 
 fn abc(step: Step) -> Vec<Task> {
@@ -77,7 +77,15 @@ pub(super) fn three_waits() -> Lesson {
         expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(2))],
         chart: ChartMeasure::Makespan,
         takeaway: "Waits overlap with threads (3 OS threads) or with asyncio (1 thread): 2 s instead of 6 s.".into(),
-        question: question("How long will the asyncio version take?", &["2 s", "4 s", "6 s"], 0),
+        question: question(
+            "How long will the asyncio version take?",
+            &["2 s", "4 s", "6 s"],
+            0,
+            "Each task says \"I am waiting, run someone else\" at its await, so the one chef starts all three \
+             waits at once and they end together: about 2 s, as with three threads. Only plain code waits for \
+             A, then B, then C: 6 s.",
+            Proof::done(ModelId::Asyncio, "C"),
+        ),
     }
 }
 
@@ -130,7 +138,14 @@ pub(super) fn gather_overlap() -> Lesson {
         expected: vec![(ModelId::Sync, Micros::from_secs(3)), (ModelId::Asyncio, Micros::from_secs(2))],
         chart: ChartMeasure::Makespan,
         takeaway: "With gather, the total is the longest wait (2 s), not the sum (3 s); B is done at 1 s.".into(),
-        question: question("How long does gather(worker(\"A\", 2), worker(\"B\", 1)) take?", &["1 s", "2 s", "3 s"], 1),
+        question: question(
+            "How long does gather(worker(\"A\", 2), worker(\"B\", 1)) take?",
+            &["1 s", "2 s", "3 s"],
+            1,
+            "gather starts both workers and each reaches its await at once: two dishes in the oven, and the \
+             chef free in between. B is done at 1 s and A at 2 s, so the total is the longest wait, not the sum.",
+            Proof::done(ModelId::Asyncio, "A"),
+        ),
     }
 }
 
@@ -174,7 +189,15 @@ pub(super) fn blocking_in_async() -> Lesson {
         expected: vec![(ModelId::Sync, Micros::from_secs(6)), (ModelId::Threads, Micros::from_secs(2)), (ModelId::Asyncio, Micros::from_secs(6))],
         chart: ChartMeasure::Makespan,
         takeaway: "A blocking call inside async def freezes the loop: 6 s, like sync. Use await asyncio.sleep or an async client to get 2 s back.".into(),
-        question: question("Three async tasks each call time.sleep(2) under gather. How long?", &["2 s", "6 s"], 1),
+        question: question(
+            "Three async tasks each call time.sleep(2) under gather. How long?",
+            &["2 s", "6 s"],
+            1,
+            "time.sleep never says \"I am waiting, run someone else\": it is a dish the chef must stand over. The \
+             loop is frozen for each 2-second call in turn, so the three take 6 s, exactly like plain code. \
+             await asyncio.sleep(2) would bring it back to 2 s.",
+            Proof::done(ModelId::Asyncio, "C"),
+        ),
     }
 }
 
@@ -231,7 +254,14 @@ pub(super) fn io_threads() -> Lesson {
         expected: vec![(ModelId::Sync, ms(4040)), (ModelId::Threads, Micros(1_025_480))],
         chart: ChartMeasure::Makespan,
         takeaway: "The GIL only matters when Python is actively computing: I/O-bound threads overlap their waits.".into(),
-        question: question("Four 1-second downloads on four threads. Does the GIL make them take 4 s?", &["No, about 1 s", "Yes, about 4 s"], 0),
+        question: question(
+            "Four 1-second downloads on four threads. Does the GIL make them take 4 s?",
+            &["No, about 1 s", "Yes, about 4 s"],
+            0,
+            "A thread waiting on the network needs no GIL: requests.get lets it go while it waits. The four \
+             waits overlap and only the little Python around them takes turns, so all four are done in about 1 s.",
+            Proof::end(ModelId::Threads),
+        ),
     }
 }
 
@@ -287,6 +317,10 @@ pub(super) fn ten_thousand() -> Lesson {
             "10,000 threads each wait 1 s. How much address space do their stacks reserve?",
             &["about 14 MB", "about 140 MB", "about 85 GB"],
             2,
+            "Every OS thread reserves its own 8 MB stack (8.5 MB of address space), though only about 14 KB of it \
+             is ever touched. Ten thousand threads reserve about 85 GB; ten thousand asyncio tasks, at about \
+             1.5 KB each, need about 14 MB in all.",
+            Proof::end(ModelId::Threads),
         ),
     }
 }

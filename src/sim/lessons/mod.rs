@@ -83,6 +83,51 @@ pub struct Question {
     pub choices: Vec<Cow<'static, str>>,
     /// Index of the right answer in `choices`.
     pub correct: usize,
+    /// Why, in two or three sentences and the learners' own words (the chef, the desk, "I am
+    /// waiting, run someone else"): shown with the answer.
+    pub why: Cow<'static, str>,
+    /// The moment of the run that proves it, which "Show me" jumps to.
+    pub proof: Proof,
+}
+
+/// A moment of a lesson's run: when `task` finishes under `model` (its last event), or, with
+/// no task, when the model's run ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proof {
+    pub model: ModelId,
+    pub task: Option<&'static str>,
+}
+
+impl Proof {
+    /// The model's run ends.
+    pub const fn end(model: ModelId) -> Proof {
+        Proof { model, task: None }
+    }
+
+    /// `task` finishes under `model`.
+    pub const fn done(model: ModelId, task: &'static str) -> Proof {
+        Proof {
+            model,
+            task: Some(task),
+        }
+    }
+
+    /// When the moment comes in these traces: `None` if they lack the model or the task.
+    pub fn time(&self, traces: &[super::Trace]) -> Option<Micros> {
+        let trace = traces.iter().find(|t| t.model == self.model)?;
+        match self.task {
+            None => Some(trace.stats.makespan),
+            Some(name) => {
+                let task = trace.task_names.iter().position(|n| n == name)?;
+                trace
+                    .events
+                    .iter()
+                    .filter(|e| e.task.map(|t| t.index()) == Some(task))
+                    .map(|e| e.time)
+                    .max()
+            }
+        }
+    }
 }
 
 impl Lesson {
@@ -169,11 +214,19 @@ impl ModelCode {
 }
 
 /// Shorthand for a question.
-fn question(prompt: &'static str, choices: &[&'static str], correct: usize) -> Question {
+fn question(
+    prompt: &'static str,
+    choices: &[&'static str],
+    correct: usize,
+    why: &'static str,
+    proof: Proof,
+) -> Question {
     Question {
         prompt: prompt.into(),
         choices: choices.iter().map(|&c| c.into()).collect(),
         correct,
+        why: why.into(),
+        proof,
     }
 }
 
