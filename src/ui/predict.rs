@@ -141,13 +141,17 @@ pub fn predict(props: &PredictProps) -> Html {
                 html! {
                     <>
                         <p class="prompt">{ question.prompt.to_string() }</p>
-                        <ol class="choices" role="group" aria-label="Your prediction">{ for buttons }</ol>
-                        if props.present {
-                            <button type="button" class="btn primary" id="reveal-now" onclick={reveal}
-                                title="Clicker: PageDown">{ "Reveal" }</button>
-                        } else {
-                            <button type="button" class="btn link" onclick={skip}>{ "Skip" }</button>
-                        }
+                        <ol class="choices" role="group" aria-label="Your prediction">
+                            { for buttons }
+                            <li class="then">
+                                if props.present {
+                                    <button type="button" class="btn primary" id="reveal-now" onclick={reveal}
+                                        title="Clicker: PageDown">{ "Reveal" }</button>
+                                } else {
+                                    <button type="button" class="btn link" onclick={skip}>{ "Skip" }</button>
+                                }
+                            </li>
+                        </ol>
                     </>
                 }
             }
