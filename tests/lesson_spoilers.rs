@@ -117,7 +117,6 @@ fn the_answer_is_among_what_the_reveal_shows() {
 
 #[test]
 fn every_reveal_explains_and_points_at_a_moment_of_the_run() {
-    use concurrency_kitchen::sim::simulate;
     for lesson in lessons::all() {
         let q = &lesson.question;
         let sentences = q.why.matches(". ").count() + 1;
@@ -127,12 +126,7 @@ fn every_reveal_explains_and_points_at_a_moment_of_the_run() {
             lesson.id,
             q.why
         );
-        let traces: Vec<_> = lesson
-            .scenario
-            .models
-            .iter()
-            .map(|m| simulate(&lesson.scenario, m).expect("lessons simulate"))
-            .collect();
+        let traces = run(lesson);
         let at = q.proof.time(&traces);
         let at =
             at.unwrap_or_else(|| panic!("{}: the proof {:?} is in the run", lesson.id, q.proof));
@@ -150,15 +144,9 @@ fn every_reveal_explains_and_points_at_a_moment_of_the_run() {
 
 #[test]
 fn a_proof_names_a_task_that_finishes_before_the_end() {
-    use concurrency_kitchen::sim::simulate;
     // gather-overlap's proof is A done at 2 s; B's own end (1 s) is earlier, as printed.
     let lesson = lessons::by_id("gather-overlap").expect("lesson");
-    let traces: Vec<_> = lesson
-        .scenario
-        .models
-        .iter()
-        .map(|m| simulate(&lesson.scenario, m).expect("sim"))
-        .collect();
+    let traces = run(&lesson);
     let b = lessons::Proof::done(concurrency_kitchen::sim::ModelId::Asyncio, "B")
         .time(&traces)
         .expect("B");
@@ -169,4 +157,11 @@ fn a_proof_names_a_task_that_finishes_before_the_end() {
             .time(&traces)
             .is_none()
     );
+}
+
+/// The lesson's run under each of its models.
+fn run(lesson: &lessons::Lesson) -> Vec<concurrency_kitchen::sim::Trace> {
+    let scenario = &lesson.scenario;
+    let simulate = |m| concurrency_kitchen::sim::simulate(scenario, m).expect("lessons simulate");
+    scenario.models.iter().map(simulate).collect()
 }
