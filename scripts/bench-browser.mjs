@@ -310,6 +310,12 @@ async function measurementFigures(browser, server) {
   const started = Date.now();
   await page.click("#measure");
   await page.waitForSelector("td.measured", { timeout: 120_000 });
+  // The figures wait for the answer: reveal it by scrubbing to the end of the run.
+  await page.$eval(".controls input[type=range]", (el) => {
+    el.value = el.max;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll("td.measured")].every((td) => td.textContent !== "…"));
   const rows = await page.$$eval("table.results tbody tr", (trs) =>
     trs.map((tr) => `${tr.dataset.model}: simulated ${tr.querySelector("td.total .value").textContent}, measured ${tr.querySelector("td.measured").textContent}`),
   );
