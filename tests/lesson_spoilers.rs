@@ -165,3 +165,33 @@ fn run(lesson: &lessons::Lesson) -> Vec<concurrency_kitchen::sim::Trace> {
     let simulate = |m| concurrency_kitchen::sim::simulate(scenario, m).expect("lessons simulate");
     scenario.models.iter().map(simulate).collect()
 }
+
+#[test]
+fn a_custom_scenario_with_a_tie_for_first_asks_nothing() {
+    use concurrency_kitchen::sim::{ModelConfig, ModelId, Scenario, Step, Task};
+    let tasks = vec![Task::new("A", vec![Step::await_io(500.0)])];
+    let tie = Scenario::new(
+        tasks.clone(),
+        vec![
+            ModelConfig::new(ModelId::Threads),
+            ModelConfig::new(ModelId::Asyncio),
+        ],
+    );
+    // One task: threads and asyncio finish together (or nearly); only a strict first is asked.
+    let lesson = lessons::custom(tie);
+    let run = run(&lesson);
+    let totals: Vec<_> = run.iter().map(|t| t.stats.makespan).collect();
+    assert_eq!(
+        lesson.question.choices.is_empty(),
+        totals[0] == totals[1],
+        "{totals:?}"
+    );
+    let apart = Scenario::new(
+        tasks,
+        vec![
+            ModelConfig::new(ModelId::Sync),
+            ModelConfig::new(ModelId::Processes),
+        ],
+    );
+    assert_eq!(lessons::custom(apart).question.choices.len(), 2);
+}

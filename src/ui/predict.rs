@@ -117,7 +117,9 @@ pub fn predict(props: &PredictProps) -> Html {
                     let count = props.present.then(|| {
                         let oninput = dispatch.reform(move |e: InputEvent| {
                             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                            let count = input.value().trim().parse::<u32>().unwrap_or(0).min(MAX_HANDS);
+                            // "3e2", "3.7", "-5" or a huge number: what it says, rounded down and kept in range.
+                            let typed = input.value().trim().parse::<f64>().unwrap_or(0.0);
+                            let count = typed.clamp(0.0, f64::from(MAX_HANDS)) as u32;
                             AppAction::Hands { choice: i, count }
                         });
                         html! {

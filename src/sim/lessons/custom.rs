@@ -32,8 +32,15 @@ pub fn custom(scenario: Scenario) -> Lesson {
         .filter_map(|(i, t)| t.map(|t| (t, i)))
         .min()
         .map_or(0, |(_, i)| i);
-    // One model leaves nothing to choose between: no question.
-    let choices: Vec<Cow<'static, str>> = if models.len() < 2 {
+    // One model leaves nothing to choose between, and a tie for first has no one answer: no
+    // question then.
+    let fastest_total = totals.iter().flatten().min();
+    let tied = totals
+        .iter()
+        .filter(|t| t.as_ref() == fastest_total)
+        .count()
+        > 1;
+    let choices: Vec<Cow<'static, str>> = if models.len() < 2 || tied {
         Vec::new()
     } else {
         models
