@@ -442,10 +442,9 @@ pub fn app() -> Html {
     let narration = html! {
         <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} embed={view.embed} />
     };
-    // The run has reached its end: the lesson's stated results show (each model's figures
-    // show in the table as soon as that model is done).
-    // Once revealed (the run's end, or a presenter's Reveal), everything shows, whatever the
-    // playhead does next.
+    // Each model's figures show in the table once the playhead has finished it; once the answer
+    // is revealed (the run's end, or a presenter's Reveal), everything shows, wherever the
+    // playhead goes next.
     let revealed = app.revealed;
     let finished: Vec<bool> = session
         .traces
@@ -545,7 +544,7 @@ pub fn app() -> Html {
                     <div class="player-head">
                         <h1 id="lesson-title">{ lesson.title.clone() }</h1>
                         <Predict session={session.clone()} answer={app.answer} revealed={app.revealed}
-                            started={playback.cursor.is_some() || playback.playing} present={view.present}
+                            started={playback.started()} present={view.present}
                             hands={app.hands.clone()} dispatch={dispatch.clone()} />
                     </div>
                     { strip }

@@ -238,12 +238,9 @@ impl AppState {
             AppAction::Answer(answer) => next.answer = answer,
             AppAction::Reveal => next.revealed = true,
             AppAction::PresenterNext => {
-                let started = self.playback.cursor.is_some()
-                    || self.playback.playing
-                    || self.playback.time > crate::sim::Micros(0);
                 if self.asks() && !self.revealed {
                     next.revealed = true;
-                } else if !started || self.playback.playing {
+                } else if !self.playback.started() || self.playback.playing {
                     next.playback = self.playback.clone().reduce(Action::TogglePlay);
                 } else {
                     next.playback = self.playback.clone().reduce(Action::StepForward);

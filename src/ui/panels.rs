@@ -186,7 +186,7 @@ pub fn narration(props: &NarrationProps) -> Html {
 pub struct CodeProps {
     pub session: Rc<Session>,
     pub current: Option<(usize, usize)>,
-    /// The run has reached its end: the comments that state results show.
+    /// The answer is revealed: the comments that state results show.
     pub revealed: bool,
 }
 

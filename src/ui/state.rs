@@ -204,6 +204,12 @@ impl Playback {
         }
     }
 
+    /// The learner has played, stepped or scrubbed since the start.
+    pub fn started(&self) -> bool {
+        self.cursor.is_some() || self.playing || self.time.0 > 0
+    }
+
+    /// The playhead is at the run's end.
     pub fn finished(&self) -> bool {
         self.time >= self.session.end
     }

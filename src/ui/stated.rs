@@ -7,6 +7,10 @@ use crate::sim::lessons::spoiler::{self, HIDDEN};
 
 /// `text` as the page shows it, before (`revealed == false`) or after the reveal.
 pub fn stated(text: &str, revealed: bool) -> Html {
+    // Most lines state nothing: no parsing for them (the code panel renders every frame).
+    if !text.contains(spoiler::OPEN) {
+        return html! { { text.to_string() } };
+    }
     html! {
         { for spoiler::segments(text).into_iter().map(|s| match (s.result, revealed) {
             (false, _) => html! { { s.text.to_string() } },
