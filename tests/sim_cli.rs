@@ -56,6 +56,19 @@ fn json_maps_each_model_to_its_statistics() {
     ] {
         assert!(!threads[key].is_null(), "missing {key}");
     }
+    // The question, its kind, and the choice the run itself makes right.
+    let q = &v["question"];
+    assert_eq!(q["kind"], "wall time");
+    assert_eq!(q["choices"][0], "under 3 s");
+    assert_eq!(q["decided"], q["correct"]);
+}
+
+#[test]
+fn json_question_is_decided_by_the_models_shown() {
+    let o = trace(&["--lesson", "gather-overlap", "--model", "sync", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["question"]["kind"], "print order");
+    assert!(v["question"]["decided"].is_null(), "asyncio was not run");
 }
 
 #[test]

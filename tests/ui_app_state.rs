@@ -266,6 +266,11 @@ fn a_clicker_reveals_first_then_plays_and_never_skips_the_question() {
         let one = after(one, [AppAction::Reveal, AppAction::PresenterNext]);
         assert!(one.playback.playing);
     }
+    // So does a link that turns the question off.
+    let off = AppState::open(parse("?lesson=gather-overlap&present=1&question=0"));
+    assert!(!off.asks());
+    let off = after(off, [AppAction::PresenterNext]);
+    assert!(off.playback.playing, "no question to reveal: the first press plays");
 }
 
 #[test]

@@ -94,6 +94,10 @@ fn theme_start_layout_and_height_reach_the_link_and_the_snippet() {
     );
     options.set_height(-5.0);
     assert_eq!(options.height, embed::MIN_HEIGHT);
+    assert!(options.question, "the question is asked by default");
+    options.question = false;
+    let query = options.view(&view, &all).to_query();
+    assert!(query.ends_with("&question=0"), "{query}");
     let snippet = embed::snippet("https://example.org/?lesson=convoy&embed=1", "Convoy", 480);
     assert!(snippet.contains("height=\"480\""), "{snippet}");
 }

@@ -84,6 +84,7 @@ fn queries_round_trip() {
             models: vec![ModelId::Sync, ModelId::Threads],
             embed: true,
             full: true,
+            question: false,
             ..View::default()
         },
     ];
@@ -145,6 +146,20 @@ fn time_theme_and_flags() {
     let bad = parse("?t=-4&theme=neon&embed=maybe");
     assert_eq!((bad.t, bad.theme, bad.embed), (None, None, false));
     assert_eq!(bad.ignored.len(), 3, "{:?}", bad.ignored);
+}
+
+#[test]
+fn question_0_turns_the_question_off_and_nothing_else_does() {
+    assert!(parse("?lesson=convoy").question);
+    assert!(!parse("?lesson=convoy&question=0").question);
+    assert!(parse("?lesson=convoy&question=1").question);
+    let odd = parse("?lesson=convoy&question=maybe");
+    assert!(odd.question, "a value that is not 0 keeps asking");
+    assert!(odd.ignored.iter().any(|n| n.contains("question")), "{:?}", odd.ignored);
+    assert_eq!(
+        parse("?lesson=convoy&embed=1&question=0").to_query(),
+        "?lesson=convoy&embed=1&question=0"
+    );
 }
 
 #[test]

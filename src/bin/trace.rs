@@ -385,6 +385,18 @@ fn render(args: &Args) -> Result<String, String> {
                 // What the page hides until the run reveals it (tests read it to check that).
                 let models: Vec<ModelId> = traces.iter().map(|t| t.model).collect();
                 value["stated_results"] = json!(l.stated_results(&models));
+                // The question, and the choice these runs make right (null: the models shown
+                // cannot tell, such as a proof about a model left out with --model).
+                let q = &l.question;
+                if !q.choices.is_empty() {
+                    value["question"] = json!({
+                        "prompt": q.prompt,
+                        "kind": q.ask.kind(),
+                        "choices": q.choices,
+                        "correct": q.correct,
+                        "decided": q.decide(&traces),
+                    });
+                }
             }
             out.push_str(&serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?);
             out.push('\n');

@@ -12,7 +12,7 @@ use crate::sim::lessons::{self, CUSTOM};
 use crate::sim::models::descriptor;
 use crate::sim::{ModelId, Scenario};
 
-use super::app_state::{AppAction, AppState};
+use super::app_state::{Answer, AppAction, AppState};
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
 use super::editor::Editor;
@@ -438,9 +438,16 @@ pub fn app() -> Html {
             dispatch={play.clone()}
         />
     };
-    let strip = html! { <ModelStrip session={session.clone()} time={playback.time} /> };
+    let predict = |compact: bool| {
+        html! {
+            <Predict session={session.clone()} answer={app.answer} revealed={app.revealed}
+                started={playback.started()} present={view.present}
+                hands={app.hands.clone()} dispatch={dispatch.clone()} {compact} />
+        }
+    };
+    let strip = html! { <ModelStrip session={session.clone()} time={playback.time} horizon={session.horizon(app.revealed)} /> };
     let narration = html! {
-        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} embed={view.embed} />
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} ask_first={app.asks() && !app.revealed && app.answer == Answer::Open} />
     };
     // Each model's figures show in the table once the playhead has finished it; once the answer
     // is revealed (the run's end, or a presenter's Reveal), everything shows, wherever the
@@ -497,6 +504,7 @@ pub fn app() -> Html {
                         initial={EmbedOptions { height: RACE_HEIGHT, ..EmbedOptions::new(&view, &[]) }}
                         moment={None::<(Playhead, String)>}
                         layouts={false}
+                        asks={None::<bool>}
                         link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| race_link(&View { theme: o.theme, ..view.clone() }, true))}
                         refused={None::<String>}
                         on_close={close_embed.clone()} />
@@ -511,6 +519,9 @@ pub fn app() -> Html {
                 <main id="main">
                     { for notice }
                     <section class="player" aria-label="Player">
+                        if app.asks() {
+                            <div class="player-head">{ predict(true) }</div>
+                        }
                         { strip }
                         { stage }
                         { controls }
@@ -543,9 +554,7 @@ pub fn app() -> Html {
                 <section class="player" aria-labelledby="lesson-title">
                     <div class="player-head">
                         <h1 id="lesson-title">{ lesson.title.clone() }</h1>
-                        <Predict session={session.clone()} answer={app.answer} revealed={app.revealed}
-                            started={playback.started()} present={view.present}
-                            hands={app.hands.clone()} dispatch={dispatch.clone()} />
+                        if app.asks() { { predict(false) } }
                     </div>
                     { strip }
                     { stage }
@@ -580,6 +589,7 @@ pub fn app() -> Html {
                     initial={EmbedOptions::new(&view, &lesson_models)}
                     moment={playback.playhead().map(|at| (at, format!("This moment ({})", at.time.brief())))}
                     layouts={true}
+                    asks={Some(!lesson.question.choices.is_empty())}
                     link={embed_link()}
                     refused={app.link_note.clone()}
                     on_close={close_embed.clone()} />

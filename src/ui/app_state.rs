@@ -157,9 +157,10 @@ impl AppState {
         .settled()
     }
 
-    /// Whether the session's lesson asks a question at all.
+    /// Whether the page asks the lesson's question: it has one, and the link did not turn it
+    /// off (`question=0`).
     pub fn asks(&self) -> bool {
-        !self.playback.session.lesson.question.choices.is_empty()
+        self.view.question && !self.playback.session.lesson.question.choices.is_empty()
     }
 
     /// The reveal latches at the run's end.

@@ -49,6 +49,8 @@ pub struct EmbedOptions {
     pub full: bool,
     /// The iframe's `height` attribute, in CSS pixels (the host script may grow it).
     pub height: u32,
+    /// Ask the lesson's question before the run (`question=0` when off).
+    pub question: bool,
 }
 
 impl EmbedOptions {
@@ -66,6 +68,7 @@ impl EmbedOptions {
             start: None,
             full: false,
             height: COMPACT_HEIGHT,
+            question: view.question,
         }
     }
 
@@ -114,6 +117,7 @@ impl EmbedOptions {
             embed: true,
             full: self.full,
             present: false,
+            question: self.question,
             ignored: Vec::new(),
             ..base.clone()
         }

@@ -39,6 +39,9 @@ pub struct EmbedDialogProps {
     pub moment: Option<(Playhead, String)>,
     /// Whether the page has results to show below the player (compact or full).
     pub layouts: bool,
+    /// Whether the lesson has a question the embed can ask; `None` offers no choice (a race
+    /// lesson's question is part of its game).
+    pub asks: Option<bool>,
     /// The embed's link for a choice of options.
     pub link: Callback<EmbedOptions, String>,
     /// Why this view cannot be embedded (a scenario too large for a link lives only in its
@@ -206,6 +209,24 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 .collect(),
         )
     });
+    let question_choice = if props.asks == Some(true) {
+        let choices = [(true, "Ask it before the run"), (false, "No question")];
+        radios(
+            "Question",
+            "embed-question",
+            choices
+                .into_iter()
+                .map(|(on, label)| {
+                    let edit: Edit = Box::new(move |o| o.question = on);
+                    (options.question == on, label.to_string(), edit)
+                })
+                .collect(),
+        )
+    } else if props.asks == Some(false) {
+        html! { <p class="hint" id="embed-no-question">{ "This lesson asks no question: the embed starts with Play." }</p> }
+    } else {
+        html! {}
+    };
     let on_height = {
         let (change, options) = (change.clone(), options.clone());
         Callback::from(move |e: Event| {
@@ -256,6 +277,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                         { theme_choice }
                         { for start_choice }
                         { for layout_choice }
+                        { question_choice }
                         <label class="embed-height">
                             <span>{ "Height" }</span>
                             <input id="embed-height" type="number" min={embed::MIN_HEIGHT.to_string()} max={embed::MAX_HEIGHT.to_string()}

@@ -35,9 +35,9 @@ pub struct NarrationProps {
     pub playing: bool,
     /// Jumps the playhead to an entry of `session.order` (a click on a log line).
     pub on_visit: Callback<usize>,
-    /// Embeds have no prediction card, so their first sentence does not ask for one.
+    /// The question waits for a prediction: the first sentence asks for one.
     #[prop_or_default]
-    pub embed: bool,
+    pub ask_first: bool,
 }
 
 /// How many lines the log keeps in the page around the cursor (older ones scroll out).
@@ -76,14 +76,14 @@ pub fn narration(props: &NarrationProps) -> Html {
             let trace = &props.session.traces[t];
             (Some(model_name(trace.model)), narrate::sentence(trace, e))
         }
-        None if props.embed => (
-            None,
-            "Press Play, or step through it moment by moment.".to_string(),
-        ),
-        None => (
+        None if props.ask_first => (
             None,
             "Press Play, or step through it moment by moment. Before you start: what do you predict?"
                 .to_string(),
+        ),
+        None => (
+            None,
+            "Press Play, or step through it moment by moment.".to_string(),
         ),
     };
     let spoken = match who {

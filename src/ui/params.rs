@@ -1,6 +1,7 @@
 //! The URL contract: `?lesson=ID&model=ID&t=MS&speed=X&theme=light|dark|contrast`, plus
 //! `scenario=` (a custom scenario, see `codec`), `models=ID,ID` (the models an embed compares),
-//! `embed=1` (the player alone) or `embed=full` (with the results) and `present=1`. `t` may name one of
+//! `embed=1` (the player alone) or `embed=full` (with the results), `present=1` and `question=0`
+//! (ask no prediction, as an embed may choose). `t` may name one of
 //! several events at the same instant as `t=MS~K`. Parsed leniently: anything unusable is
 //! ignored with a notice, never an error page.
 //!
@@ -65,6 +66,8 @@ pub struct View {
     /// An embed with the results table and chart below the player (`embed=full`).
     pub full: bool,
     pub present: bool,
+    /// Ask the lesson's question before the run (`question=0` turns it off).
+    pub question: bool,
     /// Human-readable notes about values that were ignored, shown to the user.
     pub ignored: Vec<String>,
 }
@@ -82,6 +85,7 @@ impl Default for View {
             embed: false,
             full: false,
             present: false,
+            question: true,
             ignored: Vec::new(),
         }
     }
@@ -172,6 +176,9 @@ impl View {
         }
         if self.present {
             parts.push("present=1".into());
+        }
+        if !self.question {
+            parts.push("question=0".into());
         }
         format!("?{}", parts.join("&"))
     }
@@ -276,6 +283,12 @@ pub fn parse(query: &str) -> View {
             "embed" if value == "full" => (params.embed, params.full) = (true, true),
             "embed" => params.embed = flag("embed", &value, &mut params.ignored),
             "present" => params.present = flag("present", &value, &mut params.ignored),
+            "question" => {
+                // A value that is not 1 or 0 keeps the question: asking is the default.
+                let before = params.ignored.len();
+                let on = flag("question", &value, &mut params.ignored);
+                params.question = on || params.ignored.len() > before;
+            }
             _ => {}
         }
     }

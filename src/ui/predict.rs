@@ -1,7 +1,8 @@
 //! Predict, then reveal: the lesson's question with lettered choices before the run, and once
 //! the answer is revealed (the run's end, or a presenter's Reveal) whether the prediction was
 //! right, the answer, why, and "Show me" to jump to the moment that proves it. In class mode
-//! (presentation) the teacher can type the hands counted for each choice, drawn as bars.
+//! (presentation) the teacher can type the hands counted for each choice, drawn as bars. In an
+//! embed (`compact`) it is one strip over the stage, the why folded under "Why?".
 
 use std::rc::Rc;
 
@@ -22,6 +23,9 @@ pub struct PredictProps {
     pub present: bool,
     pub hands: Vec<u32>,
     pub dispatch: Callback<AppAction>,
+    /// An embed's strip: the why folds away, so Play and every model stay in the frame.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// "A", "B", ... for choice `i`.
@@ -84,7 +88,11 @@ pub fn predict(props: &PredictProps) -> Html {
             <div class={classes!("reveal", matches!(props.answer, Answer::Chose(i) if i == correct).then_some("right"))}
                  id="reveal" data-answer={question.choices[correct].to_string()}>
                 { verdict }
-                <p class="why">{ question.why.to_string() }</p>
+                if props.compact {
+                    <details class="why-fold"><summary>{ "Why?" }</summary><p class="why">{ question.why.to_string() }</p></details>
+                } else {
+                    <p class="why">{ question.why.to_string() }</p>
+                }
                 if counted {
                     <ol class="choices tallied" aria-label="Hands counted">
                         { for (0..question.choices.len()).map(|i| html! {
@@ -131,7 +139,7 @@ pub fn predict(props: &PredictProps) -> Html {
                     html! {
                         <li>
                             <button type="button" class="btn choice" {onclick}>
-                                <span class="letter" aria-hidden="true">{ letter(i) }</span>{ choice.to_string() }
+                                <span class="letter">{ letter(i) }</span>{ choice.to_string() }
                             </button>
                             { tally(i) }
                             { for count }
@@ -160,7 +168,8 @@ pub fn predict(props: &PredictProps) -> Html {
         }
     };
     html! {
-        <section class={classes!("card", "predict", props.revealed.then_some("revealed"))} aria-labelledby="predict-title" aria-live="polite">
+        <section class={classes!("card", "predict", props.revealed.then_some("revealed"), props.compact.then_some("compact"))}
+                 aria-labelledby="predict-title" aria-live="polite" data-kind={question.ask.kind()}>
             <h2 id="predict-title">{ if props.revealed { "The answer" } else { "Predict first" } }</h2>
             { body }
         </section>

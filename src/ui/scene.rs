@@ -107,6 +107,9 @@ pub fn scene(props: &SceneProps) -> Html {
 pub struct StripProps {
     pub session: Rc<Session>,
     pub time: Micros,
+    /// The shared time scale of the bars: `Session::horizon`, so that before the reveal no
+    /// bar's rate of filling gives its model's total away.
+    pub horizon: Micros,
 }
 
 /// Every shown model's progress in one line: on a phone, where one scene fills the screen,
@@ -122,7 +125,7 @@ pub fn model_strip(props: &StripProps) -> Html {
             { for session.traces.iter().map(|trace| {
                 let makespan = trace.stats.makespan;
                 let done = props.time >= makespan;
-                let share = props.time.0.min(makespan.0) as f64 / makespan.0.max(1) as f64;
+                let share = props.time.0.min(makespan.0) as f64 / props.horizon.0.max(1) as f64;
                 let model = trace.model.as_str();
                 let onclick = Callback::from(move |_: MouseEvent| show_scene(model));
                 html! {

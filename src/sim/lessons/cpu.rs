@@ -1,7 +1,7 @@
 //! Lessons about computing: CPU work on the loop (4), CPU threads under the GIL (5),
 //! processes (7) and the asyncio front with a process pool behind it (13).
 
-use super::{ms, question, ChartMeasure, Lesson, ModelCode, Proof};
+use super::{ms, question, Ask, ChartMeasure, Lesson, ModelCode, Proof};
 use crate::sim::{Micros, ModelConfig, ModelId, Scenario, StartMethod, Step, Task};
 
 const CRUNCH_ASYNC: &str = r#"import asyncio
@@ -74,13 +74,14 @@ pub(super) fn cpu_in_loop() -> Lesson {
         chart: ChartMeasure::Makespan,
         takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.".into(),
         question: question(
-            "While crunch computes for 10 s on the loop, when does ping finish its three 1 s ticks?",
-            &["3 s", "10 s", "12 s"],
-            2,
+            "On one asyncio loop, crunch computes for 10 s while ping waits 1 s, three times. Which finishes first?",
+            &["ping: its three waits need only 3 s", "crunch: ping cannot go on until crunch is done"],
+            1,
             "crunch is ten seconds of non-stop chopping: the chef cannot even look at ping's timer until it is \
-             done. Ping's first tick waits until 10 s and the other two follow a second apart: about 12 s. In a \
-             process pool the chopping moves to another desk, and ping ticks on time.",
-            Proof::done(ModelId::Asyncio, "ping"),
+             done at 10 s. Ping's second wait only starts then, and the last ends at about 12 s. In a process \
+             pool the chopping moves to another desk, and ping is done at 3 s.",
+            Proof::done(ModelId::Asyncio, "crunch"),
+            Ask::FirstDone(vec!["ping", "crunch"]),
         ),
     }
 }
@@ -149,6 +150,7 @@ pub(super) fn cpu_threads_gil() -> Lesson {
              turns at one desk. No faster than serial: 0.62 s in the run, and 0.64 s measured on CPython, where \
              each hand-over costs a little.",
             Proof::end(ModelId::Threads),
+            Ask::Time(vec![ms(160), ms(310), ms(640)]),
         ),
     }
 }
@@ -211,6 +213,7 @@ pub(super) fn cpu_processes() -> Lesson {
              at once. But each desk must first be set up (spawn) and each job's data pickled over to it: about \
              0.22 s, not a quarter of 0.62 s.",
             Proof::end(ModelId::Processes),
+            Ask::Time(vec![ms(160), ms(220), ms(620)]),
         ),
     }
 }
@@ -302,6 +305,7 @@ pub(super) fn hybrid_executor() -> Lesson {
              reply. The four renders queue one after another on top of the waits: about 0.95 s. With \
              run_in_executor they go to other desks, and it takes about 0.4 s.",
             Proof::end(ModelId::Asyncio),
+            Ask::Time(vec![ms(400), ms(950)]),
         ),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{ChartMeasure, Lesson, ModelCode, Proof, Question};
+use super::{Ask, ChartMeasure, Lesson, ModelCode, Proof, Question};
 use crate::sim::models::descriptor;
 use crate::sim::{simulate, ModelId, Scenario, StepKind};
 
@@ -54,6 +54,11 @@ pub fn custom(scenario: Scenario) -> Lesson {
         models.len()
     );
     let proof = Proof::end(fastest);
+    let ask = Ask::FirstModel(if choices.is_empty() {
+        Vec::new()
+    } else {
+        models.iter().map(|m| m.id).collect()
+    });
     let tasks = scenario.tasks.len();
     let summary = format!(
         "Your own workload: {tasks} task{} under {} model{}. Edit it below, share it with Copy link, or export it as JSON.",
@@ -78,6 +83,7 @@ pub fn custom(scenario: Scenario) -> Lesson {
             prompt: "Which model finishes first?".into(),
             why: why.into(),
             proof,
+            ask,
             choices,
             correct,
         },

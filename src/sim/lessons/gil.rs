@@ -1,7 +1,7 @@
 //! Lessons about the GIL in detail: the convoy effect (11), native code that releases the
 //! GIL, and the free-threaded build (12).
 
-use super::{ms, question, ChartMeasure, Lesson, ModelCode, Proof};
+use super::{ms, question, Ask, ChartMeasure, Lesson, ModelCode, Proof};
 use crate::sim::{Micros, ModelConfig, ModelId, Scenario, Step, Task};
 
 const CONVOY_THREADS: &str = r#"import threading
@@ -106,13 +106,14 @@ pub(super) fn convoy() -> Lesson {
         chart: ChartMeasure::Latency { task: "reader" },
         takeaway: "Beside a CPU-bound thread, every GIL-releasing read waits up to a switch interval to get the GIL back: the I/O thread crawls.".into(),
         question: question(
-            "Alone, the reader takes about 0.055 s. Beside a CPU-bound thread, about how long?",
-            &["about 0.06 s", "about 0.1 s", "about 0.5 s"],
+            "Alone, the reader takes about 0.07 s. Beside a CPU-bound thread, about how long?",
+            &["about 0.07 s", "about 0.1 s", "about 0.5 s"],
             2,
             "Each short read lets the GIL go, and to get it back the reader must wait a whole switch interval \
              (5 ms) and then ask the cruncher to drop it. A hundred reads, each waiting up to 5 ms for the desk: \
-             about 0.5 s instead of 0.055 s.",
+             about 0.5 s instead of 0.07 s.",
             Proof::done(ModelId::Threads, "reader"),
+            Ask::Time(vec![ms(70), ms(100), ms(500)]),
         ),
     }
 }
@@ -170,12 +171,14 @@ pub(super) fn native_release() -> Lesson {
         chart: ChartMeasure::Makespan,
         takeaway: "When the hot loop runs in C without the GIL (NumPy), threads do use several cores.".into(),
         question: question(
-            "Four threads each spend 0.4 s inside NumPy (4 cores). How long?",
-            &["about 0.43 s", "about 1.6 s"],
-            0,
-            "NumPy lets the GIL go while its C code multiplies, so the four threads' matrix work runs on four \
-             cores at once. Only the little Python around each call takes turns: about 0.43 s, not four times 0.4 s.",
-            Proof::end(ModelId::Threads),
+            "Four threads, A to D, each spend 0.4 s inside NumPy on 4 cores. At 0.2 s, which thread holds the GIL?",
+            &["A: it started first", "D: the last to ask for it", "none: all four are inside NumPy"],
+            2,
+            "NumPy lets the GIL go while its C code multiplies, so at 0.2 s the desk is empty while four cores \
+             compute. Only the little Python around each call takes turns at it: the four finish in about \
+             0.43 s, not four times 0.4 s.",
+            Proof::at(ModelId::Threads, ms(200)),
+            Ask::GilHolder(vec![Some("A"), Some("D"), None]),
         ),
     }
 }
@@ -261,6 +264,7 @@ pub(super) fn free_threaded() -> Lesson {
             "A free-threaded build has no GIL, so each thread runs its bytecode on its own core. Each is about 10% \
              slower than on the standard build, so the four finish in about 0.17 s: a quarter of 0.62 s, plus that 10%.",
             Proof::end(ModelId::ThreadsNogil),
+            Ask::Time(vec![ms(170), ms(640)]),
         ),
     }
 }

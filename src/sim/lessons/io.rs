@@ -1,8 +1,8 @@
 //! Lessons about waiting: overlapping waits (1, 2), the blocking call in `async def` (3),
 //! I/O-bound threads (6) and 10,000 concurrent waits (10).
 
-use super::{ms, question, ChartMeasure, Lesson, ModelCode, Proof};
-use crate::sim::{Micros, ModelConfig, ModelId, Scenario, Step, Task};
+use super::{ms, question, Ask, Line, ChartMeasure, Lesson, ModelCode, Proof};
+use crate::sim::{Bytes, Micros, ModelConfig, ModelId, Scenario, Step, Task};
 
 fn abc(step: Step) -> Vec<Task> {
     ["A", "B", "C"]
@@ -79,12 +79,13 @@ pub(super) fn three_waits() -> Lesson {
         takeaway: "Waits overlap with threads (3 OS threads) or with asyncio (1 thread): 2 s instead of 6 s.".into(),
         question: question(
             "How long will the asyncio version take?",
-            &["2 s", "4 s", "6 s"],
+            &["under 3 s", "3 to 5 s", "5 s or more"],
             0,
             "Each task says \"I am waiting, run someone else\" at its await, so the one chef starts all three \
              waits at once and they end together: about 2 s, as with three threads. Only plain code waits for \
              A, then B, then C: 6 s.",
             Proof::done(ModelId::Asyncio, "C"),
+            Ask::Range(vec![Micros(0), Micros::from_secs(3), Micros::from_secs(5)]),
         ),
     }
 }
@@ -139,12 +140,22 @@ pub(super) fn gather_overlap() -> Lesson {
         chart: ChartMeasure::Makespan,
         takeaway: "With gather, the total is the longest wait (2 s), not the sum (3 s); B is done at 1 s.".into(),
         question: question(
-            "How long does gather(worker(\"A\", 2), worker(\"B\", 1)) take?",
-            &["1 s", "2 s", "3 s"],
-            1,
-            "gather starts both workers and each reaches its await at once: two dishes in the oven, and the \
-             chef free in between. B is done at 1 s and A at 2 s, so the total is the longest wait, not the sum.",
-            Proof::done(ModelId::Asyncio, "A"),
+            "gather(worker(\"A\", 2), worker(\"B\", 1)): in what order are the four lines printed?",
+            &[
+                "A starting, A done, B starting, B done",
+                "A starting, B starting, A done, B done",
+                "A starting, B starting, B done, A done",
+            ],
+            2,
+            "gather starts both workers, and each prints its start and reaches its await at once: two dishes \
+             in the oven, and the chef free in between. B's 1-second wait ends first, so B is done at 1 s and \
+             A at 2 s. The total is the longest wait, not the sum.",
+            Proof::done(ModelId::Asyncio, "B"),
+            Ask::PrintOrder(vec![
+                vec![("A", Line::Starting), ("A", Line::Done), ("B", Line::Starting), ("B", Line::Done)],
+                vec![("A", Line::Starting), ("B", Line::Starting), ("A", Line::Done), ("B", Line::Done)],
+                vec![("A", Line::Starting), ("B", Line::Starting), ("B", Line::Done), ("A", Line::Done)],
+            ]),
         ),
     }
 }
@@ -197,6 +208,7 @@ pub(super) fn blocking_in_async() -> Lesson {
              loop is frozen for each 2-second call in turn, so the three take 6 s, exactly like plain code. \
              await asyncio.sleep(2) would bring it back to 2 s.",
             Proof::done(ModelId::Asyncio, "C"),
+            Ask::Time(vec![Micros::from_secs(2), Micros::from_secs(6)]),
         ),
     }
 }
@@ -261,6 +273,7 @@ pub(super) fn io_threads() -> Lesson {
             "A thread waiting on the network needs no GIL: requests.get lets it go while it waits. The four \
              waits overlap and only the little Python around them takes turns, so all four are done in about 1 s.",
             Proof::end(ModelId::Threads),
+            Ask::Time(vec![Micros::from_secs(1), Micros::from_secs(4)]),
         ),
     }
 }
@@ -315,12 +328,13 @@ pub(super) fn ten_thousand() -> Lesson {
         takeaway: "Tens to hundreds of waits: threads are fine. Thousands: asyncio (~1.5 KB a task against 8.5 MB reserved a thread).".into(),
         question: question(
             "10,000 threads each wait 1 s. How much address space do their stacks reserve?",
-            &["about 14 MB", "about 140 MB", "about 85 GB"],
+            &["about 15 MB", "about 140 MB", "about 85 GB"],
             2,
             "Every OS thread reserves its own 8 MB stack (8.5 MB of address space), though only about 14 KB of it \
              is ever touched. Ten thousand threads reserve about 85 GB; ten thousand asyncio tasks, at about \
-             1.5 KB each, need about 14 MB in all.",
-            Proof::end(ModelId::Threads),
+             1.5 KB each, need about 15 MB in all (14 MB measured).",
+            Proof::all_started(ModelId::Threads),
+            Ask::Reserved(vec![Bytes(15_000_000), Bytes(140_000_000), Bytes(85_000_000_000)]),
         ),
     }
 }

@@ -11,11 +11,13 @@ mod custom;
 mod faithful;
 mod gil;
 mod io;
+mod question;
 pub mod spoiler;
 
 pub use chart::{Amount, Axis, Bar, Chart, ChartMeasure, Row, Scale, Series};
 pub use custom::{custom, CUSTOM};
 pub use faithful::{faithfulness, Faithfulness};
+pub use question::{Ask, Line, Moment, Proof, Question};
 
 use super::{Micros, ModelId, Scenario};
 use std::borrow::Cow;
@@ -72,62 +74,6 @@ pub struct ModelCode {
     pub source: Cow<'static, str>,
     /// `lines[task][step]`: the 1-based line that step executes, for highlighting.
     pub lines: Vec<Vec<u32>>,
-}
-
-/// A predict-then-reveal question.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Question {
-    /// The question.
-    pub prompt: Cow<'static, str>,
-    /// Two to four answers.
-    pub choices: Vec<Cow<'static, str>>,
-    /// Index of the right answer in `choices`.
-    pub correct: usize,
-    /// Why, in two or three sentences and the learners' own words (the chef, the desk, "I am
-    /// waiting, run someone else"): shown with the answer.
-    pub why: Cow<'static, str>,
-    /// The moment of the run that proves it, which "Show me" jumps to.
-    pub proof: Proof,
-}
-
-/// A moment of a lesson's run: when `task` finishes under `model` (its last event), or, with
-/// no task, when the model's run ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Proof {
-    pub model: ModelId,
-    pub task: Option<&'static str>,
-}
-
-impl Proof {
-    /// The model's run ends.
-    pub const fn end(model: ModelId) -> Proof {
-        Proof { model, task: None }
-    }
-
-    /// `task` finishes under `model`.
-    pub const fn done(model: ModelId, task: &'static str) -> Proof {
-        Proof {
-            model,
-            task: Some(task),
-        }
-    }
-
-    /// When the moment comes in these traces: `None` if they lack the model or the task.
-    pub fn time(&self, traces: &[super::Trace]) -> Option<Micros> {
-        let trace = traces.iter().find(|t| t.model == self.model)?;
-        match self.task {
-            None => Some(trace.stats.makespan),
-            Some(name) => {
-                let task = trace.task_names.iter().position(|n| n == name)?;
-                trace
-                    .events
-                    .iter()
-                    .filter(|e| e.task.map(|t| t.index()) == Some(task))
-                    .map(|e| e.time)
-                    .max()
-            }
-        }
-    }
 }
 
 impl Lesson {
@@ -220,6 +166,7 @@ fn question(
     correct: usize,
     why: &'static str,
     proof: Proof,
+    ask: Ask,
 ) -> Question {
     Question {
         prompt: prompt.into(),
@@ -227,6 +174,7 @@ fn question(
         correct,
         why: why.into(),
         proof,
+        ask,
     }
 }
 
