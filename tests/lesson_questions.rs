@@ -14,7 +14,12 @@ fn run(scenario: &Scenario) -> Vec<Trace> {
 fn every_lesson_s_answer_is_what_its_run_shows() {
     for lesson in lessons::all() {
         let q = &lesson.question;
-        assert_eq!(q.ask.len(), q.choices.len(), "{}: a fact per choice", lesson.id);
+        assert_eq!(
+            q.ask.len(),
+            q.choices.len(),
+            "{}: a fact per choice",
+            lesson.id
+        );
         assert!(q.correct < q.choices.len(), "{}", lesson.id);
         let traces = run(&lesson.scenario);
         assert_eq!(
@@ -31,8 +36,17 @@ fn every_lesson_s_answer_is_what_its_run_shows() {
 
 #[test]
 fn the_lessons_ask_every_kind_of_question() {
-    let kinds: Vec<&str> = lessons::all().iter().map(|l| l.question.ask.kind()).collect();
-    for kind in ["wall time", "which finishes first", "who holds the GIL", "print order", "memory"] {
+    let kinds: Vec<&str> = lessons::all()
+        .iter()
+        .map(|l| l.question.ask.kind())
+        .collect();
+    for kind in [
+        "wall time",
+        "which finishes first",
+        "who holds the GIL",
+        "print order",
+        "memory",
+    ] {
         assert!(kinds.contains(&kind), "no lesson asks {kind}: {kinds:?}");
     }
     let range = lessons::all()
@@ -74,7 +88,11 @@ fn first_done_and_ties() {
     assert_eq!(first(vec!["A", "B"]).decide(&traces), Some(1));
     assert_eq!(first(vec!["B", "A"]).decide(&traces), Some(0));
     assert_eq!(first(vec!["A", "Z"]).decide(&traces), None, "no such task");
-    assert_eq!(first(vec!["A", "A"]).decide(&traces), None, "a tie has no answer");
+    assert_eq!(
+        first(vec!["A", "A"]).decide(&traces),
+        None,
+        "a tie has no answer"
+    );
 }
 
 #[test]
@@ -86,13 +104,26 @@ fn ranges_and_times_pick_the_interval_and_the_nearest() {
         ..q.clone()
     };
     let s = Micros::from_secs;
-    assert_eq!(ask(Ask::Range(vec![s(0), s(1), s(3)])).decide(&traces), Some(1));
-    assert_eq!(ask(Ask::Range(vec![s(0), s(1), s(2)])).decide(&traces), Some(2));
-    assert_eq!(ask(Ask::Range(vec![s(3), s(5)])).decide(&traces), None, "below every range");
+    assert_eq!(
+        ask(Ask::Range(vec![s(0), s(1), s(3)])).decide(&traces),
+        Some(1)
+    );
+    assert_eq!(
+        ask(Ask::Range(vec![s(0), s(1), s(2)])).decide(&traces),
+        Some(2)
+    );
+    assert_eq!(
+        ask(Ask::Range(vec![s(3), s(5)])).decide(&traces),
+        None,
+        "below every range"
+    );
     let end = Proof::end(ModelId::Asyncio).time(&traces).expect("asyncio");
     let around = vec![Micros(end.0 - 1000), Micros(end.0 + 1000)];
     assert_eq!(ask(Ask::Time(around)).decide(&traces), None, "equally near");
-    assert_eq!(ask(Ask::Time(vec![s(1), s(2), s(3)])).decide(&traces), Some(1));
+    assert_eq!(
+        ask(Ask::Time(vec![s(1), s(2), s(3)])).decide(&traces),
+        Some(1)
+    );
 }
 
 #[test]
@@ -121,6 +152,9 @@ fn a_custom_scenario_asks_which_model_finishes_first() {
     });
     assert!(matches!(lesson.question.ask, Ask::FirstModel(_)));
     let traces = run(&lesson.scenario);
-    assert_eq!(lesson.question.decide(&traces), Some(lesson.question.correct));
+    assert_eq!(
+        lesson.question.decide(&traces),
+        Some(lesson.question.correct)
+    );
     let _ = Line::Done;
 }

@@ -270,7 +270,10 @@ fn a_clicker_reveals_first_then_plays_and_never_skips_the_question() {
     let off = AppState::open(parse("?lesson=gather-overlap&present=1&question=0"));
     assert!(!off.asks());
     let off = after(off, [AppAction::PresenterNext]);
-    assert!(off.playback.playing, "no question to reveal: the first press plays");
+    assert!(
+        off.playback.playing,
+        "no question to reveal: the first press plays"
+    );
 }
 
 #[test]

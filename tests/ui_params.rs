@@ -155,7 +155,11 @@ fn question_0_turns_the_question_off_and_nothing_else_does() {
     assert!(parse("?lesson=convoy&question=1").question);
     let odd = parse("?lesson=convoy&question=maybe");
     assert!(odd.question, "a value that is not 0 keeps asking");
-    assert!(odd.ignored.iter().any(|n| n.contains("question")), "{:?}", odd.ignored);
+    assert!(
+        odd.ignored.iter().any(|n| n.contains("question")),
+        "{:?}",
+        odd.ignored
+    );
     assert_eq!(
         parse("?lesson=convoy&embed=1&question=0").to_query(),
         "?lesson=convoy&embed=1&question=0"

@@ -18,6 +18,7 @@ use super::controls::Controls;
 use super::editor::Editor;
 use super::embed::{EmbedOptions, RACE_HEIGHT};
 use super::embed_dialog::EmbedDialog;
+use super::guide::NextLesson;
 use super::hooks::{
     use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion, KeyPress,
 };
@@ -210,6 +211,30 @@ pub fn app() -> Html {
                 share::register_service_worker();
             }
             move || drop(probe)
+        });
+    }
+
+    // Progress along the path: read once, then kept whenever it grows. A failure to keep it is
+    // said once; the page's own progress stays for this visit.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            dispatch.emit(AppAction::ProgressLoaded(store::load_progress()))
+        });
+    }
+    {
+        let (dispatch, progress) = (dispatch.clone(), app.progress.clone());
+        let said = use_mut_ref(|| false);
+        use_effect_with(progress.count(), move |&count| {
+            if count > 0 {
+                if let Err(e) = store::save_progress(&progress) {
+                    if !std::mem::replace(&mut *said.borrow_mut(), true) {
+                        dispatch.emit(AppAction::Notice(Some(format!(
+                            "Your progress could not be kept in this browser ({e}); it lasts for this visit."
+                        ))));
+                    }
+                }
+            }
         });
     }
 
@@ -470,7 +495,9 @@ pub fn app() -> Html {
         }
         .to_query();
         let race_view = html! {
-            <RaceLessonView key={race.id()} lesson={race} query={race_query(race.id())} {base} embed={view.embed} present={view.present} />
+            <RaceLessonView key={race.id()} lesson={race} query={race_query(race.id())} {base} embed={view.embed} present={view.present}
+                on_revealed={dispatch.reform(|_: ()| AppAction::RaceRevealed)}
+                after={if view.embed { html! {} } else { html! { <NextLesson lesson={race.id()} progress={app.progress.clone()} on_lesson={on_lesson.clone()} /> } }} />
         };
         if view.embed {
             return html! {
@@ -484,7 +511,7 @@ pub fn app() -> Html {
             <div class="app race-app">
                 <Header
                     lesson={race.id()}
-                    {on_lesson}
+                    on_lesson={on_lesson.clone()}
                     theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
                     {on_theme}
                     present={view.present}
@@ -494,6 +521,7 @@ pub fn app() -> Html {
                     {on_embed}
                     copied={None::<String>}
                     race=true
+                    progress={app.progress.clone()}
                 />
                 <main id="main">{ for notice }{ race_view }</main>
                 <Footer worker={app.worker.clone()} />
@@ -537,7 +565,7 @@ pub fn app() -> Html {
         <div class="app">
             <Header
                 lesson={lesson.id}
-                {on_lesson}
+                on_lesson={on_lesson.clone()}
                 theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
                 {on_theme}
                 present={view.present}
@@ -546,6 +574,7 @@ pub fn app() -> Html {
                 {on_download}
                 {on_embed}
                 copied={app.notice.clone()}
+                progress={app.progress.clone()}
             />
             <main id="main">
                 { for notice }
@@ -555,6 +584,9 @@ pub fn app() -> Html {
                     <div class="player-head">
                         <h1 id="lesson-title">{ lesson.title.clone() }</h1>
                         if app.asks() { { predict(false) } }
+                        if app.revealed {
+                            <NextLesson lesson={lesson.id.to_string()} progress={app.progress.clone()} on_lesson={on_lesson.clone()} />
+                        }
                     </div>
                     { strip }
                     { stage }

@@ -6,10 +6,11 @@
 use std::rc::Rc;
 
 use crate::bench::results::{HostProfile, Report, WorkerStatus};
-use crate::sim::lessons::CUSTOM;
+use crate::sim::lessons::{path, CUSTOM};
 use crate::sim::Scenario;
 
 use super::params::{Theme, View};
+use super::progress::Progress;
 use super::state::{Action, Playback, Session};
 
 /// Everything the page shows that is not the lesson's own text.
@@ -42,6 +43,8 @@ pub struct AppState {
     pub revealed: bool,
     /// Hands counted per choice by a teacher in class mode, shown as bars before the reveal.
     pub hands: Vec<u32>,
+    /// The lessons whose answers this browser has seen (kept in storage by the page).
+    pub progress: Progress,
 }
 
 /// Where the learner stands with the question.
@@ -93,6 +96,10 @@ pub enum AppAction {
         choice: usize,
         count: u32,
     },
+    /// The progress read from storage at start (merged with what this page has done since).
+    ProgressLoaded(Progress),
+    /// A race lesson's question was answered (its own player reveals at once).
+    RaceRevealed,
 }
 
 /// The most hands a teacher can count for one choice: a lecture hall, not a stadium.
@@ -153,6 +160,7 @@ impl AppState {
             answer: Answer::Open,
             revealed: false,
             hands: Vec::new(),
+            progress: Progress::default(),
         }
         .settled()
     }
@@ -163,10 +171,22 @@ impl AppState {
         self.view.question && !self.playback.session.lesson.question.choices.is_empty()
     }
 
-    /// The reveal latches at the run's end.
+    /// The reveal latches at the run's end, and a revealed lesson counts as done.
     fn settled(mut self) -> AppState {
         self.revealed |= self.playback.finished();
+        if self.revealed && self.view.race().is_none() {
+            self.progress.mark(self.playback.session.lesson.id);
+        }
         self
+    }
+
+    /// The lesson after this one on the guided path, when the page shows a lesson on it.
+    pub fn next_lesson(&self) -> Option<&'static str> {
+        let id = match self.view.race() {
+            Some(race) => race.id(),
+            None => self.playback.session.lesson.id,
+        };
+        path::next(id)
     }
 
     /// The machine the session simulates, when it is the learner's.
@@ -241,6 +261,12 @@ impl AppState {
             AppAction::PresenterNext => {
                 if self.asks() && !self.revealed {
                     next.revealed = true;
+                } else if self.playback.at_end() {
+                    // Past the end, the clicker moves on along the path (its question asked afresh).
+                    match self.next_lesson() {
+                        Some(id) => return self.reduce(AppAction::PickLesson(id.to_string())),
+                        None => return None,
+                    }
                 } else if !self.playback.started() || self.playback.playing {
                     next.playback = self.playback.clone().reduce(Action::TogglePlay);
                 } else {
@@ -254,6 +280,20 @@ impl AppState {
                 }
                 next.hands.resize(n, 0);
                 next.hands[choice] = count.min(MAX_HANDS);
+            }
+            AppAction::ProgressLoaded(stored) => {
+                let mut merged = stored;
+                for id in crate::sim::lessons::path::PATH {
+                    if self.progress.is_done(id) {
+                        merged.mark(id);
+                    }
+                }
+                next.progress = merged;
+            }
+            AppAction::RaceRevealed => {
+                if let Some(race) = self.view.race() {
+                    next.progress.mark(race.id());
+                }
             }
         }
         // A new lesson asks its question afresh.
@@ -294,6 +334,7 @@ impl AppState {
             && self.answer == other.answer
             && self.revealed == other.revealed
             && self.hands == other.hands
+            && self.progress == other.progress
     }
 
     /// Shows another view: a new session (playback from the start at the same speed, no

@@ -4,10 +4,11 @@
 use yew::prelude::*;
 
 use crate::bench::results::WorkerStatus;
-use crate::sim::lessons::{self, CUSTOM};
+use crate::sim::lessons::{self, path::PATH, CUSTOM};
 
 use super::embed_dialog::OPENER_ID;
 use super::params::Theme;
+use super::progress::Progress;
 use super::race::RaceLesson;
 
 #[derive(Properties, PartialEq)]
@@ -27,6 +28,16 @@ pub struct HeaderProps {
     /// A race lesson: it has no trace to download and copies its own replay link.
     #[prop_or_default]
     pub race: bool,
+    /// The lessons done in this browser: ticked in the menu and counted beside it.
+    pub progress: Progress,
+}
+
+/// A lesson's title by id, simulated or race.
+fn title(id: &str) -> String {
+    match RaceLesson::from_id(id) {
+        Some(race) => race.title().to_string(),
+        None => lessons::by_id(id).map_or_else(|| id.to_string(), |l| l.title.to_string()),
+    }
 }
 
 #[function_component(Header)]
@@ -70,16 +81,18 @@ pub fn header(props: &HeaderProps) -> Html {
                     if props.lesson == CUSTOM {
                         <option value={CUSTOM} selected=true>{ "Your scenario" }</option>
                     }
-                    { for lessons::all().iter().enumerate().map(|(i, l)| html! {
-                        <option value={l.id} selected={l.id == props.lesson}>{ format!("{}. {}", i + 1, l.title) }</option>
+                    // The guided path's order, each lesson done in this browser ticked.
+                    { for PATH.iter().enumerate().map(|(i, &id)| {
+                        let tick = if props.progress.is_done(id) { " ✓" } else { "" };
+                        html! {
+                            <option value={id} selected={id == props.lesson}>{ format!("{}. {}{tick}", i + 1, title(id)) }</option>
+                        }
                     }) }
-                    <optgroup label="Races on shared data">
-                        { for RaceLesson::ALL.iter().enumerate().map(|(i, l)| html! {
-                            <option value={l.id()} selected={l.id() == props.lesson}>{ format!("{}. {}", lessons::all().len() + i + 1, l.title()) }</option>
-                        }) }
-                    </optgroup>
                 </select>
             </label>
+            <span class="progress-count" id="progress-count" title="Lessons whose answer you have seen, kept in this browser">
+                { format!("{} of {} done", props.progress.count(), PATH.len()) }
+            </span>
             <div class="tools">
                 <label class="picker">
                     <span>{ "Theme" }</span>

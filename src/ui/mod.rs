@@ -1,4 +1,4 @@
-//! The user interface: the only Yew code. `state`, `params`, `codec`, `embed` and `autosave` are
+//! The user interface: the only Yew code. `state`, `params`, `codec`, `embed`, `autosave` and `progress` are
 //! plain Rust and test natively; everything else is wasm-only.
 
 pub mod app_state;
@@ -7,6 +7,7 @@ pub mod codec;
 pub mod draft;
 pub mod embed;
 pub mod params;
+pub mod progress;
 pub mod race;
 pub mod state;
 
@@ -26,6 +27,8 @@ mod editor;
 mod embed_dialog;
 #[cfg(target_arch = "wasm32")]
 pub mod fatal;
+#[cfg(target_arch = "wasm32")]
+mod guide;
 #[cfg(target_arch = "wasm32")]
 mod hooks;
 #[cfg(target_arch = "wasm32")]

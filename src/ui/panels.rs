@@ -12,7 +12,7 @@ use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
 use super::stated::stated;
 use crate::bench::results::{ModelResult, Report};
-use crate::sim::lessons::spoiler::HIDDEN;
+use crate::sim::lessons::{path, spoiler::HIDDEN};
 
 /// A model's name as learners read it.
 pub fn model_name(id: ModelId) -> &'static str {
@@ -76,15 +76,20 @@ pub fn narration(props: &NarrationProps) -> Html {
             let trace = &props.session.traces[t];
             (Some(model_name(trace.model)), narrate::sentence(trace, e))
         }
-        None if props.ask_first => (
-            None,
-            "Press Play, or step through it moment by moment. Before you start: what do you predict?"
-                .to_string(),
-        ),
-        None => (
-            None,
-            "Press Play, or step through it moment by moment.".to_string(),
-        ),
+        // Before anything moves: the lesson's opening question, then what to do.
+        None => {
+            // While the question card waits, it says what to do: the opener alone is enough.
+            let opener = path::opener(props.session.lesson.id);
+            let sentence = match (opener, props.ask_first) {
+                (Some(q), true) => format!("Think first: {q}"),
+                (Some(q), false) => {
+                    format!("Think first: {q} Then press Play, or step through it moment by moment.")
+                }
+                (None, true) => "Press Play, or step through it moment by moment. Before you start: what do you predict?".into(),
+                (None, false) => "Press Play, or step through it moment by moment.".into(),
+            };
+            (None, sentence)
+        }
     };
     let spoken = match who {
         Some(who) => format!("{who}: {sentence}"),

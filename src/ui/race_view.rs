@@ -9,6 +9,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::sim::lessons::path;
 use crate::sim::race::bytecode::{line, may_switch_after};
 use crate::sim::race::refcount::{Counts, GAME_DELTAS};
 use crate::sim::race::{Python, Snippet};
@@ -37,6 +38,11 @@ pub struct RaceProps {
     pub embed: bool,
     /// Presentation mode: a clicker's first PageDown reveals the answer, then it steps.
     pub present: bool,
+    /// The question has been answered (the page counts the lesson done).
+    pub on_revealed: Callback<()>,
+    /// Shown under the answer: the guided path's "Next lesson".
+    #[prop_or_default]
+    pub after: Html,
 }
 
 /// The key's action, unless a form control owns the key.
@@ -94,6 +100,14 @@ pub fn race_lesson_view(props: &RaceProps) -> Html {
         });
     }
     let state = &model.0;
+    {
+        let on_revealed = props.on_revealed.clone();
+        use_effect_with(state.answer.is_some(), move |&answered| {
+            if answered {
+                on_revealed.emit(());
+            }
+        });
+    }
     let link = format!("{}{}", props.base, state.link_view().query_part());
     {
         let link = link.clone();
@@ -204,7 +218,7 @@ pub fn race_lesson_view(props: &RaceProps) -> Html {
             if !props.embed {
                 <h1 id="race-title" class="race-title">{ lesson.title() }</h1>
             }
-            { question(state, &model) }
+            { question(state, &model, &props.after) }
             <div class="race-controls" role="group" aria-label="Scheduler">
                 { settings }
                 <button type="button" class="btn small" id="race-auto" onclick={act(RaceAction::Auto)} disabled={state.over()} title="Keys: N, Right arrow, PageDown">{ "Next step" }</button>
@@ -384,16 +398,18 @@ fn shared_box(state: &RaceState) -> Html {
     }
 }
 
-fn question(state: &RaceState, model: &UseReducerHandle<Model>) -> Html {
+fn question(state: &RaceState, model: &UseReducerHandle<Model>, after: &Html) -> Html {
     let (prompt, choices, correct) = state.view.lesson.question();
+    let opener = path::opener(state.view.lesson.id());
     match state.answer {
         None => html! {
             <section class="question race-question" aria-labelledby="race-q">
+                if let Some(q) = opener { <p class="opener">{ format!("Think first: {q}") }</p> }
                 <p id="race-q"><strong>{ "Predict: " }</strong>{ prompt }</p>
                 <div class="choices">
                     { for choices.iter().enumerate().map(|(i, c)| {
                         let model = model.clone();
-                        html! { <button type="button" class="btn small choice" onclick={Callback::from(move |_| model.dispatch(RaceAction::Answer(i)))}>{ format!("{}. {c}", char::from(b'A' + i as u8)) }</button> }
+                        html! { <button type="button" class="btn small choice" onclick={Callback::from(move |_| model.dispatch(RaceAction::Answer(i)))}>{ format!("{}) {c}", char::from(b'A' + i as u8)) }</button> }
                     }) }
                 </div>
             </section>
@@ -409,7 +425,8 @@ fn question(state: &RaceState, model: &UseReducerHandle<Model>) -> Html {
             };
             html! {
                 <section class={classes!("question", "race-question", "revealed", right.then_some("right"))} aria-live="polite" id="race-reveal">
-                    <p><strong>{ verdict }</strong>{ format!("The answer is {}. ", choices[correct]) }{ state.view.lesson.why() }</p>
+                    <p><strong>{ verdict }</strong>{ format!("The answer is {}) {}. ", char::from(b'A' + correct as u8), choices[correct]) }{ state.view.lesson.why() }</p>
+                    { after.clone() }
                 </section>
             }
         }

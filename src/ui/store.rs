@@ -6,6 +6,8 @@ use wasm_bindgen::JsValue;
 use crate::sim::Scenario;
 
 use super::autosave::{self, Summary};
+use super::progress::{self, Progress};
+use crate::sim::lessons::path::PATH;
 
 fn storage() -> Option<web_sys::Storage> {
     // Sandboxed frames without same-origin access throw here; they simply do not save.
@@ -178,4 +180,28 @@ pub fn is_this_tab(summary: &Summary) -> bool {
 /// Now, in milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// The progress kept in this browser (none when storage is missing or unreadable).
+pub fn load_progress() -> Progress {
+    storage()
+        .and_then(|s| s.get_item(progress::KEY).ok().flatten())
+        .map_or_else(Progress::default, |text| Progress::parse(&text))
+}
+
+/// Keeps `progress` in this browser, merged with what another tab stored meanwhile: `Err`
+/// says why it could not (storage full or refused), so the page can say so once.
+pub fn save_progress(progress: &Progress) -> Result<(), String> {
+    let Some(storage) = storage() else {
+        return Err("this browser keeps no storage for this page".into());
+    };
+    let mut merged = load_progress();
+    for id in PATH {
+        if progress.is_done(id) {
+            merged.mark(id);
+        }
+    }
+    storage
+        .set_item(progress::KEY, &merged.to_text())
+        .map_err(|e| error_name(&e))
 }

@@ -51,6 +51,11 @@ test("the Embed dialog's choices build the snippet and its preview; focus is tra
   assert.ok(url.searchParams.get("t"), `a start moment: ${url}`);
   assert.equal(url.searchParams.get("models").split(",").length, 2);
   assert.match(built, /height="640"/);
+  // The question is asked unless the blogger turns it off.
+  assert.equal(url.searchParams.get("question"), null);
+  await dialog.getByLabel("No question").check();
+  assert.equal(new URL(src(await snippet())).searchParams.get("question"), "0");
+  await dialog.getByLabel("Ask it before the run").check();
   // The last model cannot be switched off.
   await boxes.nth(1).uncheck();
   assert.equal(await boxes.nth(0).isDisabled(), true, "the last model stays");

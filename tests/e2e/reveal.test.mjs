@@ -81,19 +81,29 @@ test("presentation mode with PageDown only: the question, the reveal, then the w
   await waitForApp(page);
   // Class mode: lettered options, large enough for the back of the room.
   const options = await page.$$eval(".predict .choice", (bs) => bs.map((b) => [b.textContent, parseFloat(getComputedStyle(b).fontSize)]));
-  assert.deepEqual(options.map(([t]) => t), ["A1 s", "B2 s", "C3 s"]);
+  assert.deepEqual(options.map(([t]) => t), [
+    "AA starting, A done, B starting, B done",
+    "BA starting, B starting, A done, B done",
+    "CA starting, B starting, B done, A done",
+  ]);
+  assert.equal(await page.getAttribute(".predict", "data-kind"), "print order");
   for (const [text, px] of options) assert.ok(px >= 40, `${text} at ${px}px`);
   // A teacher's count of hands, then the clicker.
   await page.getByLabel("Hands for A").fill("4");
   await page.getByLabel("Hands for B").fill("11");
   await page.keyboard.press("PageDown");
   await page.waitForSelector("#reveal");
-  assert.match(await page.textContent("#reveal"), /The answer: B\) 2 s\./);
+  assert.match(await page.textContent("#reveal"), /The answer: C\) A starting, B starting, B done, A done\./);
   assert.match(await page.textContent("#reveal .tallied"), /11/);
   assert.match(await page.textContent("#reveal .why"), /longest wait, not the sum/);
   await page.keyboard.press("PageDown");
   await page.waitForFunction(() => /^3\.0 s \/ 3\.0 s$/.test(document.querySelector(".controls .time").textContent), null, { timeout: 30_000 });
   assert.ok(await page.$("#takeaway"));
+  // Past the end, the clicker moves on along the path, and the next lesson asks first.
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("lesson") === "blocking-in-async");
+  await page.waitForSelector(".predict .choice");
+  assert.equal(await page.$("#reveal"), null, "the next question is open");
   assert.deepEqual(problems(), []);
   await close();
 });

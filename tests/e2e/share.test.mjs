@@ -132,16 +132,17 @@ test("predict, then reveal", async () => {
   const { page, problems, close } = await openPage(env.browser);
   await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
   await waitForApp(page);
-  await page.getByRole("button", { name: "6 s", exact: true }).click();
-  assert.match(await page.textContent(".predict"), /You predicted C\) 6 s/);
+  // Each choice is named with its letter, as the room hears it.
+  await page.getByRole("button", { name: "C 5 s or more", exact: true }).click();
+  assert.match(await page.textContent(".predict"), /You predicted C\) 5 s or more/);
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForSelector("#reveal", { timeout: 30_000 });
-  assert.match(await page.textContent("#reveal"), /Not quite: you said C\) 6 s\. The answer is A\) 2 s\./);
+  assert.match(await page.textContent("#reveal"), /Not quite: you said C\) 5 s or more\. The answer is A\) under 3 s\./);
   assert.match(await page.textContent("#reveal .why"), /I am waiting, run someone else/);
   // "Show me" jumps to the moment that proves it (asyncio's last wait ending); the answer stays.
   await page.click("#show-me");
   await page.waitForFunction(() => /^2\.0 s \/ 6\.0 s$/.test(document.querySelector(".controls .time").textContent));
-  assert.match(await page.textContent("#reveal"), /The answer is A\) 2 s/);
+  assert.match(await page.textContent("#reveal"), /The answer is A\) under 3 s/);
   assert.deepEqual(problems(), []);
   await close();
 });
@@ -296,12 +297,22 @@ test("the canvases redraw when the theme changes while paused", async () => {
   await close();
 });
 
-test("an embed offers no presentation mode and asks no prediction", async () => {
+test("an embed offers no presentation mode, keeps the question, and question=0 turns it off", async () => {
   const { page, problems, close } = await openPage(env.browser);
   await page.goto(`${env.server.origin}/?lesson=three-waits&embed=1`);
   await waitForApp(page);
   await page.keyboard.press("f");
   assert.doesNotMatch(await page.evaluate(() => document.documentElement.className), /present/);
+  assert.equal(await page.locator(".predict .choice").count(), 3, "the question, as a strip");
+  await page.locator(".predict .choice").first().click();
+  await page.getByRole("button", { name: "Reveal now" }).click();
+  await page.waitForSelector("#reveal");
+  await page.locator("#reveal summary").click();
+  assert.match(await page.textContent("#reveal .why"), /I am waiting, run someone else/);
+  assert.equal(await page.$("#next-lesson"), null, "an embed stays on its lesson");
+  await page.goto(`${env.server.origin}/?lesson=three-waits&embed=1&question=0`);
+  await waitForApp(page);
+  assert.equal(await page.$(".predict"), null, "no question");
   assert.doesNotMatch(await page.textContent("#narration"), /predict/);
   assert.deepEqual(problems(), []);
   await close();

@@ -74,8 +74,8 @@ pub(super) fn cpu_in_loop() -> Lesson {
         chart: ChartMeasure::Makespan,
         takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.".into(),
         question: question(
-            "On one asyncio loop, crunch computes for 10 s while ping waits 1 s, three times. Which finishes first?",
-            &["ping: its three waits need only 3 s", "crunch: ping cannot go on until crunch is done"],
+            "One loop: crunch computes for 10 s, ping waits 1 s three times. Which finishes first?",
+            &["ping: its waits add up to 3 s", "crunch: ping waits for it"],
             1,
             "crunch is ten seconds of non-stop chopping: the chef cannot even look at ping's timer until it is \
              done at 10 s. Ping's second wait only starts then, and the last ends at about 12 s. In a process \

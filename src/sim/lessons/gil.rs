@@ -171,8 +171,8 @@ pub(super) fn native_release() -> Lesson {
         chart: ChartMeasure::Makespan,
         takeaway: "When the hot loop runs in C without the GIL (NumPy), threads do use several cores.".into(),
         question: question(
-            "Four threads, A to D, each spend 0.4 s inside NumPy on 4 cores. At 0.2 s, which thread holds the GIL?",
-            &["A: it started first", "D: the last to ask for it", "none: all four are inside NumPy"],
+            "Threads A to D each spend 0.4 s in NumPy. At 0.2 s, who holds the GIL?",
+            &["A: it started first", "D: the last to ask", "nobody: all four are in NumPy"],
             2,
             "NumPy lets the GIL go while its C code multiplies, so at 0.2 s the desk is empty while four cores \
              compute. Only the little Python around each call takes turns at it: the four finish in about \

@@ -1,7 +1,7 @@
 //! Lessons about waiting: overlapping waits (1, 2), the blocking call in `async def` (3),
 //! I/O-bound threads (6) and 10,000 concurrent waits (10).
 
-use super::{ms, question, Ask, Line, ChartMeasure, Lesson, ModelCode, Proof};
+use super::{ms, question, Ask, ChartMeasure, Lesson, Line, ModelCode, Proof};
 use crate::sim::{Bytes, Micros, ModelConfig, ModelId, Scenario, Step, Task};
 
 fn abc(step: Step) -> Vec<Task> {

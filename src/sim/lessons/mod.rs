@@ -11,6 +11,7 @@ mod custom;
 mod faithful;
 mod gil;
 mod io;
+pub mod path;
 mod question;
 pub mod spoiler;
 
