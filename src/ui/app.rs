@@ -463,11 +463,16 @@ pub fn app() -> Html {
             dispatch={play.clone()}
         />
     };
-    let predict = |compact: bool| {
+    let next_lesson = if app.revealed {
+        html! { <NextLesson lesson={lesson.id.to_string()} progress={app.progress.clone()} on_lesson={on_lesson.clone()} /> }
+    } else {
+        html! {}
+    };
+    let predict = |compact: bool, after: Html| {
         html! {
             <Predict session={session.clone()} answer={app.answer} revealed={app.revealed}
                 started={playback.started()} present={view.present}
-                hands={app.hands.clone()} dispatch={dispatch.clone()} {compact} />
+                hands={app.hands.clone()} dispatch={dispatch.clone()} {compact} {after} />
         }
     };
     let strip = html! { <ModelStrip session={session.clone()} time={playback.time} horizon={session.horizon(app.revealed)} /> };
@@ -548,7 +553,7 @@ pub fn app() -> Html {
                     { for notice }
                     <section class="player" aria-label="Player">
                         if app.asks() {
-                            <div class="player-head">{ predict(true) }</div>
+                            <div class="player-head">{ predict(true, html! {}) }</div>
                         }
                         { strip }
                         { stage }
@@ -583,9 +588,11 @@ pub fn app() -> Html {
                 <section class="player" aria-labelledby="lesson-title">
                     <div class="player-head">
                         <h1 id="lesson-title">{ lesson.title.clone() }</h1>
-                        if app.asks() { { predict(false) } }
-                        if app.revealed {
-                            <NextLesson lesson={lesson.id.to_string()} progress={app.progress.clone()} on_lesson={on_lesson.clone()} />
+                        // "Next lesson" comes with the answer, or once the run is over when no question is asked.
+                        if app.asks() {
+                            { predict(false, next_lesson.clone()) }
+                        } else if app.revealed {
+                            { next_lesson.clone() }
                         }
                     </div>
                     { strip }

@@ -28,7 +28,7 @@ pub struct HeaderProps {
     /// A race lesson: it has no trace to download and copies its own replay link.
     #[prop_or_default]
     pub race: bool,
-    /// The lessons done in this browser: ticked in the menu and counted beside it.
+    /// The lessons done in this browser: ticked in the menu.
     pub progress: Progress,
 }
 
@@ -90,9 +90,7 @@ pub fn header(props: &HeaderProps) -> Html {
                     }) }
                 </select>
             </label>
-            <span class="progress-count" id="progress-count" title="Lessons whose answer you have seen, kept in this browser">
-                { format!("{} of {} done", props.progress.count(), PATH.len()) }
-            </span>
+
             <div class="tools">
                 <label class="picker">
                     <span>{ "Theme" }</span>

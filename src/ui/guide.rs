@@ -1,5 +1,5 @@
 //! The guided path on the page: "Next lesson" once a lesson's answer is out, naming where the
-//! path goes next (`sim::lessons::path`), or the end of the path with the count done.
+//! path goes next (`sim::lessons::path`), with how many lessons this browser has done.
 
 use yew::prelude::*;
 
@@ -34,16 +34,22 @@ pub fn next_lesson(props: &NextProps) -> Html {
     let Some(at) = path::position(&props.lesson) else {
         return html! {};
     };
+    let count = html! {
+        <span class="progress-count" id="progress-count" title="Lessons whose answer you have seen, kept in this browser">
+            { format!("{} of {} done", props.progress.count(), path::PATH.len()) }
+        </span>
+    };
     match path::next(&props.lesson) {
         Some(next) => {
             let on_lesson = props.on_lesson.clone();
             let onclick = Callback::from(move |_: MouseEvent| on_lesson.emit(next.to_string()));
             html! {
                 <nav class="next-lesson" aria-label="Guided path">
-                    <button type="button" class="btn primary" id="next-lesson" {onclick}
+                    <button type="button" class="btn primary small" id="next-lesson" {onclick}
                         title={format!("Lesson {} of {} on the path", at + 2, path::PATH.len())}>
                         { format!("Next lesson: {} →", numbered(next)) }
                     </button>
+                    { count }
                 </nav>
             }
         }
@@ -57,7 +63,8 @@ pub fn next_lesson(props: &NextProps) -> Html {
             });
             html! {
                 <nav class="next-lesson" aria-label="Guided path">
-                    <span>{ format!("The end of the path: {} of {} lessons done.", props.progress.count(), path::PATH.len()) }</span>
+                    <span>{ "The end of the path." }</span>
+                    { count }
                     { for back }
                 </nav>
             }

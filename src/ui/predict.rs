@@ -26,6 +26,9 @@ pub struct PredictProps {
     /// An embed's strip: the why folds away, so Play and every model stay in the frame.
     #[prop_or_default]
     pub compact: bool,
+    /// Shown with the answer, after "Show me": the guided path's "Next lesson".
+    #[prop_or_default]
+    pub after: Html,
 }
 
 /// "A", "B", ... for choice `i`.
@@ -36,15 +39,22 @@ pub fn letter(i: usize) -> char {
 #[function_component(Predict)]
 pub fn predict(props: &PredictProps) -> Html {
     let question = &props.session.lesson.question;
-    if question.choices.is_empty() {
-        return html! {};
-    }
     let proof_at = {
         let session = props.session.clone();
         use_memo(Rc::as_ptr(&session) as usize, move |_| {
             session.lesson.question.proof.time(&session.traces)
         })
     };
+    // On a phone, too, the why folds under "Why?": unfolded it would push the stage under the bar.
+    let narrow = use_memo((), |_| {
+        web_sys::window()
+            .and_then(|w| w.match_media("(max-width: 640px)").ok().flatten())
+            .is_some_and(|m| m.matches())
+    });
+    // (After the hooks, which every render calls in the same order.)
+    if question.choices.is_empty() {
+        return html! {};
+    }
     let dispatch = &props.dispatch;
     let choice_text = |i: usize| format!("{}) {}", letter(i), question.choices[i]);
     let correct = question.correct.min(question.choices.len() - 1);
@@ -88,22 +98,25 @@ pub fn predict(props: &PredictProps) -> Html {
             <div class={classes!("reveal", matches!(props.answer, Answer::Chose(i) if i == correct).then_some("right"))}
                  id="reveal" data-answer={question.choices[correct].to_string()}>
                 { verdict }
-                if props.compact {
+                if props.compact || *narrow {
                     <details class="why-fold"><summary>{ "Why?" }</summary><p class="why">{ question.why.to_string() }</p></details>
                 } else {
                     <p class="why">{ question.why.to_string() }</p>
                 }
                 if counted {
+                    // One line under the answer: each letter's hands (the verdict names the answer).
                     <ol class="choices tallied" aria-label="Hands counted">
                         { for (0..question.choices.len()).map(|i| html! {
-                            <li class={classes!((i == correct).then_some("correct"))}>
-                                <span class="letter">{ letter(i) }</span>{ question.choices[i].to_string() }
+                            <li class={classes!((i == correct).then_some("correct"))}
+                                aria-label={format!("{}: {} hands", letter(i), hands(i))}>
+                                <span class="letter">{ letter(i) }</span>
                                 { tally(i) }<span class="count">{ hands(i) }</span>
                             </li>
                         }) }
                     </ol>
                 }
                 { for show_me }
+                { props.after.clone() }
             </div>
         }
     } else {

@@ -45,7 +45,7 @@ impl Progress {
 
     /// Whether `id` is done.
     pub fn is_done(&self, id: &str) -> bool {
-        self.done.iter().any(|d| *d == id)
+        self.done.contains(&id)
     }
 
     /// How many lessons are done, of `PATH.len()`.
