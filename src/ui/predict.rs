@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app_state::{Answer, AppAction, MAX_HANDS};
@@ -51,6 +52,30 @@ pub fn predict(props: &PredictProps) -> Html {
             .and_then(|w| w.match_media("(max-width: 640px)").ok().flatten())
             .is_some_and(|m| m.matches())
     });
+    // A choice, Skip or Reveal takes its own button away: the focus goes on to what replaced
+    // it (Reveal now, then Show me) instead of falling back to the page, unless it is elsewhere.
+    {
+        let step = (props.answer, props.revealed);
+        let first = use_mut_ref(|| true);
+        use_effect_with(step, move |_| {
+            // Not on the page's first render: a link opened at the end takes no focus.
+            if std::mem::replace(&mut *first.borrow_mut(), false) {
+                return;
+            }
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = document {
+                let lost = d.active_element().is_none_or(|e| e.tag_name() == "BODY");
+                let next = ["reveal-now-link", "predict-again", "show-me", "next-lesson"]
+                    .iter()
+                    .find_map(|id| d.get_element_by_id(id));
+                if let (true, Some(next)) = (lost, next) {
+                    if let Ok(next) = next.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = next.focus();
+                    }
+                }
+            }
+        });
+    }
     // (After the hooks, which every render calls in the same order.)
     if question.choices.is_empty() {
         return html! {};
@@ -121,14 +146,21 @@ pub fn predict(props: &PredictProps) -> Html {
         }
     } else {
         match props.answer {
-            Answer::Skipped => return html! {},
+            // Skipped: one line, with the way back while the answer is still hidden.
+            Answer::Skipped => {
+                let back = dispatch.reform(|_: MouseEvent| AppAction::Answer(Answer::Open));
+                html! {
+                    <p class="prompt skipped">{ "No prediction this time. " }
+                        <button type="button" class="btn link" id="predict-again" onclick={back}>{ "Predict after all" }</button></p>
+                }
+            }
             Answer::Chose(i) if i < question.choices.len() => {
                 let reveal = dispatch.reform(|_: MouseEvent| AppAction::Reveal);
                 html! {
                     <>
                         <p class="prompt">{ format!("You predicted {}. ", choice_text(i)) }
                             { if props.started { "Watch the run: the answer comes at its end." } else { "Press Play and watch." } }</p>
-                        <button type="button" class="btn link" onclick={reveal}>{ "Reveal now" }</button>
+                        <button type="button" class="btn link" id="reveal-now-link" onclick={reveal}>{ "Reveal now" }</button>
                     </>
                 }
             }

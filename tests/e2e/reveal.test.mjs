@@ -107,3 +107,29 @@ test("presentation mode with PageDown only: the question, the reveal, then the w
   assert.deepEqual(problems(), []);
   await close();
 });
+
+test("by keyboard alone the focus follows the question: choice, Reveal now, Show me; Skip can be taken back", async () => {
+  const { page, problems, close } = await openPage(env.browser, { width: 1280, height: 800 });
+  await page.goto(`${env.server.origin}/?lesson=cpu-in-loop`);
+  await waitForApp(page);
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+  const choice = page.getByRole("button", { name: "B crunch: ping waits for it", exact: true });
+  await choice.focus();
+  await page.keyboard.press("Space");
+  await page.waitForSelector("#reveal-now-link");
+  assert.equal(await focused(), "reveal-now-link", "the focus moves on to Reveal now");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#reveal");
+  assert.equal(await focused(), "show-me", "then to Show me");
+  assert.match(await page.textContent("#reveal"), /Right: B\) crunch/);
+  // Skip, then take it back.
+  await page.goto(`${env.server.origin}/?lesson=convoy`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Skip", exact: true }).click();
+  await page.waitForSelector("#predict-again");
+  assert.equal(await page.locator(".predict .choice").count(), 0);
+  await page.click("#predict-again");
+  assert.equal(await page.locator(".predict .choice").count(), 3, "the choices are back");
+  assert.deepEqual(problems(), []);
+  await close();
+});
