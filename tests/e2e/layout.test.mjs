@@ -152,7 +152,9 @@ test("in a 700x560 iframe on another site, with no host script, Play and every m
     await page.goto(`${blog.origin}/post.html`);
     const frame = await (await page.waitForSelector("iframe")).contentFrame();
     await frame.waitForSelector("html[data-app-ready]", { state: "attached", timeout: 30_000 });
-    const found = await boxes(frame, { play: "#play", scenes: ".stage .scene" });
+    // The question stays in the embed, as a strip over the stage, with every choice in the frame.
+    const found = await boxes(frame, { play: "#play", scenes: ".stage .scene", choices: ".predict .choice" });
+    assert.ok(found.choices.length >= 2, `${lesson}: the embed asks its question`);
     assertInside(found, 700, 560, `embed of ${lesson}`);
     const names = await frame.$$eval(".stage .scene", (s) => s.map((e) => e.dataset.model));
     assert.ok(names.length >= 1, `${lesson}: models shown`);
