@@ -147,7 +147,7 @@ fn the_race_lessons_keep_their_cli_contract() {
     // Refusals name the problem.
     for args in [
         &["--lesson", "counter-race", "--python", "2.7"][..],
-        &["--lesson", "convoy", "--python", "3.9"][..],
+        &["--lesson", "refcount-race", "--python", "3.9"][..],
         &["--lesson", "counter-race", "--format", "chrome"][..],
     ] {
         let o = trace(args);
@@ -193,4 +193,31 @@ fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn python_and_os_pick_the_start_method() {
+    let run = |args: &[&str]| {
+        let o = trace(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let v = run(&["--lesson", "hybrid-executor", "--json"]);
+    assert_eq!(
+        (v["python"].as_str(), v["os"].as_str()),
+        (Some("3.12"), Some("linux"))
+    );
+    assert_eq!(v["models"]["hybrid"]["start_method"], "fork");
+    let v = run(&["--lesson", "hybrid-executor", "--python", "3.14", "--json"]);
+    assert_eq!(v["models"]["hybrid"]["start_method"], "forkserver");
+    let v = run(&["--lesson", "hybrid-executor", "--os", "windows", "--json"]);
+    assert_eq!(v["models"]["hybrid"]["start_method"], "spawn");
+    let o = trace(&["--lesson", "convoy", "--python", "2.7"]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("3.14t"),
+        "{}",
+        stderr(&o)
+    );
+    let o = trace(&["--lesson", "counter-race", "--os", "linux"]);
+    assert!(!o.status.success(), "no OS for the races");
 }

@@ -173,7 +173,7 @@ pub fn plan(
     let d = descriptor(config.id);
     // The pool size the simulation uses, defaults included (an invalid config is not measured).
     let size = d
-        .resolve(config, scenario.tasks.len(), "model")
+        .resolve(config, scenario.tasks.len(), scenario.runtime(), "model")
         .ok()?
         .workers;
     let (workers, fresh) = match d.measure {

@@ -28,8 +28,8 @@ const HELP: &str = "\
 trace: watch Python's concurrency models run a workload, as text.
 
 USAGE:
-    trace --lesson ID [--model ID] [--format text|json|chrome] [--output FILE] [--width N]
-    trace --scenario FILE.json [--model ID] [--format text|json|chrome] [--output FILE]
+    trace --lesson ID [--model ID] [--python V] [--os OS] [--format text|json|chrome] [--output FILE] [--width N]
+    trace --scenario FILE.json [--model ID] [--python V] [--os OS] [--format text|json|chrome] [--output FILE]
     trace --lesson counter-race [--python V] [--format text|json]
     trace --lesson refcount-race [--format text|json]
     trace --list
@@ -43,8 +43,11 @@ OPTIONS:
     --json             the same as --format json
     --output FILE      write to FILE instead of standard output (- is standard output)
     --width N          timeline width in characters (default 72)
-    --python V         counter-race only: one version (3.9, 3.10, 3.11, 3.12, 3.13, 3.13t) or
-                       lock; the default is every one
+    --python V         the CPython to run on: 3.9, 3.12 (the default), 3.13, 3.13t, 3.14 or 3.14t;
+                       for counter-race, one version (3.9, 3.10, 3.11, 3.12, 3.13, 3.13t) or
+                       lock, and the default is every one
+    --os OS            linux (the default), macos or windows: picks multiprocessing's default
+                       start method (fork up to 3.13 on Linux, forkserver from 3.14; spawn)
     --list             list the lessons
     --help             show this help
 ";
@@ -67,6 +70,7 @@ struct Args {
     width: usize,
     /// The race lessons' version ("3.9" ... "3.13t") or "lock".
     python: Option<String>,
+    os: Option<String>,
 }
 
 /// What to do once the arguments are read.
@@ -114,6 +118,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         output: None,
         width: 72,
         python: None,
+        os: None,
     };
     let mut it = argv.iter();
     while let Some(a) = it.next() {
@@ -150,6 +155,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
             }
             "--output" | "-o" => args.output = Some(value("--output")?),
             "--python" => args.python = Some(value("--python")?),
+            "--os" => args.os = Some(value("--os")?),
             "--width" => {
                 let v = value("--width")?;
                 args.width = v
@@ -165,8 +171,21 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         .lesson
         .as_deref()
         .is_some_and(|l| race::report::LESSONS.contains(&l));
-    if args.python.is_some() && args.lesson.as_deref() != Some("counter-race") {
-        return Err("--python applies only to --lesson counter-race".to_string());
+    if race && args.os.is_some() {
+        return Err(
+            "--os applies to the simulated lessons and scenarios, not to the races".to_string(),
+        );
+    }
+    if args.lesson.as_deref() == Some("refcount-race") && args.python.is_some() {
+        return Err("--python does not apply to refcount-race".to_string());
+    }
+    if !race {
+        if let Some(v) = &args.python {
+            v.parse::<sim::Python>().map_err(|e| e.to_string())?;
+        }
+        if let Some(o) = &args.os {
+            o.parse::<sim::Os>().map_err(|e| e.to_string())?;
+        }
     }
     if race && (args.model.is_some() || args.format == Format::Chrome) {
         return Err(format!(
@@ -299,6 +318,16 @@ fn load(args: &Args) -> Result<(Scenario, Option<lessons::Lesson>, Vec<ModelConf
         }
         (None, None) => unreachable!("parse checks this"),
     };
+    // --python and --os override what the lesson or file says (parse checked them).
+    let mut scenario = scenario;
+    if let Some(v) = args.python.as_deref().and_then(|v| v.parse().ok()) {
+        scenario.python = Some(v);
+    }
+    if let Some(o) = args.os.as_deref().and_then(|o| o.parse().ok()) {
+        scenario.os = Some(o);
+    }
+    // The run on another OS may refuse a start method the lesson names (fork on Windows).
+    scenario.validate().map_err(|e| e.to_string())?;
     let mut models = scenario.model_configs();
     if let Some(id) = args.model {
         models = vec![models
@@ -377,10 +406,24 @@ fn render(args: &Args) -> Result<String, String> {
     match args.format {
         Format::Json => {
             let mut by_model = Map::new();
-            for (t, r) in traces.iter().zip(&spreads) {
-                by_model.insert(t.model.as_str().to_string(), stats_json(t, r.as_ref()));
+            let runtime = scenario.runtime();
+            for ((t, r), m) in traces.iter().zip(&spreads).zip(&models) {
+                let mut stats = stats_json(t, r.as_ref());
+                // How its workers start, where the model starts processes.
+                if sim::models::descriptor(m.id).uses(sim::Setting::StartMethod) {
+                    let method = m
+                        .start_method
+                        .unwrap_or_else(|| runtime.default_start_method());
+                    stats["start_method"] = json!(method.as_str());
+                }
+                by_model.insert(t.model.as_str().to_string(), stats);
             }
-            let mut value = json!({ "lesson": lesson.as_ref().map(|l| l.id), "models": by_model });
+            let mut value = json!({
+                "lesson": lesson.as_ref().map(|l| l.id),
+                "python": runtime.python.as_str(),
+                "os": runtime.os.as_str(),
+                "models": by_model,
+            });
             if let Some(l) = &lesson {
                 // What the page hides until the run reveals it (tests read it to check that).
                 let models: Vec<ModelId> = traces.iter().map(|t| t.model).collect();

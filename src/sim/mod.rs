@@ -24,6 +24,7 @@ mod model;
 pub mod models;
 pub mod narrate;
 mod plan;
+pub mod python;
 pub mod race;
 mod rng;
 mod scenario;
@@ -38,16 +39,17 @@ pub use error::ScenarioError;
 pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
     dispatch, gil_handoff, thread_start, ModelConfig, ModelId, ModelParams, PickleRates, Pickling,
-    StartMethod, DEFAULT_CORES, DEFAULT_NOGIL_OVERHEAD_PCT, DEFAULT_SEED, DEFAULT_START_METHOD,
-    DEFAULT_SWITCH_INTERVAL_MS, DISPATCH_PER_CHUNK_NS, DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS,
-    LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
-    THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
+    StartMethod, DEFAULT_CORES, DEFAULT_SEED, DEFAULT_SWITCH_INTERVAL_MS, DISPATCH_PER_CHUNK_NS,
+    DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS, LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM,
+    PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT, THREAD_RESERVED, THREAD_RESIDENT,
+    WAKE_UP_LATE,
 };
 pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
 pub use plan::{
     MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
     MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
 };
+pub use python::{Os, Python, Runtime};
 pub use scenario::{PayloadKind, Scenario, Step, StepKind, Task};
 pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
 pub use time::{grouped, Bytes, Micros};
@@ -57,7 +59,7 @@ pub use trace::{Event, EventKind, Lane, LaneKind, Segment, State, Stats, Trace};
 /// then refuses at once a run too large to fit in memory.
 pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, ScenarioError> {
     let plan = plan::compile(scenario)?;
-    let params = validate::params(model, plan.tasks.len(), "model")?;
+    let params = validate::params(model, plan.tasks.len(), scenario.runtime(), "model")?;
     let d = models::descriptor(model.id);
     budget::check(d.estimate(&plan, &params), &params)?;
     (d.run)(&plan, &params)
@@ -144,7 +146,7 @@ pub fn simulate_all(scenario: &Scenario) -> Result<Vec<Trace>, ScenarioError> {
 /// Checks, without simulating, that `scenario` under `model` is valid and fits the budget.
 pub fn fits(scenario: &Scenario, model: &ModelConfig) -> Result<(), ScenarioError> {
     let plan = plan::compile(scenario)?;
-    let params = validate::params(model, plan.tasks.len(), "model")?;
+    let params = validate::params(model, plan.tasks.len(), scenario.runtime(), "model")?;
     budget::check(
         models::descriptor(model.id).estimate(&plan, &params),
         &params,
@@ -154,6 +156,6 @@ pub fn fits(scenario: &Scenario, model: &ModelConfig) -> Result<(), ScenarioErro
 /// The expected size of `scenario` under `model`, or why it cannot run.
 pub fn estimate(scenario: &Scenario, model: &ModelConfig) -> Result<Estimate, ScenarioError> {
     let plan = plan::compile(scenario)?;
-    let params = validate::params(model, plan.tasks.len(), "model")?;
+    let params = validate::params(model, plan.tasks.len(), scenario.runtime(), "model")?;
     Ok(models::descriptor(model.id).estimate(&plan, &params))
 }

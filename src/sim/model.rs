@@ -158,10 +158,8 @@ impl PayloadKind {
 pub const DEFAULT_CORES: u32 = 4;
 /// `sys.getswitchinterval()` default (lesson 11): 5 ms.
 pub const DEFAULT_SWITCH_INTERVAL_MS: f64 = 5.0;
-/// Single-thread slowdown of a free-threaded build: roughly 5-10% in CPython 3.14 (lesson 12).
-pub const DEFAULT_NOGIL_OVERHEAD_PCT: f64 = 10.0;
-/// Default start method: forkserver, the Linux default since Python 3.14 (lesson 7).
-pub const DEFAULT_START_METHOD: StartMethod = StartMethod::Forkserver;
+// The free-threaded build's slowdown and the default start method depend on the version and
+// the OS: `sim::python::Runtime`.
 /// The OS time slice used when more threads want to run than there are cores.
 pub const OS_QUANTUM: Micros = Micros(10_000);
 /// Dead time while the GIL changes hands (the woken thread's wake-up), which grows with long

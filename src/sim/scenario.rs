@@ -6,6 +6,7 @@
 
 pub use super::model::PayloadKind;
 use super::model::{ModelConfig, ModelId};
+use super::python::{Os, Python, Runtime};
 use serde::{Deserialize, Serialize};
 
 /// A workload and the models to run it under.
@@ -21,6 +22,14 @@ pub struct Scenario {
     /// the same seed are identical. Absent means `DEFAULT_SEED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// The CPython it runs on ("3.9", "3.12", "3.13", "3.13t", "3.14", "3.14t"); absent means
+    /// 3.12 (`sim::python`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<Python>,
+    /// The operating system ("linux", "macos", "windows"), which picks `multiprocessing`'s
+    /// default start method; absent means Linux.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Os>,
 }
 
 /// One task (a function call, coroutine or job): a sequence of steps.
@@ -165,7 +174,23 @@ impl Scenario {
             tasks,
             models,
             seed: None,
+            python: None,
+            os: None,
         }
+    }
+
+    /// The CPython and OS it runs on, defaults filled in.
+    pub fn runtime(&self) -> Runtime {
+        Runtime {
+            python: self.python.unwrap_or_default(),
+            os: self.os.unwrap_or_default(),
+        }
+    }
+
+    /// Runs it on `python`.
+    pub fn python(mut self, python: Python) -> Scenario {
+        self.python = Some(python);
+        self
     }
 
     /// Sets the seed for what CPython leaves to chance.

@@ -8,6 +8,7 @@ use super::error::ScenarioError;
 use super::model::{ModelConfig, ModelParams};
 use super::models::descriptor;
 use super::plan::{self, MAX_JSON_BYTES};
+use super::python::Runtime;
 use super::scenario::Scenario;
 
 impl Scenario {
@@ -32,7 +33,7 @@ impl Scenario {
     pub fn validate(&self) -> Result<(), ScenarioError> {
         plan::compile(self)?;
         for (i, m) in self.models.iter().enumerate() {
-            params(m, self.tasks.len(), &format!("models[{i}]"))?;
+            params(m, self.tasks.len(), self.runtime(), &format!("models[{i}]"))?;
             if self.models[..i].iter().any(|o| o.id == m.id) {
                 return Err(ScenarioError::new(
                     format!("models[{i}].id"),
@@ -48,7 +49,8 @@ impl Scenario {
 pub(crate) fn params(
     config: &ModelConfig,
     tasks: usize,
+    runtime: Runtime,
     path: &str,
 ) -> Result<ModelParams, ScenarioError> {
-    descriptor(config.id).resolve(config, tasks, path)
+    descriptor(config.id).resolve(config, tasks, runtime, path)
 }

@@ -61,6 +61,10 @@ pub enum Edit {
     Switch(ModelId, String),
     Start(ModelId, String),
     Chunksize(ModelId, String),
+    /// The CPython version ("3.12"; empty: the default).
+    Python(String),
+    /// The operating system ("linux"; empty: the default).
+    Os(String),
     Replace(Scenario),
 }
 
@@ -182,6 +186,9 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) ->
                 m.start_method = serde_json::from_str(&format!("\"{text}\"")).ok();
             }
         }
+        // From a menu of the valid spellings: anything else is the default.
+        Edit::Python(text) => s.python = text.parse().ok(),
+        Edit::Os(text) => s.os = text.parse().ok(),
         Edit::Replace(new) => {
             raw.clear();
             s = new;

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
-use crate::sim::{ModelId, Scenario, Setting, StartMethod, StepKind};
+use crate::sim::{ModelId, Os, Python, Scenario, Setting, StartMethod, StepKind};
 
 use super::autosave::{self, Summary};
 use super::draft::{self, Draft, Edit};
@@ -160,7 +160,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     if d.uses(Setting::StartMethod) {
                         <label>{ "start method " }
                             <select onchange={start}>
-                                <option value="" selected={method.is_empty()}>{ format!("default ({})", crate::sim::DEFAULT_START_METHOD.as_str()) }</option>
+                                <option value="" selected={method.is_empty()}>{ format!("default ({})", s.runtime().default_start_method().as_str()) }</option>
                                 { for [StartMethod::Fork, StartMethod::Forkserver, StartMethod::Spawn].iter().map(|sm| html! {
                                     <option value={sm.as_str()} selected={method == sm.as_str()}>{ sm.as_str() }</option>
                                 }) }
@@ -272,6 +272,22 @@ pub fn editor(props: &EditorProps) -> Html {
             </div>
             { for err_for("tasks").filter(|_| s.tasks.is_empty()) }
             <h3>{ "Models" }</h3>
+            <div class="row runtime">
+                <label>{ "Python " }
+                    <select id="editor-python" onchange={edit.reform(|e: Event| Edit::Python(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                        { for Python::ALL.iter().map(|p| html! {
+                            <option value={p.as_str()} selected={s.runtime().python == *p}>{ p.as_str() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ "OS " }
+                    <select id="editor-os" onchange={edit.reform(|e: Event| Edit::Os(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                        { for Os::ALL.iter().map(|o| html! {
+                            <option value={o.as_str()} selected={s.runtime().os == *o}>{ os_name(*o) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
             <ul class="models">{ for models }</ul>
             <div class="row">
                 <button type="button" class="btn small" onclick={export}>{ "Export JSON" }</button>
@@ -284,5 +300,14 @@ pub fn editor(props: &EditorProps) -> Html {
             }
             }
         </details>
+    }
+}
+
+/// An OS as a menu names it.
+fn os_name(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "Linux",
+        Os::Macos => "macOS",
+        Os::Windows => "Windows",
     }
 }

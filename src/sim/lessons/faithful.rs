@@ -33,7 +33,8 @@ const OS: &str =
     "The OS shares cores round-robin with a 10 ms time slice; Linux's scheduler is cleverer.";
 const IO: &str = "I/O waits last exactly as long as written; real networks and disks vary.";
 const NATIVE: &str = "Native code releases the GIL for its whole step, as NumPy's long loops do; short C calls often keep it.";
-const FREE: &str = "The free-threaded build costs a flat 10% more per Python step (3.14t: about 5-10%; 3.13t: about 40%), with no contention on shared objects.";
+const FREE: &str = "The free-threaded build costs a flat share more per Python step, by version: 40% for 3.13 and 3.13t (the 3.13 free-threading HOWTO), 10% otherwise (3.14t: about 5-10% per What's New in 3.14, ~10% per PEP 779; 3.12 and 3.9 had no such build, so 3.14t's figure stands in). Neither build is installed here, so neither figure is measured. Only threads-nogil pays it: under 3.13t or 3.14t the other models stand for the standard build, and there is no contention on shared objects.";
+const VERSION: &str = "The Python version and OS (3.12 on Linux unless the scenario says otherwise) change multiprocessing's default start method (fork up to 3.13 on Linux, forkserver from 3.14, spawn on macOS and Windows) and the free-threaded build's cost; Python work itself takes the same milliseconds on every version.";
 const MEMORY_MODEL: &str =
     "Memory is counted per thread, task and process, not simulated byte by byte.";
 
@@ -42,19 +43,22 @@ pub fn faithfulness(id: &str, models: &[ModelId]) -> Faithfulness {
     let (measured, modelled): (&[&str], &[&str]) = match id {
         "three-waits" | "blocking-in-async" => (&[WAKE, LOOP, THREAD_START], &[IO, CPU]),
         "gather-overlap" => (&[WAKE, LOOP], &[IO]),
-        "cpu-in-loop" => (&[LOOP, PROC_START, PICKLE, DISPATCH], &[CPU, FEEDER]),
+        "cpu-in-loop" => (
+            &[LOOP, PROC_START, PICKLE, DISPATCH],
+            &[CPU, FEEDER, VERSION],
+        ),
         "cpu-threads-gil" => (&[HANDOFF, THREAD_START], &[CPU, CORES, GIL_RULES]),
         "io-threads" => (&[WAKE, THREAD_START, HANDOFF], &[IO, GIL_RULES]),
         "cpu-processes" => (
             &[PROC_START, PICKLE, DISPATCH, THREAD_START],
-            &[CPU, CORES, FEEDER, OS],
+            &[CPU, CORES, FEEDER, OS, VERSION],
         ),
         "convoy" => (&[CONVOY, WAITERS, WAKE, HANDOFF], &[GIL_RULES, CORES]),
         "native-release" => (&[HANDOFF, THREAD_START], &[NATIVE, CPU]),
-        "free-threaded" => (&[THREAD_START, HANDOFF], &[FREE, CPU, CORES]),
+        "free-threaded" => (&[THREAD_START, HANDOFF], &[FREE, VERSION, CPU, CORES]),
         "hybrid-executor" => (
             &[LOOP, WAKE, PROC_START, PICKLE, DISPATCH],
-            &[FEEDER, CPU, IO],
+            &[FEEDER, CPU, IO, VERSION],
         ),
         "ten-thousand" => (&[THREAD_START, LOOP, WAKE, MEMORY], &[MEMORY_MODEL, IO]),
         _ => return custom(models),
@@ -82,7 +86,7 @@ fn custom(models: &[ModelId]) -> Faithfulness {
             ModelId::Asyncio => add(&mut measured, &[LOOP]),
             ModelId::Hybrid => {
                 add(&mut measured, &[LOOP, PROC_START, PICKLE, DISPATCH]);
-                add(&mut modelled, &[FEEDER]);
+                add(&mut modelled, &[FEEDER, VERSION]);
             }
             ModelId::Threads => {
                 add(&mut measured, &[THREAD_START, HANDOFF, WAITERS]);
@@ -90,11 +94,11 @@ fn custom(models: &[ModelId]) -> Faithfulness {
             }
             ModelId::ThreadsNogil => {
                 add(&mut measured, &[THREAD_START]);
-                add(&mut modelled, &[FREE, CORES]);
+                add(&mut modelled, &[FREE, VERSION, CORES]);
             }
             ModelId::Processes => {
                 add(&mut measured, &[PROC_START, PICKLE, DISPATCH]);
-                add(&mut modelled, &[FEEDER, OS]);
+                add(&mut modelled, &[FEEDER, OS, VERSION]);
             }
         }
     }

@@ -19,7 +19,6 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::EventLoop { pool: false },
     settings: &[Setting::Cores],
     default_workers: DefaultWorkers::One,
-    default_overhead_pct: 0.0,
     phrases: LOOP_PHRASES,
     code: Code {
         imports: "import asyncio\nimport time",

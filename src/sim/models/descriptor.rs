@@ -6,8 +6,9 @@
 
 use crate::sim::budget::{Estimate, Load};
 use crate::sim::error::ScenarioError;
-use crate::sim::model::{self, ModelConfig, ModelId, ModelParams};
+use crate::sim::model::{self, ModelConfig, ModelId, ModelParams, StartMethod};
 use crate::sim::plan::{count, number, Plan, MAX_CORES, MAX_PROCESSES, MAX_TASKS, MAX_THREADS};
+use crate::sim::python::{Os, Runtime};
 use crate::sim::time::Micros;
 use crate::sim::trace::Trace;
 
@@ -27,8 +28,6 @@ pub struct Descriptor {
     pub settings: &'static [Setting],
     /// Pool size when the scenario gives none.
     pub default_workers: DefaultWorkers,
-    /// Extra cost of Python bytecode in percent when the scenario gives none.
-    pub default_overhead_pct: f64,
     /// The sentences that differ between models.
     pub phrases: Phrases,
     /// How the workload is written in Python for this model.
@@ -153,6 +152,7 @@ impl Descriptor {
         &self,
         config: &ModelConfig,
         tasks: usize,
+        runtime: Runtime,
         path: &str,
     ) -> Result<ModelParams, ScenarioError> {
         let cores = count(
@@ -196,7 +196,7 @@ impl Descriptor {
         let overhead = number(
             config
                 .nogil_overhead_pct
-                .unwrap_or(self.default_overhead_pct),
+                .unwrap_or_else(|| runtime.python.nogil_overhead_pct()),
             0.0,
             1000.0,
             || format!("{path}.nogil_overhead_pct"),
@@ -207,7 +207,22 @@ impl Descriptor {
         } else {
             1000
         };
-        let method = config.start_method.unwrap_or(model::DEFAULT_START_METHOD);
+        let method = config
+            .start_method
+            .unwrap_or_else(|| runtime.default_start_method());
+        // Windows has no fork(): neither fork nor forkserver starts a process there.
+        if runtime.os == Os::Windows
+            && method != StartMethod::Spawn
+            && self.uses(Setting::StartMethod)
+        {
+            return Err(ScenarioError::new(
+                format!("{path}.start_method"),
+                format!(
+                    "{:?} is not available on Windows; use \"spawn\"",
+                    method.as_str()
+                ),
+            ));
+        }
         // A measured start-up ("Use my machine") stands for everything a worker costs to start.
         let (startup, server_start) = match config.startup_ms {
             Some(ms) => (

@@ -4,7 +4,7 @@
 
 use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
 use super::threads::{load_pool, run_pool};
-use crate::sim::model::{ModelId, DEFAULT_NOGIL_OVERHEAD_PCT};
+use crate::sim::model::ModelId;
 
 /// Everything the app asks about `threads-nogil`.
 pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
@@ -15,7 +15,6 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::ThreadPool { gil: false },
     settings: &[Setting::Workers, Setting::Cores, Setting::NogilOverhead],
     default_workers: DefaultWorkers::PerTask,
-    default_overhead_pct: DEFAULT_NOGIL_OVERHEAD_PCT,
     phrases: Phrases {
         task_start: "{lane} picks task {task} from the to-do lists; all threads share one desk (memory).",
         compute: "{task} runs Python for {d} on {lane}; there is no GIL, so threads compute in parallel.",

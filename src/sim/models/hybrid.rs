@@ -23,7 +23,6 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::EventLoop { pool: true },
     settings: PROCESS_SETTINGS,
     default_workers: DefaultWorkers::PerCore,
-    default_overhead_pct: 0.0,
     phrases: LOOP_PHRASES,
     code: Code {
         imports: "import asyncio\nimport time\nfrom concurrent.futures import ProcessPoolExecutor",

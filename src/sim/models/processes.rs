@@ -35,7 +35,6 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         Setting::Chunksize,
     ],
     default_workers: DefaultWorkers::PerCore,
-    default_overhead_pct: 0.0,
     phrases: Phrases {
         task_start: "{lane} starts task {task} at its own desk: a separate interpreter with its own memory and GIL.",
         compute: "{task} computes for {d} on {lane}.",

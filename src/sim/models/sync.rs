@@ -23,7 +23,6 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::Sequential,
     settings: &[Setting::Cores],
     default_workers: DefaultWorkers::One,
-    default_overhead_pct: 0.0,
     phrases: Phrases {
         task_start: "Task {task} starts; the others wait their turn, one thing at a time.",
         compute: "{task} computes for {d} on {lane}.",

@@ -22,7 +22,6 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::ThreadPool { gil: true },
     settings: &[Setting::Workers, Setting::Cores, Setting::SwitchInterval],
     default_workers: DefaultWorkers::PerTask,
-    default_overhead_pct: 0.0,
     phrases: Phrases {
         task_start: "{lane} picks task {task} from the to-do lists; all threads share one desk (memory).",
         compute: "{task} runs Python for {d} on {lane}; only the thread holding the GIL may do that.",

@@ -1,0 +1,180 @@
+//! Which CPython a scenario runs on, and on which operating system (`Runtime`): the closed
+//! list of versions a learner meets in 2026 and what really changed between them for these
+//! models. Each figure says where it comes from; what is not measured here says so.
+//!
+//! - The default start method of `multiprocessing`: `fork` on Linux up to 3.13, `forkserver`
+//!   from 3.14 ("What's New In Python 3.14": "the default start method changed from fork to
+//!   forkserver" on POSIX other than macOS); `spawn` on macOS since 3.8 and always on Windows
+//!   (the `multiprocessing` docs, "Contexts and start methods").
+//! - The free-threaded build's single-thread cost: about 40% in 3.13t ("What's New In Python
+//!   3.13": "a substantial single-threaded performance hit"; PEP 703 and the 3.13 docs' HOWTO
+//!   put it near 40% on pyperformance), about 5-10% in 3.14t ("What's New In Python 3.14":
+//!   "the performance penalty on single-threaded code in free-threaded mode is now roughly
+//!   5-10%"; PEP 779 says about 10%). 3.13t and 3.14t are not installed on these machines, so
+//!   neither is measured here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::ScenarioError;
+use super::model::StartMethod;
+
+/// A CPython release (`t`: the free-threaded build).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Python {
+    #[serde(rename = "3.9")]
+    V3_9,
+    /// The default: the oldest version still widely deployed with a per-interpreter GIL.
+    #[default]
+    #[serde(rename = "3.12")]
+    V3_12,
+    #[serde(rename = "3.13")]
+    V3_13,
+    #[serde(rename = "3.13t")]
+    V3_13t,
+    #[serde(rename = "3.14")]
+    V3_14,
+    #[serde(rename = "3.14t")]
+    V3_14t,
+}
+
+impl Python {
+    /// Every version, oldest first.
+    pub const ALL: [Python; 6] = [
+        Python::V3_9,
+        Python::V3_12,
+        Python::V3_13,
+        Python::V3_13t,
+        Python::V3_14,
+        Python::V3_14t,
+    ];
+
+    /// How it is written: "3.12", "3.14t".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Python::V3_9 => "3.9",
+            Python::V3_12 => "3.12",
+            Python::V3_13 => "3.13",
+            Python::V3_13t => "3.13t",
+            Python::V3_14 => "3.14",
+            Python::V3_14t => "3.14t",
+        }
+    }
+
+    /// The free-threaded build (no GIL).
+    pub fn free_threaded(self) -> bool {
+        matches!(self, Python::V3_13t | Python::V3_14t)
+    }
+
+    /// The release's minor version, for comparisons: 9, 12, 13 or 14.
+    pub fn minor(self) -> u32 {
+        match self {
+            Python::V3_9 => 9,
+            Python::V3_12 => 12,
+            Python::V3_13 | Python::V3_13t => 13,
+            Python::V3_14 | Python::V3_14t => 14,
+        }
+    }
+
+    /// How much slower a free-threaded build runs one thread's bytecode, in percent, for the
+    /// `threads-nogil` model under this version (see the module's sources). A version with no
+    /// free-threaded build (before 3.13) is paired with the newest, 3.14t: the model stands for
+    /// "the same program on a build without the GIL".
+    pub fn nogil_overhead_pct(self) -> f64 {
+        match self.minor() {
+            13 => 40.0,
+            _ => 10.0,
+        }
+    }
+
+    /// The free-threaded build `threads-nogil` runs on under this version.
+    pub fn nogil_build(self) -> Python {
+        match self.minor() {
+            13 => Python::V3_13t,
+            _ => Python::V3_14t,
+        }
+    }
+}
+
+impl fmt::Display for Python {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Python {
+    type Err = ScenarioError;
+    fn from_str(s: &str) -> Result<Python, ScenarioError> {
+        Python::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Python::ALL.iter().map(|p| p.as_str()).collect();
+                ScenarioError::new(
+                    "python",
+                    format!("unknown Python {s:?}; expected one of {}", all.join(", ")),
+                )
+            })
+    }
+}
+
+/// The operating system, which decides `multiprocessing`'s default start method.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Os {
+    #[default]
+    Linux,
+    Macos,
+    Windows,
+}
+
+impl Os {
+    pub const ALL: [Os; 3] = [Os::Linux, Os::Macos, Os::Windows];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Macos => "macos",
+            Os::Windows => "windows",
+        }
+    }
+}
+
+impl FromStr for Os {
+    type Err = ScenarioError;
+    fn from_str(s: &str) -> Result<Os, ScenarioError> {
+        Os::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| {
+                ScenarioError::new(
+                    "os",
+                    format!("unknown OS {s:?}; expected linux, macos or windows"),
+                )
+            })
+    }
+}
+
+/// The version and OS a scenario runs on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Runtime {
+    pub python: Python,
+    pub os: Os,
+}
+
+impl Runtime {
+    /// `multiprocessing`'s default start method here (see the module's sources).
+    pub fn default_start_method(self) -> StartMethod {
+        match (self.os, self.python.minor()) {
+            (Os::Linux, 14..) => StartMethod::Forkserver,
+            (Os::Linux, _) => StartMethod::Fork,
+            (Os::Macos | Os::Windows, _) => StartMethod::Spawn,
+        }
+    }
+}
