@@ -330,3 +330,27 @@ test("the editor keeps at least one model", async () => {
   assert.deepEqual(problems(), []);
   await close();
 });
+
+test("the editor sets the Python version and the OS, and the pool's default start method follows", async () => {
+  const { page, problems, close } = await openPage(env.browser);
+  await page.goto(`${env.server.origin}/?lesson=hybrid-executor`);
+  await waitForApp(page);
+  await page.click("#editor summary");
+  const method = () => page.$eval(".editor .params select option[value='']", (o) => o.textContent);
+  assert.equal(await method(), "default (fork)", "3.12 on Linux forks");
+  await page.selectOption("#editor-python", "3.14");
+  await page.waitForFunction(() => document.querySelector("#lesson-picker").value === "custom");
+  assert.equal(await method(), "default (forkserver)");
+  await page.selectOption("#editor-os", "windows");
+  await page.waitForFunction(() => /default \(spawn\)/.test(document.querySelector(".editor .models").textContent));
+  const url = new URL(page.url());
+  const back = await page.evaluate(async (s) => (await fetch(`/?scenario=${s}`)).ok, url.searchParams.get("scenario"));
+  assert.ok(back);
+  await page.reload();
+  await waitForApp(page);
+  await page.click("#editor summary");
+  assert.equal(await page.$eval("#editor-python", (s) => s.value), "3.14", "the link keeps the version");
+  assert.equal(await page.$eval("#editor-os", (s) => s.value), "windows");
+  assert.deepEqual(problems(), []);
+  await close();
+});
