@@ -260,6 +260,19 @@ fn a_clicker_reveals_first_then_plays_and_never_skips_the_question() {
     let at = app.playback.cursor;
     let app = after(app, [AppAction::PresenterNext]);
     assert!(app.playback.cursor > at, "then each press steps");
+    // Past the end, the clicker moves on along the path, and the next lesson asks first.
+    let end = app.playback.session.end;
+    let app = after(
+        app,
+        [
+            AppAction::Playback(Action::Seek(end)),
+            AppAction::PresenterNext,
+        ],
+    );
+    assert_eq!(app.playback.session.lesson.id, "blocking-in-async");
+    assert!(!app.revealed && app.asks(), "its question is open");
+    let app = after(app, [AppAction::PresenterNext]);
+    assert!(app.revealed, "and the first press reveals it");
     // A lesson without a question (custom with one model) plays on the first press.
     let one = AppState::open(parse("?lesson=three-waits&model=sync"));
     if one.asks() {

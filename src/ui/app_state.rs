@@ -261,7 +261,7 @@ impl AppState {
             AppAction::PresenterNext => {
                 if self.asks() && !self.revealed {
                     next.revealed = true;
-                } else if self.playback.at_end() {
+                } else if self.playback.finished() && !self.playback.playing {
                     // Past the end, the clicker moves on along the path (its question asked afresh).
                     match self.next_lesson() {
                         Some(id) => return self.reduce(AppAction::PickLesson(id.to_string())),

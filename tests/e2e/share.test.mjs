@@ -346,7 +346,9 @@ test("the editor sets the Python version and the OS, and the pool's default star
   assert.ok(new URL(page.url()).searchParams.get("scenario"), "the link carries the scenario");
   await page.reload();
   await waitForApp(page);
-  await page.click("#editor summary");
+  // A reopened scenario may open its editor by itself.
+  if (!(await page.$("#editor[open]"))) await page.click("#editor summary");
+  await page.waitForSelector("#editor-python");
   assert.equal(await page.$eval("#editor-python", (s) => s.value), "3.14", "the link keeps the version");
   assert.equal(await page.$eval("#editor-os", (s) => s.value), "windows");
   assert.deepEqual(problems(), []);
