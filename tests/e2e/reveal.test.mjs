@@ -99,7 +99,9 @@ test("presentation mode with PageDown only: the question, the reveal, then the w
   await page.keyboard.press("PageDown");
   await page.waitForFunction(() => /^3\.0 s \/ 3\.0 s$/.test(document.querySelector(".controls .time").textContent), null, { timeout: 30_000 });
   assert.ok(await page.$("#takeaway"));
-  // Past the end, the clicker moves on along the path, and the next lesson asks first.
+  // Past the end (the clock reads 3.0 s a moment before the run stops), the clicker moves on
+  // along the path, and the next lesson asks first.
+  await page.waitForFunction(() => /Play/.test(document.querySelector("#play").textContent));
   await page.keyboard.press("PageDown");
   await page.waitForFunction(() => new URLSearchParams(location.search).get("lesson") === "blocking-in-async");
   await page.waitForSelector(".predict .choice");
