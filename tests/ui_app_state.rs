@@ -234,6 +234,11 @@ fn the_answer_is_revealed_at_the_end_and_stays_revealed() {
         )))
         .revealed
     );
+    // A link to a moment before the proof asks; at or past it (asyncio's C done at 2.0 s) the
+    // answer is on screen, so it opens answered.
+    assert!(!AppState::open(parse("?lesson=three-waits&t=1500")).revealed);
+    assert!(AppState::open(parse("?lesson=three-waits&t=2500")).revealed);
+    assert!(!AppState::open(parse("?lesson=three-waits&t=2500&question=0")).asks());
     let other = after(app, [AppAction::PickLesson("convoy".into())]);
     assert_eq!((other.answer, other.revealed), (Answer::Open, false));
 }

@@ -145,6 +145,12 @@ impl AppState {
         if let Some(t) = view.t {
             playback = playback.reduce(Action::Jump(t));
         }
+        // A link to a moment at or past the one that proves the answer shows the answer on
+        // screen already: the question opens answered rather than asked over its own answer.
+        let proof = playback.session.lesson.question.proof;
+        let shown = proof
+            .time(&playback.session.traces)
+            .is_some_and(|at| view.t.is_some() && playback.time >= at);
         AppState {
             link_note: link_problem(&view),
             view: Rc::new(view),
@@ -158,7 +164,7 @@ impl AppState {
             save_error: None,
             embed_open: false,
             answer: Answer::Open,
-            revealed: false,
+            revealed: shown,
             hands: Vec::new(),
             progress: Progress::default(),
         }

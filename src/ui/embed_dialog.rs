@@ -276,6 +276,9 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                         { for model_choice }
                         { theme_choice }
                         { for start_choice }
+                        if options.start.is_some() && props.asks == Some(true) && options.question {
+                            <p class="hint" id="embed-start-note">{ "Past the moment that proves the answer, the embed opens with the answer shown, not asked." }</p>
+                        }
                         { for layout_choice }
                         { question_choice }
                         <label class="embed-height">

@@ -59,11 +59,12 @@ pub fn next_lesson(props: &NextProps) -> Html {
             let back = open.map(|id| {
                 let on_lesson = props.on_lesson.clone();
                 let onclick = Callback::from(move |_: MouseEvent| on_lesson.emit(id.to_string()));
-                html! { <button type="button" class="btn" id="next-lesson" {onclick}>{ format!("Not yet seen: {}", numbered(id)) }</button> }
+                let number = path::position(id).map_or(0, |i| i + 1);
+                html! { <button type="button" class="btn small" id="next-lesson" {onclick} title={numbered(id)}>{ format!("Not yet seen: lesson {number} →") }</button> }
             });
             html! {
                 <nav class="next-lesson" aria-label="Guided path">
-                    <span>{ "The end of the path." }</span>
+                    <span>{ "The end of the path:" }</span>
                     { count }
                     { for back }
                 </nav>

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app_state::{Answer, AppAction, MAX_HANDS};
+use super::scene::show_scene;
 use super::state::{Action, Playhead, Session};
 use crate::sim::models::descriptor;
 
@@ -110,8 +111,12 @@ pub fn predict(props: &PredictProps) -> Html {
         };
         let show_me = proof_at.map(|at| {
             let model = descriptor(question.proof.model).short;
-            let onclick = dispatch
-                .reform(move |_: MouseEvent| AppAction::Playback(Action::Jump(Playhead::at(at))));
+            let proof_model = question.proof.model.as_str();
+            let onclick = dispatch.reform(move |_: MouseEvent| {
+                // On a phone the proving model's scene comes into view with the moment.
+                show_scene(proof_model);
+                AppAction::Playback(Action::Jump(Playhead::at(at)))
+            });
             html! {
                 <button type="button" class="btn small show-me" id="show-me" {onclick}>
                     { format!("Show me: {model} at {}", at.brief()) }
@@ -183,7 +188,7 @@ pub fn predict(props: &PredictProps) -> Html {
                     });
                     html! {
                         <li>
-                            <button type="button" class="btn choice" {onclick}>
+                            <button type="button" class="btn choice" {onclick} aria-label={format!("{}: {}", letter(i), choice)}>
                                 <span class="letter">{ letter(i) }</span>{ choice.to_string() }
                             </button>
                             { tally(i) }

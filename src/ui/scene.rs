@@ -141,7 +141,7 @@ pub fn model_strip(props: &StripProps) -> Html {
 }
 
 /// Scrolls the stage (a swipeable row on a phone) to one model's scene.
-fn show_scene(model: &str) {
+pub fn show_scene(model: &str) {
     let scene = web_sys::window().and_then(|w| w.document()).and_then(|d| {
         d.query_selector(&format!(".stage .scene[data-model=\"{model}\"]"))
             .ok()

@@ -115,7 +115,7 @@ test("by keyboard alone the focus follows the question: choice, Reveal now, Show
   await page.goto(`${env.server.origin}/?lesson=cpu-in-loop`);
   await waitForApp(page);
   const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
-  const choice = page.getByRole("button", { name: "B crunch: ping waits for it", exact: true });
+  const choice = page.getByRole("button", { name: "B: crunch: ping waits for it", exact: true });
   await choice.focus();
   await page.keyboard.press("Space");
   await page.waitForSelector("#reveal-now-link");

@@ -133,7 +133,7 @@ test("predict, then reveal", async () => {
   await page.goto(`${env.server.origin}/?lesson=three-waits&speed=8`);
   await waitForApp(page);
   // Each choice is named with its letter, as the room hears it.
-  await page.getByRole("button", { name: "C 5 s or more", exact: true }).click();
+  await page.getByRole("button", { name: "C: 5 s or more", exact: true }).click();
   assert.match(await page.textContent(".predict"), /You predicted C\) 5 s or more/);
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForSelector("#reveal", { timeout: 30_000 });

@@ -74,7 +74,7 @@ pub(super) fn cpu_in_loop() -> Lesson {
         chart: ChartMeasure::Makespan,
         takeaway: "CPU work on the loop blocks every other task; run_in_executor with a process pool keeps the loop free.".into(),
         question: question(
-            "One loop: crunch computes for 10 s, ping waits 1 s three times. Which finishes first?",
+            "On the plain loop, crunch computes for 10 s and ping waits 1 s, three times. Which finishes first?",
             &["ping: its waits add up to 3 s", "crunch: ping waits for it"],
             1,
             "crunch is ten seconds of non-stop chopping: the chef cannot even look at ping's timer until it is \
