@@ -4,12 +4,12 @@
 use yew::prelude::*;
 
 use crate::bench::results::WorkerStatus;
-use crate::sim::lessons::{self, path::PATH, CUSTOM};
+use crate::sim::lessons::{path::PATH, CUSTOM};
 
 use super::embed_dialog::OPENER_ID;
+use super::guide::title;
 use super::params::Theme;
 use super::progress::Progress;
-use super::race::RaceLesson;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -30,14 +30,6 @@ pub struct HeaderProps {
     pub race: bool,
     /// The lessons done in this browser: ticked in the menu.
     pub progress: Progress,
-}
-
-/// A lesson's title by id, simulated or race.
-fn title(id: &str) -> String {
-    match RaceLesson::from_id(id) {
-        Some(race) => race.title().to_string(),
-        None => lessons::by_id(id).map_or_else(|| id.to_string(), |l| l.title.to_string()),
-    }
 }
 
 #[function_component(Header)]

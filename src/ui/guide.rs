@@ -17,12 +17,17 @@ pub struct NextProps {
     pub on_lesson: Callback<String>,
 }
 
-/// A lesson's number on the path and its title: "3. The async trap".
-fn numbered(id: &str) -> String {
-    let title = match RaceLesson::from_id(id) {
+/// A lesson's title by id, simulated or race (the menu's and Next lesson's).
+pub fn title(id: &str) -> String {
+    match RaceLesson::from_id(id) {
         Some(race) => race.title().to_string(),
         None => lessons::by_id(id).map_or_else(|| id.to_string(), |l| l.title.to_string()),
-    };
+    }
+}
+
+/// A lesson's number on the path and its title: "3. The async trap".
+fn numbered(id: &str) -> String {
+    let title = title(id);
     match path::position(id) {
         Some(i) => format!("{}. {title}", i + 1),
         None => title,

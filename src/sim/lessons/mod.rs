@@ -27,7 +27,8 @@ use std::sync::OnceLock;
 /// The lesson shown when none is chosen.
 pub const DEFAULT: &str = "three-waits";
 
-/// Every lesson id, in teaching order.
+/// Every simulated lesson id, in the order of `all()` (the guided path, races included, is
+/// `path::PATH`).
 pub const IDS: [&str; 12] = [
     "three-waits",
     "gather-overlap",
