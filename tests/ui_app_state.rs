@@ -284,6 +284,9 @@ fn a_clicker_reveals_first_then_plays_and_never_skips_the_question() {
         let one = after(one, [AppAction::Reveal, AppAction::PresenterNext]);
         assert!(one.playback.playing);
     }
+    // A race lesson's own player takes the clicker: the page's hidden session does nothing.
+    let race = AppState::open(parse("?lesson=counter-race&present=1"));
+    assert!(race.reduce(AppAction::PresenterNext).is_none());
     // So does a link that turns the question off.
     let off = AppState::open(parse("?lesson=gather-overlap&present=1&question=0"));
     assert!(!off.asks());

@@ -206,7 +206,10 @@ impl AppState {
         let mut next = self.clone();
         match action {
             // A race lesson has its own player (`race_view`): the hidden one takes nothing.
-            AppAction::Playback(_) if self.view.race().is_some() => return None,
+            // (its clicker too: its own keys reveal, then step the game).
+            AppAction::Playback(_) | AppAction::PresenterNext if self.view.race().is_some() => {
+                return None
+            }
             AppAction::Playback(action) => next.playback = self.playback.clone().reduce(action),
             AppAction::PickLesson(id) if id == CUSTOM => return None,
             AppAction::PickLesson(id) => {
