@@ -59,7 +59,20 @@ impl RaceLesson {
         }
     }
 
-    /// The goal of the game.
+    /// The game's instruction before the question is answered: one that does not say what can
+    /// go wrong, which is the answer.
+    pub fn goal_before(self) -> &'static str {
+        match self {
+            RaceLesson::Refcount => {
+                "Your move: choose which thread runs each next step, and watch the count."
+            }
+            RaceLesson::Counter => {
+                "Your move: choose which thread runs each next instruction, and watch the counter."
+            }
+        }
+    }
+
+    /// The goal of the game, once the question is answered.
     pub fn goal(self) -> &'static str {
         match self {
             RaceLesson::Refcount => {

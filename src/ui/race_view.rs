@@ -152,8 +152,10 @@ pub fn race_lesson_view(props: &RaceProps) -> Html {
                     .to_string()
             }
         }
-    } else {
+    } else if state.answer.is_some() {
         lesson.goal().to_string()
+    } else {
+        lesson.goal_before().to_string()
     };
     let threads: Html = (0..state.threads())
         .map(|t| thread_panel(state, t, act(RaceAction::Pick(t))))
