@@ -212,6 +212,13 @@ fn python_and_os_pick_the_start_method() {
     assert_eq!(v["models"]["hybrid"]["start_method"], "forkserver");
     let v = run(&["--lesson", "hybrid-executor", "--os", "windows", "--json"]);
     assert_eq!(v["models"]["hybrid"]["start_method"], "spawn");
+    // The lesson of processes runs on 3.14 (forkserver); 3.12 forks, and its run is faster.
+    let v = run(&["--lesson", "cpu-processes", "--python", "3.14", "--json"]);
+    assert_eq!(v["models"]["processes"]["start_method"], "forkserver");
+    let forked = run(&["--lesson", "cpu-processes", "--python", "3.12", "--json"]);
+    assert_eq!(forked["models"]["processes"]["start_method"], "fork");
+    let ms = |v: &serde_json::Value| v["models"]["processes"]["makespan_ms"].as_f64().unwrap();
+    assert!(ms(&forked) + 40.0 < ms(&v), "{} {}", ms(&forked), ms(&v));
     let o = trace(&["--lesson", "convoy", "--python", "2.7"]);
     assert!(
         !o.status.success() && stderr(&o).contains("3.14t"),

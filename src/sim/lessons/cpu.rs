@@ -2,7 +2,7 @@
 //! processes (7) and the asyncio front with a process pool behind it (13).
 
 use super::{ms, question, Ask, ChartMeasure, Lesson, ModelCode, Proof};
-use crate::sim::{Micros, ModelConfig, ModelId, Scenario, StartMethod, Step, Task};
+use crate::sim::{Micros, ModelConfig, ModelId, Python, Scenario, Step, Task};
 
 const CRUNCH_ASYNC: &str = r#"import asyncio
 
@@ -168,9 +168,11 @@ def cpu_heavy(args):
 
 if __name__ == "__main__":
     jobs = [(3_000_000, list(range(200_000)))] * 4
-    ctx = mp.get_context("spawn")                 # the Windows and macOS default
+    # The default start method: on Linux, Python 3.14 forks each worker from a fork server
+    # (3.12 and 3.13 fork directly); macOS and Windows spawn a fresh interpreter.
+    print(mp.get_start_method())
     start = time.perf_counter()
-    with ProcessPoolExecutor(4, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(4) as pool:
         list(pool.map(cpu_heavy, jobs))
     print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~0.22 s: not 4x, start-up and pickling cost⟧
 "#;
@@ -184,34 +186,34 @@ pub(super) fn cpu_processes() -> Lesson {
     let models = vec![
         ModelConfig::new(ModelId::Sync),
         ModelConfig::new(ModelId::Threads).workers(4).cores(4),
-        ModelConfig::new(ModelId::Processes)
-            .workers(4)
-            .cores(4)
-            .start_method(StartMethod::Spawn),
+        ModelConfig::new(ModelId::Processes).workers(4).cores(4),
     ];
     Lesson {
         id: "cpu-processes",
         title: "Processes: real parallelism, at a price".into(),
         summary: "The same four CPU-bound tasks in a ProcessPoolExecutor: each worker is a separate desk with its \
                   own interpreter and GIL, so four processes use four cores. The price shows on the timeline: \
-                  starting each process (spawn: ~50 ms for a small script, more with imports), the parent pickling each \
-                  job's arguments one after another, and each worker unpickling them, about three times slower.".into(),
-        scenario: Scenario::new(tasks, models),
+                  starting the processes (Python 3.14 on Linux first starts a fork server, ~37 ms once, then forks each \
+                  worker from it, ~16 ms; 3.12 forks in ~2 ms; macOS and Windows spawn, ~50 ms), the parent pickling \
+                  each job's arguments one after another, and each worker unpickling them, about three times slower.".into(),
+        // Python 3.14: its start method (forkserver on Linux) is the lesson's price; the editor
+        // and `trace --python` show 3.12's fork and the other systems' spawn.
+        scenario: Scenario::new(tasks, models).python(Python::V3_14),
         code: vec![
             ModelCode::same(ModelId::Sync, HEAVY_SYNC, 4, &["total += i * i"]),
             ModelCode::same(ModelId::Threads, HEAVY_THREADS, 4, &["total += i * i"]),
             ModelCode::same(ModelId::Processes, HEAVY_PROCESSES, 4, &["total += i * i"]),
         ],
-        expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(221_384))],
+        expected: vec![(ModelId::Sync, ms(620)), (ModelId::Threads, ms(640)), (ModelId::Processes, Micros(220_812))],
         chart: ChartMeasure::Makespan,
         takeaway: "Processes bypass the GIL: about one task's time plus start-up and pickling. With many tiny tasks the overhead wins.".into(),
         question: question(
-            "Four processes on four cores (serial 0.62 s, spawn start-up ~0.05 s). How long?",
+            "Four processes on four cores (serial 0.62 s; Python 3.14 starts them from a fork server). How long?",
             &["about 0.16 s", "about 0.22 s", "about 0.62 s"],
             1,
             "Each process is a separate desk with its own interpreter and GIL, so the four compute on four cores \
-             at once. But each desk must first be set up (spawn) and each job's data pickled over to it: about \
-             0.22 s, not a quarter of 0.62 s.",
+             at once. But the desks must first be set up (the fork server, then each worker) and each job's data \
+             pickled over: about 0.22 s, not a quarter of 0.62 s.",
             Proof::end(ModelId::Processes),
             Ask::Time(vec![ms(160), ms(220), ms(620)]),
         ),

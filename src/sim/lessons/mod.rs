@@ -201,7 +201,7 @@ pub fn cpython(lesson: &str, model: ModelId) -> Option<&'static str> {
         ("cpu-threads-gil" | "cpu-processes", Sync) => "0.62 s (3.11)",
         ("cpu-threads-gil" | "cpu-processes", Threads) => "0.64 s (3.11)",
         ("cpu-processes", Processes) => {
-            "+ start-up: spawn ~50 ms here (fork ~2, forkserver ~16 + 37 once)"
+            "+ start-up here: forkserver ~16 ms + 37 once (fork ~2, spawn ~50)"
         }
         ("convoy", Threads) => "reader 9.1-9.5× slower here (7-11× in LESSONS.md)",
         ("ten-thousand", Threads) => "~85 GB reserved; ~3.6 s (calibrated)",
