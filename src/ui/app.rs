@@ -238,6 +238,31 @@ pub fn app() -> Html {
         });
     }
 
+    // The prediction survives a reload of this tab: read back when a lesson opens, written when
+    // it changes (a custom scenario's is not kept: another scenario would inherit it).
+    {
+        let (dispatch, id) = (dispatch.clone(), playback.session.lesson.id);
+        use_effect_with(id, move |&id| {
+            if id != crate::sim::lessons::CUSTOM {
+                if let Some(answer) = store::saved_answer(id) {
+                    dispatch.emit(AppAction::Answer(answer));
+                }
+            }
+        });
+    }
+    {
+        let id = playback.session.lesson.id;
+        let last = use_mut_ref(|| None::<(&'static str, Answer)>);
+        use_effect_with((id, app.answer), move |&(id, answer)| {
+            // Only a change the learner made is written: the first render's Open is not.
+            let before = last.borrow_mut().replace((id, answer));
+            let changed = before.is_some_and(|(was_id, was)| was_id == id && was != answer);
+            if changed && id != crate::sim::lessons::CUSTOM {
+                store::save_answer(id, answer);
+            }
+        });
+    }
+
     let session = playback.session.clone();
     let lesson = &session.lesson;
     let notify = {

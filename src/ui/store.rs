@@ -5,6 +5,7 @@ use wasm_bindgen::JsValue;
 
 use crate::sim::Scenario;
 
+use super::app_state::Answer;
 use super::autosave::{self, Summary};
 use super::progress::{self, Progress};
 use crate::sim::lessons::path::PATH;
@@ -204,4 +205,32 @@ pub fn save_progress(progress: &Progress) -> Result<(), String> {
     storage
         .set_item(progress::KEY, &merged.to_text())
         .map_err(|e| error_name(&e))
+}
+
+/// This tab's prediction for `lesson`, kept in sessionStorage (per tab, across reloads).
+fn answer_key(lesson: &str) -> String {
+    format!("concurrency-kitchen:answer:{lesson}")
+}
+
+/// Keeps this tab's prediction for `lesson` across a reload (`Open` forgets it). A tab
+/// without sessionStorage simply forgets on reload.
+pub fn save_answer(lesson: &str, answer: Answer) {
+    let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return;
+    };
+    let _ = match answer {
+        Answer::Open => session.remove_item(&answer_key(lesson)),
+        Answer::Skipped => session.set_item(&answer_key(lesson), "skipped"),
+        Answer::Chose(i) => session.set_item(&answer_key(lesson), &i.to_string()),
+    };
+}
+
+/// The prediction this tab kept for `lesson`, if any (anything unreadable counts as none).
+pub fn saved_answer(lesson: &str) -> Option<Answer> {
+    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten())?;
+    let text = session.get_item(&answer_key(lesson)).ok().flatten()?;
+    match text.as_str() {
+        "skipped" => Some(Answer::Skipped),
+        n => n.parse().ok().filter(|&i| i < 26).map(Answer::Chose),
+    }
 }

@@ -85,3 +85,27 @@ test("garbage in the stored progress counts as none", async () => {
   assert.deepEqual(problems(), []);
   await close();
 });
+
+test("a reload keeps this tab's prediction, and Predict after all forgets it", async () => {
+  const { page, problems, close } = await openPage(env.browser, { width: 1280, height: 800 });
+  await page.goto(`${env.server.origin}/?lesson=io-threads`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "B: Yes, about 4 s", exact: true }).click();
+  await page.reload();
+  await waitForApp(page);
+  await page.waitForFunction(() => /You predicted B\) Yes, about 4 s/.test(document.querySelector(".predict").textContent));
+  // Another lesson asks afresh; coming back finds the prediction again.
+  await page.selectOption("#lesson-picker", "convoy");
+  await page.waitForSelector(".predict .choice");
+  await page.getByRole("button", { name: "Skip", exact: true }).click();
+  await page.reload();
+  await waitForApp(page);
+  await page.waitForSelector("#predict-again");
+  await page.click("#predict-again");
+  await page.reload();
+  await waitForApp(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(".predict .choice").count(), 3, "taken back: asked again after a reload");
+  assert.deepEqual(problems(), []);
+  await close();
+});
