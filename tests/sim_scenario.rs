@@ -17,7 +17,7 @@ fn json_round_trips_and_uses_readable_ids() {
     let l = lessons::by_id("cpu-processes").unwrap();
     let text = l.scenario.to_json();
     assert!(
-        text.contains("\"kind\": \"cpu\"") && text.contains("\"start_method\": \"spawn\""),
+        text.contains("\"kind\": \"cpu\"") && text.contains("\"python\": \"3.14\""),
         "{text}"
     );
     assert_eq!(Scenario::from_json(&text).unwrap(), l.scenario);
