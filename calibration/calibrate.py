@@ -78,6 +78,10 @@ CASES = [
     Case("counter_race_kept_plain", "ratio", 9, 3, 2),
     Case("counter_race_kept_call", "ratio", 9, 3, 2),
     Case("counter_race_kept_lock", "ratio", 5, 2, 5),
+    Case("interpreter_start_ms", "ms", 5, 2, 10),
+    Case("interpreter_start_two_threads_ratio", "ratio", 5, 2, 10),
+    Case("interpreter_resident_kb", "KB", 3, 2, 20),
+    Case("interpreters_2_spin_speedup", "ratio", 5, 2, 15),
 ]
 CASE_IDS = [c.id for c in CASES]
 SPIN = "spin_iterations_per_ms"

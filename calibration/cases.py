@@ -15,6 +15,7 @@ in with ``--spin``.
 # again as their main module, and a heavy import here would be counted as process start-up.
 # Every other module is imported inside the case that needs it.
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -625,6 +626,140 @@ def race_call(args):
 def race_lock(args):
     """`with lock: counter[0] += 1` from four threads: nothing lost."""
     return counter_race(args, counter_locked)
+
+
+# Subinterpreters with their own GIL (PEP 684, 3.12+): the `interpreters` model. The public
+# `concurrent.futures.InterpreterPoolExecutor` is 3.14; 3.12 and 3.13 have the same machinery
+# behind the private `_xxsubinterpreters` / `_interpreters` modules, measured here.
+
+
+def subinterpreters():
+    """(create, run, destroy) for an interpreter with its own GIL, or raises on < 3.12."""
+    if sys.version_info < (3, 12):
+        # 3.11's private module makes interpreters that share the main GIL (PEP 684 is 3.12).
+        raise RuntimeError("interpreters with their own GIL need Python 3.12 or later")
+    try:
+        import _interpreters as lowlevel
+
+        return (
+            lambda: lowlevel.create("isolated"),
+            lambda i, code: lowlevel.exec(i, code),
+            lowlevel.destroy,
+        )
+    except ImportError:
+        pass
+    import _xxsubinterpreters as lowlevel  # 3.12; ImportError before: no own-GIL interpreters
+
+    return (
+        lambda: lowlevel.create(isolated=True),
+        lambda i, code: lowlevel.run_string(i, code),
+        lowlevel.destroy,
+    )
+
+
+# What an InterpreterPoolExecutor worker runs first: 3.14's `from concurrent.futures.interpreter
+# import WorkerContext`, which imports pickle and concurrent.futures.thread; on 3.12-3.13 those
+# two imports stand for it.
+INTERPRETER_INIT = "import pickle\nimport concurrent.futures.thread"
+
+
+@case("interpreter_start_ms")
+def interpreter_start(args):
+    """Create an own-GIL interpreter and run its first import (destroying it is not timed):
+    what one InterpreterPoolExecutor worker costs to start."""
+    create, run, destroy = subinterpreters()
+
+    def once():
+        t0 = time.perf_counter()
+        i = create()
+        run(i, INTERPRETER_INIT)
+        took = time.perf_counter() - t0
+        destroy(i)
+        return took * 1e3
+
+    once()
+    per_run = 5
+    runs = [sorted(once() for _ in range(per_run))[per_run // 2] for _ in range(args.runs)]
+    return runs, {"init": INTERPRETER_INIT, "starts_per_run": per_run, "statistic_per_run": "median"}
+
+
+@case("interpreter_start_two_threads_ratio")
+def interpreter_start_parallel(args):
+    """Two interpreters created at once from two threads, over two created one after another:
+    1.0 means creation is serialized (the runtime does one at a time), 0.5 fully parallel."""
+    create, run, destroy = subinterpreters()
+
+    def make(out):
+        i = create()
+        run(i, INTERPRETER_INIT)
+        out.append(i)
+
+    def two_in_a_row():
+        out = []
+        took = wall(lambda: (make(out), make(out)))
+        for i in out:
+            destroy(i)
+        return took
+
+    def two_at_once():
+        out = []
+        took = in_threads([(make, (out,)), (make, (out,))])
+        for i in out:
+            destroy(i)
+        return took
+
+    two_in_a_row()
+    two_at_once()
+    runs = [two_at_once() / two_in_a_row() for _ in range(args.runs)]
+    return runs, {"interpreters": 2}
+
+
+@case("interpreter_resident_kb")
+def interpreter_resident(args):
+    """Resident memory each live own-GIL interpreter adds (after its first import), from
+    /proc/self/statm over 20 interpreters; `params.virtual_kb` is the address space added."""
+    create, run, destroy = subinterpreters()
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def statm():
+        with open("/proc/self/statm") as f:
+            size, resident = f.read().split()[:2]
+        return int(size) * page, int(resident) * page
+
+    count = 20
+    runs, virtual = [], []
+    for _ in range(args.runs):
+        size0, res0 = statm()
+        ids = []
+        for _ in range(count):
+            i = create()
+            run(i, INTERPRETER_INIT)
+            ids.append(i)
+        size1, res1 = statm()
+        for i in ids:
+            destroy(i)
+        runs.append((res1 - res0) / count / 1024)
+        virtual.append(round((size1 - size0) / count / 1024, 1))
+    return runs, {"interpreters": count, "init": INTERPRETER_INIT, "virtual_kb": virtual}
+
+
+@case("interpreters_2_spin_speedup")
+def interpreters_speedup(args):
+    """Two 200 ms spins one after another over the same two in two own-GIL interpreters on
+    two threads (creation not timed): about 2 on two free cores, 1 if they shared a GIL."""
+    create, run, destroy = subinterpreters()
+    n = iterations(args.spin, 200)
+    # The same loop as `spin`, in a function, so both run with fast locals.
+    code = "def spin(n):\n    x = 0\n    for i in range(n):\n        x ^= i\n\nspin(%d)\n" % n
+    runs = []
+    for _ in range(args.runs):
+        serial = wall(lambda: (spin(n), spin(n)))
+        ids = [create(), create()]
+        both = in_threads([(run, (i, code)) for i in ids])
+        for i in ids:
+            destroy(i)
+        runs.append(serial / both)
+    return runs, {"work_ms": 200, "iterations": n}
 
 
 # ---------------------------------------------------------------------------------------

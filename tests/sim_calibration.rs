@@ -125,6 +125,10 @@ fn every_measured_case_is_checked_here() {
         "counter_race_kept_plain",
         "counter_race_kept_call",
         "counter_race_kept_lock",
+        "interpreter_start_ms",
+        "interpreter_start_two_threads_ratio", // a cross-check: see interpreters.rs
+        "interpreter_resident_kb",
+        "interpreters_2_spin_speedup",
     ]
     .into_iter()
     .collect();
@@ -429,4 +433,77 @@ fn threads_start_one_after_another_as_measured() {
     // but of the same order.
     let (lo, _) = range("thread_start_join_us");
     assert!(lo < per_thread && per_thread < 3.0 * typical("thread_start_join_us"));
+}
+
+/// The interpreters measured on 3.12 and 3.13 (earlier versions refuse): each one's median.
+fn interpreter_medians(case: &str) -> Vec<(String, f64)> {
+    let all = medians(case);
+    assert!(all.len() >= 2, "{case}: 3.12 and 3.13 measured");
+    all
+}
+
+#[test]
+fn an_interpreter_worker_starts_as_measured_on_its_version() {
+    use concurrency_kitchen::sim::Python;
+    for (version, median) in interpreter_medians("interpreter_start_ms") {
+        let python = if version.starts_with("3.12") {
+            Python::V3_12
+        } else if version.starts_with("3.13") {
+            Python::V3_13
+        } else {
+            continue;
+        };
+        // One task of no work on one interpreter: its start is the whole run.
+        let s = Scenario::new(vec![Task::new("t", vec![])], vec![]).python(python);
+        let t = simulate(&s, &ModelConfig::new(ModelId::Interpreters).workers(1)).unwrap();
+        within_10_percent("interpreter_start_ms", ms(t.stats.makespan), median);
+        // And the start-up range the app shows covers it.
+        let (lo, hi) = concurrency_kitchen::sim::INTERPRETER_START_RANGE;
+        assert!(
+            ms(lo) <= median && median <= ms(hi) * 1.05,
+            "{version}: {median}"
+        );
+    }
+}
+
+#[test]
+fn two_interpreters_compute_in_parallel_as_measured() {
+    // Two 200 ms spins, one after another (sync) over two interpreters on two cores, with
+    // the start-up left out as the case leaves it out.
+    let sync = run(spins(2, 200.0), &ModelConfig::new(ModelId::Sync))
+        .stats
+        .makespan;
+    let mut config = ModelConfig::new(ModelId::Interpreters).workers(2).cores(2);
+    config.startup_ms = Some(0.0);
+    let both = run(spins(2, 200.0), &config).stats.makespan;
+    let speedup = ms(sync) / ms(both);
+    for (version, median) in interpreter_medians("interpreters_2_spin_speedup") {
+        // A shared two-core machine: the medians were 1.85-2.2; within 10% of each.
+        within_10_percent(
+            &format!("interpreters_2_spin_speedup {version}"),
+            speedup,
+            median.min(2.0),
+        );
+    }
+}
+
+#[test]
+fn an_interpreter_holds_the_resident_memory_measured() {
+    use concurrency_kitchen::sim::{INTERPRETER_RESIDENT, PROCESS_RESIDENT};
+    let one = run(
+        spins(1, 1.0),
+        &ModelConfig::new(ModelId::Interpreters).workers(1),
+    );
+    let two = run(
+        spins(2, 1.0),
+        &ModelConfig::new(ModelId::Interpreters).workers(2),
+    );
+    let each = (two.stats.memory_resident - one.stats.memory_resident) as f64 / 1024.0;
+    assert_eq!(
+        one.stats.memory_resident,
+        PROCESS_RESIDENT.0 + INTERPRETER_RESIDENT.0
+    );
+    for (version, median) in interpreter_medians("interpreter_resident_kb") {
+        within_10_percent(&format!("interpreter_resident_kb {version}"), each, median);
+    }
 }

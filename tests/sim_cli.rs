@@ -162,8 +162,8 @@ fn the_race_lessons_keep_their_cli_contract() {
 fn list_and_help_succeed() {
     let o = trace(&["--list"]);
     assert!(o.status.success());
-    // The twelve timeline lessons, then the two race lessons.
-    assert_eq!(stdout(&o).lines().count(), 14);
+    // The thirteen timeline lessons, then the two race lessons.
+    assert_eq!(stdout(&o).lines().count(), 15);
     assert!(stdout(&o).starts_with("three-waits"));
     assert!(stdout(&o).contains("counter-race") && stdout(&o).contains("refcount-race"));
     let o = trace(&["--help"]);
@@ -227,4 +227,37 @@ fn python_and_os_pick_the_start_method() {
     );
     let o = trace(&["--lesson", "counter-race", "--os", "linux"]);
     assert!(!o.status.success(), "no OS for the races");
+}
+
+#[test]
+fn the_interpreters_lesson_runs_a_gil_per_interpreter_and_says_start_up_varies() {
+    let o = trace(&["--lesson", "cpu-interpreters", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let models = &v["models"];
+    let ms = |id: &str| models[id]["makespan_ms"].as_f64().unwrap();
+    // Four interpreters on four cores compute in parallel: far faster than threads under
+    // one GIL, and (no fork server) a little faster than processes.
+    assert!(ms("interpreters") * 2.0 < ms("threads"), "{v}");
+    assert!(ms("interpreters") < ms("processes"), "{v}");
+    assert_eq!(models["interpreters"]["gil_wait_ms"], 0.0);
+    // Published start-up figures disagree: the JSON gives the run across them.
+    assert_eq!(
+        models["interpreters"]["startup_range_ms"],
+        serde_json::json!([1.1, 35.0])
+    );
+    let range = &models["interpreters"]["makespan_range_ms"];
+    assert!(range[0].as_f64().unwrap() < ms("interpreters"));
+    assert!(range[1].as_f64().unwrap() > ms("interpreters"));
+    // One process: less memory than four processes, more than four threads.
+    let resident = |id: &str| models[id]["memory_resident_bytes"].as_u64().unwrap();
+    assert!(resident("threads") < resident("interpreters"));
+    assert!(resident("interpreters") < resident("processes"));
+    // Before 3.12 no interpreter has its own GIL: a clear refusal, naming the field.
+    let o = trace(&["--lesson", "cpu-interpreters", "--python", "3.9"]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("3.12"),
+        "{}",
+        stderr(&o)
+    );
 }

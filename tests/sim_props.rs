@@ -112,7 +112,12 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
     prop_assert!(
         peak(
             t,
-            &[LaneKind::Thread, LaneKind::Process, LaneKind::Loop],
+            &[
+                LaneKind::Thread,
+                LaneKind::Process,
+                LaneKind::Interpreter,
+                LaneKind::Loop
+            ],
             &busy
         ) <= cores
     );
@@ -242,7 +247,7 @@ fn check(s: &Scenario, m: &ModelConfig, t: &Trace) -> Result<(), TestCaseError> 
         ),
         ModelId::Threads => prop_assert!(makespan >= sum_of(&[StepKind::Cpu])),
         ModelId::Hybrid => prop_assert!(makespan >= sum_of(&[StepKind::BlockingIo])),
-        ModelId::ThreadsNogil | ModelId::Processes => {}
+        ModelId::ThreadsNogil | ModelId::Processes | ModelId::Interpreters => {}
     }
     // Snapshots stay compact, one per event.
     prop_assert_eq!(t.snapshots.len(), t.events.len());

@@ -37,7 +37,8 @@ USAGE:
 OPTIONS:
     --lesson ID        run a built-in lesson (see --list)
     --scenario FILE    run a scenario JSON file (format: src/sim/SCENARIO.md; - reads stdin)
-    --model ID         only this model: sync, asyncio, hybrid, threads, threads-nogil, processes
+    --model ID         only this model: sync, asyncio, hybrid, threads, threads-nogil,
+                       interpreters, processes
     --format FORMAT    text (ASCII timelines, the default), json (statistics) or chrome
                        (Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing)
     --json             the same as --format json
@@ -353,9 +354,13 @@ fn stats_json(trace: &Trace, spread: Option<&sim::Spread>) -> Value {
         "memory_resident_bytes": s.memory_resident,
         "events": trace.events.len(),
     });
-    // Where CPython varies from run to run, the range across seeds as well.
+    // Where CPython varies from run to run, the range across seeds as well; where published
+    // start-up figures disagree, the range across them.
     if let Some(r) = spread {
-        v["seeds"] = json!(r.runs);
+        match r.across {
+            sim::Across::Seeds => v["seeds"] = json!(r.runs),
+            sim::Across::Startup(lo, hi) => v["startup_range_ms"] = json!([ms(lo), ms(hi)]),
+        }
         v["makespan_range_ms"] = json!([ms(r.makespan.0), ms(r.makespan.1)]);
         v["task_latency_range_ms"] = json!(r
             .task_latency
@@ -371,6 +376,12 @@ fn spread_text(trace: &Trace, spread: Option<&sim::Spread>) -> String {
     let Some(r) = spread else {
         return String::new();
     };
+    if let sim::Across::Startup(lo, hi) = r.across {
+        return format!(
+            "published start-up figures disagree: makespan {}-{} with one interpreter's start-up from {lo} to {hi}\n",
+            r.makespan.0, r.makespan.1
+        );
+    }
     let names = trace.task_names.iter().zip(&r.task_latency);
     let tasks: Vec<String> = names
         .map(|(n, &(lo, hi))| format!("{n} {}-{}", lo, hi))

@@ -59,6 +59,7 @@ pub fn draw_scene(
         Shape::Sequential | Shape::EventLoop { .. } => draw_loop(p, &ctx, top),
         Shape::ThreadPool { .. } => draw_workers(p, &ctx, top, LaneKind::Thread),
         Shape::ProcessPool => draw_workers(p, &ctx, top, LaneKind::Process),
+        Shape::InterpreterPool => draw_workers(p, &ctx, top, LaneKind::Interpreter),
     }
     let bottom = Area {
         x: 10.0,
@@ -533,7 +534,10 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         w: a.w - side_w,
         h: a.h - cores_h,
     };
-    let cols = if kind == LaneKind::Process {
+    // Workers with interpreters of their own (processes, subinterpreters) are cards in a grid,
+    // each with its own GIL token.
+    let own_desk = matches!(kind, LaneKind::Process | LaneKind::Interpreter);
+    let cols = if own_desk {
         ((grid.w / (px * 11.0)).floor() as usize).max(1)
     } else {
         1
@@ -578,7 +582,7 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
         // The GIL token sits on the card of the thread that holds it (a process has its own):
         // a pill at the card's right, its word never smaller than the labels.
         let holds = has_gil && task.is_some_and(|t| snap.gil_holders.contains(&t));
-        let own_gil = kind == LaneKind::Process;
+        let own_gil = own_desk;
         let token_px = if pal.large {
             sm
         } else {
@@ -595,6 +599,12 @@ fn draw_workers(p: &mut impl Painter, ctx: &Ctx, a: Area, kind: LaneKind) {
             // Each process is a separate desk: its own interpreter, memory and GIL.
             options.push(format!(
                 "{lane_label}  {who}  {state_word}  · own memory {PROCESS_RESIDENT}"
+            ));
+        }
+        if kind == LaneKind::Interpreter {
+            // An interpreter has its own GIL and objects but lives in the one process.
+            options.push(format!(
+                "{lane_label}  {who}  {state_word}  · own GIL, same process"
             ));
         }
         options.push(format!("{lane_label}  {who}  {state_word}"));

@@ -238,7 +238,7 @@ pub fn drawn_lanes(trace: &Trace, index: &LaneIndex) -> Vec<usize> {
         .lanes
         .iter()
         .filter(|l| match l.kind {
-            LaneKind::Loop | LaneKind::Thread | LaneKind::Process => true,
+            LaneKind::Loop | LaneKind::Thread | LaneKind::Process | LaneKind::Interpreter => true,
             LaneKind::Core | LaneKind::Task => false,
         })
         .count();

@@ -24,7 +24,12 @@ pub fn check(trace: &Trace) -> Vec<String> {
         .collect();
     let workers: Vec<LaneId> = (0..trace.lanes.len())
         .map(LaneId::new)
-        .filter(|&l| matches!(trace.lane(l).kind, LaneKind::Thread | LaneKind::Process))
+        .filter(|&l| {
+            matches!(
+                trace.lane(l).kind,
+                LaneKind::Thread | LaneKind::Process | LaneKind::Interpreter
+            )
+        })
         .collect();
     for (i, snap) in trace.snapshots.iter().enumerate() {
         let e = &trace.events[i];

@@ -40,16 +40,16 @@ pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
     dispatch, gil_handoff, thread_start, ModelConfig, ModelId, ModelParams, PickleRates, Pickling,
     StartMethod, DEFAULT_CORES, DEFAULT_SEED, DEFAULT_SWITCH_INTERVAL_MS, DISPATCH_PER_CHUNK_NS,
-    DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS, LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM,
-    PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT, THREAD_RESERVED, THREAD_RESIDENT,
-    WAKE_UP_LATE,
+    DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS, INTERPRETER_RESERVED, INTERPRETER_RESIDENT,
+    LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
+    THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
 };
 pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
 pub use plan::{
     MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
     MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
 };
-pub use python::{Os, Python, Runtime};
+pub use python::{Os, Python, Runtime, INTERPRETER_START_RANGE};
 pub use scenario::{PayloadKind, Scenario, Step, StepKind, Task};
 pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
 pub use time::{grouped, Bytes, Micros};
@@ -83,6 +83,18 @@ pub struct Spread {
     pub makespan: (Micros, Micros),
     /// Per task, the shortest and longest latency.
     pub task_latency: Vec<(Micros, Micros)>,
+    /// What the range is across.
+    pub across: Across,
+}
+
+/// What a run's range is taken across.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Across {
+    /// Seeds: which GIL waiter the OS wakes (`runs` seeds).
+    Seeds,
+    /// The published figures for one interpreter worker's start-up, from the first to the
+    /// second (`INTERPRETER_START_RANGE`): they disagree, so the run is shown across them.
+    Startup(Micros, Micros),
 }
 
 impl Spread {
@@ -106,6 +118,9 @@ pub fn spread(
     model: &ModelConfig,
     trace: &Trace,
 ) -> Result<Option<Spread>, ScenarioError> {
+    if models::descriptor(model.id).shape == Shape::InterpreterPool && model.startup_ms.is_none() {
+        return startup_spread(scenario, model, trace);
+    }
     if !trace.varies || trace.events.len() > SPREAD_MAX_EVENTS {
         return Ok(None);
     }
@@ -114,11 +129,43 @@ pub fn spread(
         runs: 1,
         makespan: (trace.stats.makespan, trace.stats.makespan),
         task_latency: trace.stats.task_latency.iter().map(|&l| (l, l)).collect(),
+        across: Across::Seeds,
     };
     for k in 1..SPREAD_SEEDS {
         let other = scenario.clone().seed(first.wrapping_add(k));
         // A seed whose run passes a limit the first did not ends the range where it is.
         let Ok(t) = simulate(&other, model) else {
+            break;
+        };
+        let widen = |r: &mut (Micros, Micros), x: Micros| *r = (r.0.min(x), r.1.max(x));
+        widen(&mut s.makespan, t.stats.makespan);
+        for (r, &l) in s.task_latency.iter_mut().zip(&t.stats.task_latency) {
+            widen(r, l);
+        }
+        s.runs += 1;
+    }
+    Ok(s.matters().then_some(s))
+}
+
+/// The range of an interpreter pool's run across the published start-up figures
+/// (`INTERPRETER_START_RANGE`), its own version's figure included.
+fn startup_spread(
+    scenario: &Scenario,
+    model: &ModelConfig,
+    trace: &Trace,
+) -> Result<Option<Spread>, ScenarioError> {
+    let (lo, hi) = INTERPRETER_START_RANGE;
+    let mut s = Spread {
+        runs: 1,
+        makespan: (trace.stats.makespan, trace.stats.makespan),
+        task_latency: trace.stats.task_latency.iter().map(|&l| (l, l)).collect(),
+        across: Across::Startup(lo, hi),
+    };
+    for start in [lo, hi] {
+        let mut other = model.clone();
+        other.startup_ms = Some(start.as_ms_f64());
+        // A start-up that passes a limit the first run did not ends the range where it is.
+        let Ok(t) = simulate(scenario, &other) else {
             break;
         };
         let widen = |r: &mut (Micros, Micros), x: Micros| *r = (r.0.min(x), r.1.max(x));

@@ -21,6 +21,9 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         .map_or("the machine", |l| trace.lane(l).label.as_str());
     let d = event.dur.unwrap_or(Micros::ZERO);
     let phrases = descriptor(trace.model).phrases;
+    // An interpreter pool's calls cross a queue inside the process, pickled in `submit`.
+    let in_process =
+        descriptor(trace.model).shape == super::models::descriptor::Shape::InterpreterPool;
     let d_text = d.to_string();
     let fill = |template: &str| {
         fill(
@@ -55,6 +58,13 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         {
             format!("{task} runs native code for {d} in {lane}, a process of its own.")
         }
+        EventKind::Native
+            if event
+                .lane
+                .is_some_and(|l| trace.lane(l).kind == LaneKind::Interpreter) =>
+        {
+            format!("{task} runs native code for {d} in {lane}, an interpreter of its own.")
+        }
         EventKind::Native => format!(
             "{task} calls native code (like NumPy) for {d}: it releases the GIL, so other threads can run Python meanwhile."
         ),
@@ -86,9 +96,9 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         }
         EventKind::GilRelease => format!("{lane} releases the GIL: {task} stops running Python for now."),
         EventKind::Preempt
-            if event
-                .lane
-                .is_some_and(|l| trace.lane(l).kind == LaneKind::Process) =>
+            if event.lane.is_some_and(|l| {
+                matches!(trace.lane(l).kind, LaneKind::Process | LaneKind::Interpreter)
+            }) =>
         {
             format!("The OS takes {lane}'s core away: more processes and threads want to run than there are cores, so they take turns.")
         }
@@ -104,12 +114,25 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         {
             format!("The program has started {lane}, an OS thread of its own process: {d} per thread, one after another.")
         }
+        EventKind::Spawn
+            if event
+                .lane
+                .is_some_and(|l| trace.lane(l).kind == LaneKind::Interpreter) =>
+        {
+            format!("{lane} creates its own interpreter in this same process, with its own GIL and modules, and runs its first imports: {d} before any work.")
+        }
         EventKind::Spawn => format!(
             "{lane} starts up: a whole new interpreter at a separate desk. That costs {d} before any work."
         ),
         EventKind::ProcessReady => format!("{lane} is ready for work."),
         EventKind::ServerStart => format!(
             "The fork server starts: a fresh interpreter that every worker will be forked from. The program pays {d} once, before the first worker."
+        ),
+        EventKind::PickleSend if in_process => format!(
+            "The main thread's submit pickles {task}'s call and puts it on the pool's queue: {d}. One call after another, holding the main interpreter's GIL."
+        ),
+        EventKind::UnpickleResult if in_process => format!(
+            "The main interpreter unpickles {task}'s result: {d}. Only now is the result ready."
         ),
         EventKind::PickleSend => format!(
             "The parent's feeder thread pickles {task}'s arguments and queues them for the pool: {d}, the pool's own work included. It handles one job after another, so jobs queue up behind it."

@@ -20,6 +20,14 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ScenarioError;
 use super::model::StartMethod;
+use super::time::Micros;
+
+/// How long one interpreter worker takes to start, across what has been published and
+/// measured: from 1.1 ms (a 3.13 beta measurement: 10,000 bare interpreters in 11.1 s,
+/// LESSONS.md section 15) to 35 ms (3.12 here, with the worker's imports, see
+/// `Python::interpreter_start`). The simulation runs its version's figure; the app and the
+/// CLI show the makespan across this range too.
+pub const INTERPRETER_START_RANGE: (Micros, Micros) = (Micros(1_100), Micros(35_000));
 
 /// A CPython release (`t`: the free-threaded build).
 #[derive(
@@ -88,6 +96,20 @@ impl Python {
         match self.minor() {
             13 => 40.0,
             _ => 10.0,
+        }
+    }
+
+    /// What one `InterpreterPoolExecutor` worker costs to start: creating an interpreter with
+    /// its own GIL and running its first imports (`interpreter_start_ms`: medians 34.7 ms on
+    /// 3.12.1 and 20.6 ms on 3.13.0 here, creating it and importing pickle and
+    /// concurrent.futures.thread, as a 3.14 worker does). 3.14 is not installed here: it takes
+    /// 3.13's figure. Published figures are far apart (`INTERPRETER_START_RANGE`). `None`
+    /// before 3.12, which has no interpreter with its own GIL (PEP 684).
+    pub fn interpreter_start(self) -> Option<Micros> {
+        match self.minor() {
+            12 => Some(Micros(35_000)),
+            13 | 14 => Some(Micros(21_000)),
+            _ => None,
         }
     }
 

@@ -62,6 +62,8 @@ pub enum LaneKind {
     Thread,
     /// A worker process (its single thread).
     Process,
+    /// A worker thread running its own subinterpreter, with its own GIL.
+    Interpreter,
     /// A CPU core.
     Core,
     /// One asyncio task (coroutine): how it waits and runs on the loop.

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
-use crate::sim::{narrate, Bytes, EventKind, Micros, ModelId, Spread};
+use crate::sim::{narrate, Across, Bytes, EventKind, Micros, ModelId, Spread};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
@@ -292,6 +292,14 @@ fn range_text((lo, hi): (Micros, Micros)) -> Option<String> {
     Spread::wide((lo, hi)).then(|| format!("{lo}-{hi}"))
 }
 
+/// What a range is across, after the range: "depending on the run", or the start-up figures.
+fn across_text(spread: &Spread) -> String {
+    match spread.across {
+        Across::Seeds => format!("across {} runs", spread.runs),
+        Across::Startup(lo, hi) => format!("with start-up from {lo} to {hi}"),
+    }
+}
+
 /// Each model's total appears once the playhead reaches it, so that predictions come first.
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
@@ -328,8 +336,11 @@ pub fn results(props: &ResultsProps) -> Html {
                         let range = spread
                             .as_ref()
                             .filter(|_| total.is_some())
-                            .and_then(|r| range_text(r.makespan))
-                            .map(|r| format!("{r}, depending on the run"));
+                            .and_then(|r| Some((range_text(r.makespan)?, r)))
+                            .map(|(text, r)| match r.across {
+                                Across::Seeds => format!("{text}, depending on the run"),
+                                Across::Startup(..) => format!("{text}, {}", across_text(r)),
+                            });
                         html! {
                             <tr data-model={trace.model.as_str()}>
                                 <th scope="row">{ model_name(trace.model) }</th>
@@ -359,8 +370,8 @@ pub fn results(props: &ResultsProps) -> Html {
                 <ul class="latencies" aria-label="When each task finished">
                     { for session.traces.iter().zip(&revealed).zip(&session.spreads).filter(|((_, r), _)| r.is_some()).map(|((trace, _), spread)| {
                         let times = trace.task_names.iter().zip(&trace.stats.task_latency).enumerate()
-                            .map(|(i, (name, t))| match spread.as_ref().and_then(|r| Some((r.runs, range_text(*r.task_latency.get(i)?)?))) {
-                                Some((runs, range)) => format!("{name} {t} ({range} across {runs} runs)"),
+                            .map(|(i, (name, t))| match spread.as_ref().and_then(|r| Some((across_text(r), range_text(*r.task_latency.get(i)?)?))) {
+                                Some((across, range)) => format!("{name} {t} ({range} {across})"),
                                 None => format!("{name} {t}"),
                             })
                             .collect::<Vec<_>>()

@@ -220,6 +220,92 @@ pub(super) fn cpu_processes() -> Lesson {
     }
 }
 
+const JOBS_THREADS: &str = r#"import time
+from concurrent.futures import ThreadPoolExecutor
+
+def cpu_heavy(args):
+    n, weights = args             # threads share objects: nothing is copied
+    total = 0
+    for i in range(n):
+        total += i * i            # needs the one GIL: ⟦one thread at a time⟧
+    return total
+
+if __name__ == "__main__":
+    jobs = [(3_000_000, list(range(200_000)))] * 4
+    start = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(cpu_heavy, jobs))
+    print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~0.62 s: no faster than one⟧
+"#;
+
+const JOBS_INTERPRETERS: &str = r#"import time
+from concurrent.futures import InterpreterPoolExecutor   # Python 3.14
+
+def cpu_heavy(args):
+    n, weights = args             # weights (~1 MB) are pickled into this interpreter
+    total = 0
+    for i in range(n):
+        total += i * i            # each interpreter has its own GIL
+    return total                  # an int is shareable: it goes back unpickled
+
+if __name__ == "__main__":        # needed: each interpreter imports __main__ by name
+    jobs = [(3_000_000, list(range(200_000)))] * 4
+    start = time.perf_counter()
+    with InterpreterPoolExecutor(4) as pool:
+        list(pool.map(cpu_heavy, jobs))
+    print(f"took {time.perf_counter() - start:.2f} s")   # ⟦~0.19 s: parallel, cheaper to start⟧
+"#;
+
+/// Issue 15: threads, subinterpreters and processes on the same CPU job.
+pub(super) fn cpu_interpreters() -> Lesson {
+    let tasks = four_heavy()
+        .into_iter()
+        .map(|t| t.payload_kb(1000.0, 0.0))
+        .collect();
+    let models = vec![
+        ModelConfig::new(ModelId::Threads).workers(4).cores(4),
+        ModelConfig::new(ModelId::Interpreters).workers(4).cores(4),
+        ModelConfig::new(ModelId::Processes).workers(4).cores(4),
+    ];
+    Lesson {
+        id: "cpu-interpreters",
+        title: "Subinterpreters: one process, a GIL each".into(),
+        summary: "Python 3.14's InterpreterPoolExecutor runs each worker thread in its own interpreter, with its \
+                  own GIL and its own objects, inside one process (PEP 734; the GIL per interpreter is 3.12's PEP \
+                  684). So CPU work runs in parallel as with processes, but a worker starts without a new process \
+                  (about 21 ms here with its imports; published figures range from 1 ms to more than a fork). As \
+                  with processes, arguments are pickled in and nothing is shared; a shareable result such as an int \
+                  comes back as it is. Many C extensions, NumPy among them, cannot be imported in a \
+                  subinterpreter yet.".into(),
+        // Python 3.14: InterpreterPoolExecutor is new in it, and its processes start from a
+        // fork server on Linux, as in the processes lesson.
+        scenario: Scenario::new(tasks, models).python(Python::V3_14),
+        code: vec![
+            ModelCode::same(ModelId::Threads, JOBS_THREADS, 4, &["total += i * i"]),
+            ModelCode::same(ModelId::Interpreters, JOBS_INTERPRETERS, 4, &["total += i * i"]),
+            ModelCode::same(ModelId::Processes, HEAVY_PROCESSES, 4, &["total += i * i"]),
+        ],
+        expected: vec![
+            (ModelId::Threads, ms(640)),
+            (ModelId::Interpreters, Micros(192_000)),
+            (ModelId::Processes, Micros(220_000)),
+        ],
+        chart: ChartMeasure::Makespan,
+        takeaway: "Interpreters run Python in parallel like processes, inside one process: cheaper to start than a \
+                   fork server's workers, with the same pickling. Threads share objects, but take turns.".into(),
+        question: question(
+            "Threads take ~0.62 s and processes ~0.22 s. Four interpreters on four cores, Python 3.14?",
+            &["about 0.62 s, like threads", "about 0.19 s", "about 0.04 s"],
+            1,
+            "Each interpreter has its own GIL, so the four compute on four cores at once, like processes. They \
+             start without a new process (no fork server), but each job's data is still pickled in: about one \
+             task's 0.155 s plus start-up and pickling, a little less than processes.",
+            Proof::end(ModelId::Interpreters),
+            Ask::Time(vec![ms(620), ms(190), ms(40)]),
+        ),
+    }
+}
+
 const SERVER_ASYNC: &str = r#"import asyncio
 
 def render_report(data):

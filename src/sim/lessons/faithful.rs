@@ -24,6 +24,7 @@ const PICKLE: &str = "Pickling at the rates measured here: the parent pickles ea
 const DISPATCH: &str = "The pool's own cost per job: about 105 µs in the parent for every chunk it sends, which chunksize spreads over many tasks (measured: 73-114 µs a task at chunksize 1, 1.0-1.4 µs at 100).";
 const THREAD_START: &str = "Threads are started one after another, 110 µs each plus 28 ns per thread started before⟦: 10,000 took 2.0-3.2 s to start here⟧.";
 const MEMORY: &str = "Memory per OS thread (⟦8.5 MB of address space reserved, ~14 KB resident⟧), per asyncio task (⟦~1.5 KB⟧) and per process (⟦tens of MB⟧) from LESSONS.md, measured on CPython 3.11 on Linux.";
+const INTERP: &str = "Each interpreter worker starts as measured here with its first imports: 35 ms on 3.12, 21 ms on 3.13 (3.14, not installed, takes 3.13's figure). Published figures disagree (a 3.13 beta made 10,000 bare interpreters in 11.1 s, 1.1 ms each), so the results give the time across 1.1-35 ms of start-up too. Two interpreters each ran a CPU loop 1.8-2.2x faster than one after another on two cores (3.12, 3.13); on 3.11, whose interpreters share one GIL, 1.1x. Each holds ~4 MB resident.";
 
 const CPU: &str = "Python work is a fixed number of milliseconds. Real code runs at different speeds on different versions (3.11 made much of it faster) and machines.";
 const CORES: &str = "Cores are ideal: no caches, no frequency changes, no other programs. On this shared two-core machine, ⟦four CPU-bound threads took 1.0-1.4x the serial time (medians per version; single runs 0.9-1.6x); the simulation says 1.0x⟧.";
@@ -35,6 +36,7 @@ const IO: &str = "I/O waits last exactly as long as written; real networks and d
 const NATIVE: &str = "Native code releases the GIL for its whole step, as NumPy's long loops do; short C calls often keep it.";
 const FREE: &str = "The free-threaded build costs a flat share more per Python step, by version: 40% for 3.13 and 3.13t (the 3.13 free-threading HOWTO), 10% otherwise (3.14t: about 5-10% per What's New in 3.14, ~10% per PEP 779; 3.12 and 3.9 had no such build, so 3.14t's figure stands in). Neither build is installed here, so neither figure is measured. Only threads-nogil pays it: under 3.13t or 3.14t the other models stand for the standard build, and there is no contention on shared objects.";
 const VERSION: &str = "The Python version and OS (3.12 on Linux unless the scenario says otherwise) change multiprocessing's default start method (fork up to 3.13 on Linux, forkserver from 3.14, spawn on macOS and Windows) and the free-threaded build's cost; Python work itself takes the same milliseconds on every version.";
+const INTERP_MODEL: &str = "The interpreter pool: submit pickles each call in the main thread; a worker unpickles it, runs it holding only its own GIL and pickles back a result that is not shareable. CPython's worker thread unpickles the result under the main GIL; here the main thread does, which the main GIL serialises the same way. Interpreters start in parallel (two at once took 0.6x of two in a row on 3.13); 3.12.1 hung starting two at once here, which is not shown. Many C extensions, NumPy among them, cannot be imported in a subinterpreter yet.";
 const MEMORY_MODEL: &str =
     "Memory is counted per thread, task and process, not simulated byte by byte.";
 
@@ -61,6 +63,10 @@ pub fn faithfulness(id: &str, models: &[ModelId]) -> Faithfulness {
             &[FEEDER, CPU, IO, VERSION],
         ),
         "ten-thousand" => (&[THREAD_START, LOOP, WAKE, MEMORY], &[MEMORY_MODEL, IO]),
+        "cpu-interpreters" => (
+            &[INTERP, PROC_START, PICKLE, DISPATCH, HANDOFF, THREAD_START],
+            &[INTERP_MODEL, CPU, CORES, FEEDER, VERSION],
+        ),
         _ => return custom(models),
     };
     Faithfulness {
@@ -99,6 +105,10 @@ fn custom(models: &[ModelId]) -> Faithfulness {
             ModelId::Processes => {
                 add(&mut measured, &[PROC_START, PICKLE, DISPATCH]);
                 add(&mut modelled, &[FEEDER, OS, VERSION]);
+            }
+            ModelId::Interpreters => {
+                add(&mut measured, &[INTERP, PICKLE]);
+                add(&mut modelled, &[INTERP_MODEL, CORES]);
             }
         }
     }

@@ -29,7 +29,7 @@ pub const DEFAULT: &str = "three-waits";
 
 /// Every simulated lesson id, in the order of `all()` (the guided path, races included, is
 /// `path::PATH`).
-pub const IDS: [&str; 12] = [
+pub const IDS: [&str; 13] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -37,6 +37,7 @@ pub const IDS: [&str; 12] = [
     "cpu-threads-gil",
     "io-threads",
     "cpu-processes",
+    "cpu-interpreters",
     "convoy",
     "native-release",
     "free-threaded",
@@ -115,6 +116,7 @@ pub fn all() -> &'static [Lesson] {
             cpu::cpu_threads_gil(),
             io::io_threads(),
             cpu::cpu_processes(),
+            cpu::cpu_interpreters(),
             gil::convoy(),
             gil::native_release(),
             gil::free_threaded(),

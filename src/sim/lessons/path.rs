@@ -5,7 +5,7 @@
 
 /// Every lesson id in the order a learner should meet them (`LESSONS.md` 1-13). Ids are
 /// stable; the menu, "Next lesson" and the progress count follow this order.
-pub const PATH: [&str; 14] = [
+pub const PATH: [&str; 15] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -19,6 +19,7 @@ pub const PATH: [&str; 14] = [
     "convoy",
     "native-release",
     "free-threaded",
+    "cpu-interpreters",
     "hybrid-executor",
 ];
 
@@ -57,6 +58,9 @@ pub fn opener(id: &str) -> Option<&'static str> {
         "convoy" => "Step away from a shared desk for a moment: when do you get it back?",
         "native-release" => "If the heavy work runs in a machine that needs no desk, must the cooks take turns?",
         "free-threaded" => "What if there were no single desk at all: what would change, and what would it cost?",
+        "cpu-interpreters" => {
+            "Separate desks in one kitchen, each with its own rules: cheaper than separate kitchens?"
+        }
         "hybrid-executor" => "A waiter who also has to cook: what happens to his other tables while he cooks?",
         _ => return None,
     })

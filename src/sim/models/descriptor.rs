@@ -51,6 +51,8 @@ pub enum Shape {
     ThreadPool { gil: bool },
     /// Worker processes, each with its own interpreter and GIL.
     ProcessPool,
+    /// Worker threads of one process, each running its own interpreter with its own GIL.
+    InterpreterPool,
 }
 
 impl Shape {
@@ -224,12 +226,28 @@ impl Descriptor {
             ));
         }
         // A measured start-up ("Use my machine") stands for everything a worker costs to start.
-        let (startup, server_start) = match config.startup_ms {
-            Some(ms) => (
+        // An interpreter pool needs interpreters with their own GIL (3.12+).
+        let interpreter = match (self.shape, runtime.python.interpreter_start()) {
+            (Shape::InterpreterPool, None) => {
+                return Err(ScenarioError::new(
+                    format!("{path}.id"),
+                    format!(
+                        "Python {} has no interpreters with their own GIL (3.12 and later do; \
+                         InterpreterPoolExecutor is 3.14)",
+                        runtime.python
+                    ),
+                ))
+            }
+            (Shape::InterpreterPool, Some(start)) => Some(start),
+            _ => None,
+        };
+        let (startup, server_start) = match (config.startup_ms, interpreter) {
+            (Some(ms), _) => (
                 Micros::from_ms(number(ms, 0.0, 60_000.0, || format!("{path}.startup_ms"))?),
                 Micros::ZERO,
             ),
-            None => (method.startup(), method.server_start()),
+            (None, Some(start)) => (start, Micros::ZERO),
+            (None, None) => (method.startup(), method.server_start()),
         };
         Ok(ModelParams {
             id: self.id,

@@ -5,7 +5,7 @@
 //! results back; the feeder (`feeder.rs`) pickles chunks into the call queue and unpickles
 //! results in the parent.
 
-use super::feeder::{Fed, Feeder};
+use super::feeder::{Across, Fed, Feeder};
 use super::worker::{Chunk, Turn, Worker};
 use crate::sim::ids::{TaskId, ThreadId};
 use crate::sim::machine::{Action, Machine};
@@ -28,19 +28,21 @@ pub(crate) struct Executor {
 }
 
 impl Executor {
-    /// A pool of `n` worker processes on threads `first..first + n`, fed by thread `feeder`;
-    /// `server_start` is the fork server's start-up, if any.
+    /// A pool of `n` worker processes (or interpreters) on threads `first..first + n`, fed
+    /// by thread `feeder` `across` a pipe or a queue; `server_start` is the fork server's
+    /// start-up, if any.
     pub fn new(
         first: ThreadId,
         n: usize,
         feeder: ThreadId,
         server_start: Micros,
         on_board: bool,
+        across: Across,
     ) -> Executor {
         Executor {
             first: first.index(),
             workers: vec![Worker::process(); n],
-            feeder: Feeder::new(feeder, n, server_start),
+            feeder: Feeder::new(feeder, n, server_start, across),
             on_board,
         }
     }

@@ -1,5 +1,7 @@
-//! The parent's side of a process pool (`concurrent.futures.ProcessPoolExecutor`), shared by
-//! `processes` and `hybrid`: one thread of the parent pickles each chunk of work, one after
+//! The parent's side of a pool whose workers have interpreters of their own, shared by
+//! `processes` and `hybrid` (`ProcessPoolExecutor`) and `interpreters`
+//! (`InterpreterPoolExecutor`, whose `submit` pickles in the calling thread): one thread of
+//! the parent pickles each chunk of work, one after
 //! another, into the call queue, keeping at most `workers + EXTRA_QUEUED_CALLS` chunks
 //! waiting there, and unpickles the results workers send back. It starts the fork server
 //! first where the start method has one.
@@ -16,6 +18,17 @@ use crate::sim::model::{dispatch, Pickling, EXTRA_QUEUED_CALLS};
 use crate::sim::time::Micros;
 use crate::sim::trace::{EventKind, State};
 use std::collections::VecDeque;
+
+/// How work crosses from the parent to its workers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Across {
+    /// A process pool's call queue, a pipe: at most `workers + EXTRA_QUEUED_CALLS` chunks
+    /// wait in it, and each chunk costs its measured dispatch (`model::dispatch`).
+    Pipe,
+    /// An `InterpreterPoolExecutor`'s work queue, in the same process: `submit` pickles the
+    /// call and queues it, unbounded, with no pipe to cross (no dispatch cost is measured).
+    Queue,
+}
 
 /// What the feeder thread is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,13 +73,14 @@ pub(crate) struct Feeder {
     busy: Busy,
     server: Server,
     limit: usize,
+    across: Across,
     submitted: bool,
 }
 
 impl Feeder {
     /// The feeder on machine thread `thread` of a pool of `workers`; `server_start` is the
     /// fork server's start-up (zero for none).
-    pub fn new(thread: ThreadId, workers: usize, server_start: Micros) -> Feeder {
+    pub fn new(thread: ThreadId, workers: usize, server_start: Micros, across: Across) -> Feeder {
         Feeder {
             thread,
             to_feed: VecDeque::new(),
@@ -78,7 +92,11 @@ impl Feeder {
             } else {
                 Server::Up
             },
-            limit: workers + EXTRA_QUEUED_CALLS,
+            limit: match across {
+                Across::Pipe => workers + EXTRA_QUEUED_CALLS,
+                Across::Queue => usize::MAX,
+            },
+            across,
             submitted: false,
         }
     }
@@ -150,7 +168,11 @@ impl Feeder {
         }
         if self.queued.len() < self.limit {
             if let Some(chunk) = self.to_feed.pop_front() {
-                let work = dispatch(chunk.len()) + chunk.pickle_time(m, true, Pickling::Dump);
+                let pipe = match self.across {
+                    Across::Pipe => dispatch(chunk.len()),
+                    Across::Queue => Micros::ZERO,
+                };
+                let work = pipe + chunk.pickle_time(m, true, Pickling::Dump);
                 let first = chunk.first();
                 self.busy = Busy::Feeding(chunk);
                 return Fed::Act(pickling(first, work, EventKind::PickleSend));

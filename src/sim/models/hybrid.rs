@@ -5,6 +5,7 @@
 use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Shape};
 use super::event_loop::{Loop, LOOP_PHRASES};
 use super::executor::Executor;
+use super::feeder::Across;
 use super::worker::PROCESS_SETTINGS;
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
@@ -60,7 +61,14 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     // The pool's feeder is a thread of the loop's own process: it shares the loop's GIL.
     let lane = m.add_lane(LaneKind::Thread, "main: feeder".to_string(), Some(main));
     let feeder = m.add_helper_thread(main, lane);
-    let exec = Executor::new(first, params.workers, feeder, params.server_start, false);
+    let exec = Executor::new(
+        first,
+        params.workers,
+        feeder,
+        params.server_start,
+        false,
+        Across::Pipe,
+    );
     let mut driver = driver.with_executor(exec);
     m.add_cores();
     m.run(&mut driver)?;

@@ -11,6 +11,7 @@ mod executor;
 mod feeder;
 mod free_threaded;
 mod hybrid;
+mod interpreters;
 mod pool;
 mod processes;
 mod sync;
@@ -21,12 +22,13 @@ use crate::sim::model::ModelId;
 use descriptor::Descriptor;
 
 /// Every model's descriptor, in the order the UI and the CLI list them.
-pub static ALL: [&Descriptor; 6] = [
+pub static ALL: [&Descriptor; 7] = [
     &sync::DESCRIPTOR,
     &asyncio::DESCRIPTOR,
     &hybrid::DESCRIPTOR,
     &threads::DESCRIPTOR,
     &free_threaded::DESCRIPTOR,
+    &interpreters::DESCRIPTOR,
     &processes::DESCRIPTOR,
 ];
 

@@ -9,6 +9,7 @@
 
 use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
 use super::executor::{Executor, Outcome};
+use super::feeder::Across;
 use super::pool::{arrivals, Arrival};
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
@@ -66,31 +67,69 @@ fn load(_plan: &Plan, params: &ModelParams) -> Load {
 
 /// Runs `plan` on a process pool.
 fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
+    let n = params.workers as u64;
+    let layout = Desks {
+        kind: LaneKind::Process,
+        name: "process",
+        workers: params.workers,
+        main: "main: feeder",
+        across: Across::Pipe,
+        chunksize: params.chunksize,
+        memory: (n * PROCESS_RESERVED.0, n * PROCESS_RESIDENT.0),
+    };
+    run_desks(plan, params, &layout)
+}
+
+/// What a pool of workers with interpreters of their own is made of: what `processes` and
+/// `interpreters` differ in.
+pub(super) struct Desks {
+    /// The workers' lanes.
+    pub kind: LaneKind,
+    /// A worker's name on its lane ("process" gives "process 1").
+    pub name: &'static str,
+    /// How many workers.
+    pub workers: usize,
+    /// The parent thread's lane, which pickles the calls and unpickles the results.
+    pub main: &'static str,
+    /// How calls cross to the workers.
+    pub across: Across,
+    /// Tasks per call.
+    pub chunksize: usize,
+    /// Reserved and resident memory of the whole pool.
+    pub memory: (u64, u64),
+}
+
+/// Runs `plan` on a pool of workers that each have their own interpreter and GIL.
+pub(super) fn run_desks(
+    plan: &Plan,
+    params: &ModelParams,
+    desks: &Desks,
+) -> Result<Trace, ScenarioError> {
     let mut m = Machine::new(plan, params);
-    for i in 0..params.workers {
+    for i in 0..desks.workers {
         let proc = m.add_proc(true);
-        let lane = m.add_lane(LaneKind::Process, format!("process {}", i + 1), Some(proc));
+        let lane = m.add_lane(desks.kind, format!("{} {}", desks.name, i + 1), Some(proc));
         m.add_thread(proc, lane);
     }
     let parent = m.add_proc(true);
-    let lane = m.add_lane(LaneKind::Thread, "main: feeder".to_string(), Some(parent));
+    let lane = m.add_lane(LaneKind::Thread, desks.main.to_string(), Some(parent));
     let feeder = m.add_thread(parent, lane);
     m.add_cores();
     let exec = Executor::new(
         ThreadId::new(0),
-        params.workers,
+        desks.workers,
         feeder,
         params.server_start,
         true,
+        desks.across,
     );
     let mut pool = ProcessPool {
         exec,
-        arrivals: arrivals(plan, params.chunksize),
+        arrivals: arrivals(plan, desks.chunksize),
     };
     pool.arrive(&mut m, 0);
     m.run(&mut pool)?;
-    let n = params.workers as u64;
-    Ok(m.finish(n * PROCESS_RESERVED.0, n * PROCESS_RESIDENT.0))
+    Ok(m.finish(desks.memory.0, desks.memory.1))
 }
 
 /// `ProcessPoolExecutor(workers).map(task, names, chunksize=N)`: worker `i` is thread `i`,
