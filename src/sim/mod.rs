@@ -16,6 +16,7 @@
 
 mod budget;
 pub mod check;
+pub mod decide;
 mod error;
 mod ids;
 pub mod lessons;
@@ -63,6 +64,18 @@ pub fn simulate(scenario: &Scenario, model: &ModelConfig) -> Result<Trace, Scena
     let d = models::descriptor(model.id);
     budget::check(d.estimate(&plan, &params), &params)?;
     (d.run)(&plan, &params)
+}
+
+/// The statistics of `scenario` run under `model`, with nothing else kept: no events,
+/// snapshots or segments, so no memory budget applies (the limits on events and GIL wakes,
+/// which bound the time, do). The decision explorer's many runs use it.
+pub fn simulate_stats(scenario: &Scenario, model: &ModelConfig) -> Result<Stats, ScenarioError> {
+    let plan = plan::compile(scenario)?;
+    let mut params = validate::params(model, plan.tasks.len(), scenario.runtime(), "model")?;
+    params.stats_only = true;
+    let d = models::descriptor(model.id);
+    budget::check_time(d.estimate(&plan, &params), &params)?;
+    Ok((d.run)(&plan, &params)?.stats)
 }
 
 /// How many seeds `spread` runs: enough for the range CPython shows across runs (the

@@ -407,6 +407,9 @@ pub struct ModelParams {
     pub chunksize: usize,
     /// Cost of one microsecond of Python bytecode, in thousandths (1000 = normal speed).
     pub cpu_permille: u64,
+    /// Keep only the statistics: no events, snapshots or segments are stored
+    /// (`sim::simulate_stats`, for the decision explorer's many runs).
+    pub stats_only: bool,
 }
 
 impl ModelParams {

@@ -26,6 +26,11 @@ impl Machine<'_> {
             step,
             dur,
         };
+        if !self.rec.keeps() {
+            // A run for its statistics only: counted, not stored.
+            self.rec.record(event, Snapshot::default());
+            return;
+        }
         let snapshot = self.snapshot();
         self.rec.record(event, snapshot);
     }

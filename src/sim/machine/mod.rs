@@ -182,7 +182,11 @@ impl<'p> Machine<'p> {
             procs: Vec::new(),
             cores: Cores::new(0, OS_QUANTUM),
             core_lanes: Vec::new(),
-            rec: Recorder::default(),
+            rec: if params.stats_only {
+                Recorder::stats_only()
+            } else {
+                Recorder::default()
+            },
             gil_wait: Micros::ZERO,
             finished: vec![None; plan.tasks.len()],
         }

@@ -30,9 +30,26 @@ pub(crate) struct Recorder {
     lane_log: LaneLog,
     /// Bytes of labels, which `bytes` cannot see through `Vec` capacities.
     label_bytes: usize,
+    /// Stores nothing but counts events (a run for its statistics only).
+    stats_only: bool,
+    /// Events counted when `stats_only`.
+    counted: usize,
 }
 
 impl Recorder {
+    /// A recorder that stores nothing and only counts events.
+    pub fn stats_only() -> Recorder {
+        Recorder {
+            stats_only: true,
+            ..Recorder::default()
+        }
+    }
+
+    /// True if it stores events and their snapshots.
+    pub fn keeps(&self) -> bool {
+        !self.stats_only
+    }
+
     /// Adds a timeline row and returns its id.
     pub fn add_lane(&mut self, kind: LaneKind, label: String, process: Option<usize>) -> LaneId {
         self.label_bytes += label.len();
@@ -48,11 +65,14 @@ impl Recorder {
 
     /// How many events are recorded.
     pub fn event_count(&self) -> usize {
-        self.events.len()
+        self.events.len() + self.counted
     }
 
     /// Puts `lane` into `state` (or into nothing) from `now` on, closing its previous segment.
     pub fn set(&mut self, lane: LaneId, now: Micros, state: LaneState) {
+        if self.stats_only {
+            return;
+        }
         let l = lane.index();
         let current = self.open[l].map(|(_, s, t)| (s, t));
         if current == state {
@@ -75,6 +95,10 @@ impl Recorder {
 
     /// Records an event that has already been applied, with the state it left behind.
     pub fn record(&mut self, event: Event, snapshot: Snapshot) {
+        if self.stats_only {
+            self.counted += 1;
+            return;
+        }
         self.events.push(event);
         self.snapshots.push(snapshot);
     }

@@ -38,6 +38,7 @@ fn load(plan: &Plan, _params: &ModelParams) -> Load {
         processes: 0,
         pickle_per_cpu_step: false,
         lanes: 1 + plan.tasks.len(),
+        helpers: 0,
     }
 }
 

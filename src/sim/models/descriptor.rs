@@ -259,6 +259,7 @@ impl Descriptor {
             pickle,
             chunksize,
             cpu_permille,
+            stats_only: false,
         })
     }
 

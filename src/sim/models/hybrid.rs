@@ -44,6 +44,7 @@ fn load(plan: &Plan, params: &ModelParams) -> Load {
         processes: params.workers,
         pickle_per_cpu_step: true,
         lanes: 2 + plan.tasks.len() + params.workers,
+        helpers: 1,
     }
 }
 

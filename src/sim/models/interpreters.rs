@@ -76,6 +76,7 @@ fn load(plan: &Plan, params: &ModelParams) -> Load {
         processes: 1,
         pickle_per_cpu_step: false,
         lanes: n + 1,
+        helpers: 1,
     }
 }
 

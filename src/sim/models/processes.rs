@@ -62,6 +62,7 @@ fn load(_plan: &Plan, params: &ModelParams) -> Load {
         processes: params.workers,
         pickle_per_cpu_step: false,
         lanes: params.workers + 1,
+        helpers: 1,
     }
 }
 

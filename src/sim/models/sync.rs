@@ -46,6 +46,7 @@ fn load(_plan: &Plan, _params: &ModelParams) -> Load {
         processes: 0,
         pickle_per_cpu_step: false,
         lanes: 1,
+        helpers: 0,
     }
 }
 

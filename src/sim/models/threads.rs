@@ -56,6 +56,7 @@ pub(crate) fn load_pool(plan: &Plan, params: &ModelParams, gil: bool) -> Load {
         processes: 0,
         pickle_per_cpu_step: false,
         lanes: n,
+        helpers: 0,
     }
 }
 

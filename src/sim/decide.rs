@@ -1,0 +1,359 @@
+//! The decision explorer's map (`?view=decide`): for a grid of workloads, from 1 to 10,000
+//! concurrent tasks (log scale) and from 0% to 100% of each task's time spent on the CPU,
+//! which model finishes first, simulated on the learner's cores and Python, with each
+//! winner's memory; and the regions of the decision table's four rules (LESSONS.md 14), so
+//! that the map and the table can be compared (and are, by a native test over the grid).
+//!
+//! Each cell's workload is `workload(tasks, cpu)`: every task waits on I/O for its share of
+//! one second, then computes for the rest. The candidates are threads (one per task, as a
+//! program retrofitted with `threading` does), asyncio, processes (one per core, `map` with
+//! a `chunksize` spreading the calls over four per worker) and, when asked, interpreters.
+//! Where models finish within `TIE` of each other the simpler one is the choice, in the
+//! order threads, asyncio, interpreters, processes: the table's own reasoning ("easy
+//! retrofit of sync code"). A run too slow to simulate (thousands of threads contending for
+//! the GIL) is bounded instead: under one GIL no run is shorter than its Python work.
+
+use super::error::ScenarioError;
+use super::model::{ModelConfig, ModelId};
+use super::python::Python;
+use super::scenario::{Scenario, Step, Task};
+use super::time::Micros;
+use super::{estimate, simulate_stats, Stats};
+
+/// The map's columns: concurrent tasks, on a log scale.
+pub const TASKS: [u32; 13] = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000,
+];
+/// The map's rows: the percentage of each task's time spent computing in Python. Finer at
+/// the bottom, where a little CPU work in each of thousands of tasks already adds up.
+pub const CPU_PCT: [u32; 9] = [0, 1, 2, 5, 10, 25, 50, 75, 100];
+/// One task's length: its wait and its work together.
+pub const TASK_MS: f64 = 1000.0;
+/// Models finishing within this share of the fastest count as tied (the simpler wins).
+pub const TIE: f64 = 0.10;
+/// The most GIL wake-ups a cell's threads are simulated with. Each waiting thread wakes
+/// every switch interval, as CPython's do, so hundreds of threads with Python to run cost
+/// the simulation millions of wake-ups; past this the cell gives their bound instead (no
+/// faster than their Python work one thread at a time), which the map marks.
+pub const MAX_CELL_WAKES: u64 = 20_000;
+
+/// What the learner chose for the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// Cores of the simulated machine.
+    pub cores: u32,
+    /// The CPython.
+    pub python: Python,
+    /// Subinterpreters take part (3.12 and later).
+    pub interpreters: bool,
+    /// Each task's CPU work is native code that releases the GIL (NumPy's long loops).
+    pub native: bool,
+}
+
+impl Default for Choice {
+    fn default() -> Self {
+        Choice {
+            cores: 4,
+            python: Python::default(),
+            interpreters: false,
+            native: false,
+        }
+    }
+}
+
+/// How one model did on one cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Simulated: its makespan and memory.
+    Ran {
+        makespan: Micros,
+        reserved: u64,
+        resident: u64,
+    },
+    /// Not simulated (the reason), but it takes at least this long.
+    AtLeast(Micros, String),
+}
+
+impl Outcome {
+    /// Its makespan, or the bound.
+    pub fn time(&self) -> Micros {
+        match self {
+            Outcome::Ran { makespan, .. } => *makespan,
+            Outcome::AtLeast(t, _) => *t,
+        }
+    }
+}
+
+/// One cell of the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub tasks: u32,
+    pub cpu_pct: u32,
+    /// Every candidate, in the order `candidates` gives.
+    pub results: Vec<(ModelId, Outcome)>,
+    /// The choice: the fastest, or the simplest within `TIE` of it.
+    pub best: ModelId,
+    /// The fastest, which may differ from `best` by less than `TIE`.
+    pub fastest: ModelId,
+    /// A model that was only bounded might tie with `best` (its bound is within `TIE`), so
+    /// the simpler one might be the choice: the map marks the cell.
+    pub uncertain: bool,
+}
+
+impl Cell {
+    /// The outcome of `model`, if it was a candidate.
+    pub fn of(&self, model: ModelId) -> Option<&Outcome> {
+        self.results
+            .iter()
+            .find(|(m, _)| *m == model)
+            .map(|(_, o)| o)
+    }
+}
+
+/// The whole map: rows of `CPU_PCT`, each with a cell per `TASKS`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Map {
+    pub choice: Choice,
+    pub cells: Vec<Cell>,
+}
+
+impl Map {
+    /// The cell at `tasks` and `cpu_pct`, if they are on the grid.
+    pub fn cell(&self, tasks: u32, cpu_pct: u32) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.tasks == tasks && c.cpu_pct == cpu_pct)
+    }
+}
+
+/// The models compared, simplest first.
+pub fn candidates(choice: Choice) -> Vec<ModelId> {
+    let mut all = vec![ModelId::Threads, ModelId::Asyncio];
+    if choice.interpreters && choice.python.interpreter_start().is_some() {
+        all.push(ModelId::Interpreters);
+    }
+    all.push(ModelId::Processes);
+    all
+}
+
+/// The workload of a cell: `tasks` tasks, each waiting `100 - cpu_pct`% of `TASK_MS` on
+/// I/O and then computing the rest (in native code if `native`), compared under every
+/// candidate, as a scenario a lesson can open.
+pub fn workload(tasks: u32, cpu_pct: u32, choice: Choice) -> Scenario {
+    let cpu = TASK_MS * f64::from(cpu_pct.min(100)) / 100.0;
+    let wait = TASK_MS - cpu;
+    let mut steps = Vec::new();
+    if wait > 0.0 {
+        steps.push(Step::await_io(wait));
+    }
+    if cpu > 0.0 {
+        steps.push(if choice.native {
+            Step::native_cpu(cpu)
+        } else {
+            Step::cpu(cpu)
+        });
+    }
+    let width = tasks.to_string().len();
+    let list = (0..tasks)
+        .map(|i| Task::new(&format!("t{:0width$}", i + 1), steps.clone()))
+        .collect();
+    let models = candidates(choice)
+        .into_iter()
+        .map(|id| config(id, tasks, choice))
+        .collect();
+    Scenario::new(list, models).python(choice.python)
+}
+
+/// How each candidate is set up for `tasks` tasks.
+fn config(id: ModelId, tasks: u32, choice: Choice) -> ModelConfig {
+    let c = ModelConfig::new(id).cores(choice.cores);
+    match id {
+        // One thread per task, as `threading.Thread` per job or a pool sized to the work.
+        ModelId::Threads => c.workers(tasks),
+        // A worker per core; `map(..., chunksize=n)` sends four chunks to each worker.
+        ModelId::Processes => c
+            .workers(choice.cores)
+            .chunksize((tasks / (4 * choice.cores)).max(1)),
+        ModelId::Interpreters => c.workers(choice.cores.min(tasks)),
+        _ => c,
+    }
+}
+
+/// The least time a run under one GIL can take: every task waits first, all at once at
+/// best, and then all of their Python runs one thread at a time.
+fn gil_bound(tasks: u32, cpu_pct: u32, native: bool) -> Micros {
+    let cpu = TASK_MS * f64::from(cpu_pct) / 100.0;
+    if native {
+        return Micros::from_ms(TASK_MS);
+    }
+    Micros::from_ms(TASK_MS - cpu + cpu * f64::from(tasks))
+}
+
+/// Runs one cell.
+pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioError> {
+    let scenario = workload(tasks, cpu_pct, choice);
+    let mut results = Vec::new();
+    for m in &scenario.models {
+        let contended = m.id == ModelId::Threads
+            && estimate(&scenario, m).is_ok_and(|e| e.gil_wakes > MAX_CELL_WAKES);
+        if contended {
+            let why = format!("{tasks} threads contending for the GIL: not simulated, bounded");
+            let bound = gil_bound(tasks, cpu_pct, choice.native);
+            results.push((m.id, Outcome::AtLeast(bound, why)));
+            continue;
+        }
+        let outcome = match simulate_stats(&scenario, m) {
+            Ok(Stats {
+                makespan,
+                memory_reserved,
+                memory_resident,
+                ..
+            }) => Outcome::Ran {
+                makespan,
+                reserved: memory_reserved,
+                resident: memory_resident,
+            },
+            // Thousands of threads contending for the GIL: too slow to simulate, and no
+            // faster than their Python work done one after another.
+            Err(e) if m.id == ModelId::Threads => {
+                Outcome::AtLeast(gil_bound(tasks, cpu_pct, choice.native), e.to_string())
+            }
+            Err(e) => return Err(e),
+        };
+        results.push((m.id, outcome));
+    }
+    let fastest = results
+        .iter()
+        .min_by_key(|(_, o)| o.time())
+        .map(|(m, _)| *m)
+        .expect("at least one candidate");
+    let least = results
+        .iter()
+        .map(|(_, o)| o.time())
+        .min()
+        .unwrap_or(Micros::ZERO);
+    let limit = least.0 as f64 * (1.0 + TIE);
+    // The simplest whose time is within the tie; a bound is not a time, so it never ties,
+    // but one near the best leaves the cell uncertain.
+    let best = results
+        .iter()
+        .find(|(_, o)| matches!(o, Outcome::Ran { .. }) && o.time().0 as f64 <= limit)
+        .map_or(fastest, |(m, _)| *m);
+    let best_time = results
+        .iter()
+        .find(|(m, _)| *m == best)
+        .map_or(least, |(_, o)| o.time());
+    let uncertain = results.iter().any(|(_, o)| {
+        matches!(o, Outcome::AtLeast(..)) && o.time().0 as f64 <= best_time.0 as f64 * (1.0 + TIE)
+    });
+    // Only a simulated model is chosen: where the fastest time is a bound, the fastest
+    // simulated one is.
+    let fastest = if matches!(
+        results.iter().find(|(m, _)| *m == fastest),
+        Some((_, Outcome::AtLeast(..)))
+    ) {
+        results
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Ran { .. }))
+            .min_by_key(|(_, o)| o.time())
+            .map_or(fastest, |(m, _)| *m)
+    } else {
+        fastest
+    };
+    let best = if matches!(
+        results.iter().find(|(m, _)| *m == best),
+        Some((_, Outcome::AtLeast(..)))
+    ) {
+        fastest
+    } else {
+        best
+    };
+    Ok(Cell {
+        tasks,
+        cpu_pct,
+        results,
+        best,
+        fastest,
+        uncertain,
+    })
+}
+
+/// The whole map for `choice`.
+pub fn map(choice: Choice) -> Result<Map, ScenarioError> {
+    let mut cells = Vec::with_capacity(TASKS.len() * CPU_PCT.len());
+    for &cpu in &CPU_PCT {
+        for &tasks in &TASKS {
+            cells.push(cell(tasks, cpu, choice)?);
+        }
+    }
+    Ok(Map { choice, cells })
+}
+
+/// One rule of the decision table (LESSONS.md 14), with its region on the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// The workload, in the table's words.
+    pub workload: &'static str,
+    /// The table's tool.
+    pub tool: &'static str,
+    /// Why, in the table's words.
+    pub why: &'static str,
+    /// The model that stands for the tool on the map.
+    pub model: ModelId,
+    /// The region: tasks from, to (inclusive), and the CPU share from, to.
+    pub tasks: (u32, u32),
+    pub cpu_pct: (u32, u32),
+    /// The rule is about native code: its region is on the map of native CPU work.
+    pub native: bool,
+}
+
+impl Rule {
+    /// True if the cell (`tasks`, `cpu_pct`) of a map with native work `native` is inside.
+    pub fn covers(&self, tasks: u32, cpu_pct: u32, native: bool) -> bool {
+        self.native == native
+            && (self.tasks.0..=self.tasks.1).contains(&tasks)
+            && (self.cpu_pct.0..=self.cpu_pct.1).contains(&cpu_pct)
+    }
+}
+
+/// The decision table's four rules. "I/O-bound" is a task that computes next to nothing
+/// (0%): with thousands of tasks, even 1% each adds up to more CPU work than waiting. "CPU-
+/// bound" is at least half of each task's time, with work for two or more cores.
+pub const RULES: [Rule; 4] = [
+    Rule {
+        workload: "CPU-bound",
+        tool: "multiprocessing",
+        why: "separate processes bypass the GIL: real multi-core parallelism",
+        model: ModelId::Processes,
+        tasks: (2, 10_000),
+        cpu_pct: (50, 100),
+        native: false,
+    },
+    Rule {
+        workload: "I/O-bound, tens to hundreds",
+        tool: "threading",
+        why: "easy retrofit of sync code; GIL released while waiting",
+        model: ModelId::Threads,
+        tasks: (10, 500),
+        cpu_pct: (0, 0),
+        native: false,
+    },
+    Rule {
+        workload: "I/O-bound, thousands+",
+        tool: "asyncio",
+        why: "one thread, tiny per-task cost; needs async libraries throughout",
+        model: ModelId::Asyncio,
+        tasks: (2_000, 10_000),
+        cpu_pct: (0, 0),
+        native: false,
+    },
+    Rule {
+        workload: "numeric, vectorisable",
+        tool: "NumPy / native code",
+        why: "the hot loop runs in C without the GIL",
+        model: ModelId::Threads,
+        tasks: (2, 500),
+        cpu_pct: (50, 100),
+        native: true,
+    },
+];
