@@ -75,3 +75,36 @@ fn one_step_on_ten_thousand() {
         (performance.now() - start) / f64::from(STEPS)
     );
 }
+
+/// The decision explorer's whole grid (`?view=decide`), computed in wasm as the page does:
+/// issue 15's budget is under 1 s in the browser.
+#[wasm_bindgen_test]
+fn decision_explorer_grid() {
+    use concurrency_kitchen::sim::decide::{map, Choice, CPU_PCT, TASKS};
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    for (name, choice) in [
+        ("default", Choice::default()),
+        (
+            "native",
+            Choice {
+                native: true,
+                ..Choice::default()
+            },
+        ),
+    ] {
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let start = performance.now();
+            let m = map(choice).unwrap();
+            runs.push(performance.now() - start);
+            assert_eq!(m.cells.len(), TASKS.len() * CPU_PCT.len());
+        }
+        runs.sort_by(f64::total_cmp);
+        console_log!(
+            "bench wasm decide grid {:<8} {:>8.1} ms median of 3 ({} cells; budget 1000 ms)",
+            name,
+            runs[1],
+            TASKS.len() * CPU_PCT.len()
+        );
+    }
+}

@@ -139,9 +139,11 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
         };
         let dispatch = jobs * dispatch(1).0;
         let contended = if workers_fit {
-            // The feeder's slices, each taking a worker's core and giving it back, twice
-            // over for the unpickling of results; start-up while workers boot.
-            2 * (pickling + dispatch) + startup
+            // The helpers' slices, each taking a worker's core and giving it back: the
+            // feeder's pickling and dispatch, twice over for the unpickling of results, an
+            // event loop's own work (20 us a step, well above what it measured), and
+            // start-up while workers boot.
+            2 * (pickling + dispatch) + startup + 20 * steps
         } else {
             compute + startup + pickling + dispatch
         };

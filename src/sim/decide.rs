@@ -7,9 +7,10 @@
 //! Each cell's workload is `workload(tasks, cpu)`: every task waits on I/O for its share of
 //! one second, then computes for the rest. The candidates are threads (one per task, as a
 //! program retrofitted with `threading` does), asyncio, processes (one per core, `map` with
-//! a `chunksize` spreading the calls over four per worker) and, when asked, interpreters.
-//! Where models finish within `TIE` of each other the simpler one is the choice, in the
-//! order threads, asyncio, interpreters, processes: the table's own reasoning ("easy
+//! a `chunksize` spreading the calls over four per worker), asyncio sending each task's CPU
+//! part to a process per core (`hybrid`, lesson 13) and, when asked, interpreters. Where
+//! models finish within `TIE` of each other the simpler one is the choice, in the order
+//! threads, asyncio, interpreters, processes, hybrid: the table's own reasoning ("easy
 //! retrofit of sync code"). A run too slow to simulate (thousands of threads contending for
 //! the GIL) is bounded instead: under one GIL no run is shorter than its Python work.
 
@@ -21,9 +22,7 @@ use super::time::Micros;
 use super::{estimate, simulate_stats, Stats};
 
 /// The map's columns: concurrent tasks, on a log scale.
-pub const TASKS: [u32; 13] = [
-    1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000,
-];
+pub const TASKS: [u32; 9] = [1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000];
 /// The map's rows: the percentage of each task's time spent computing in Python. Finer at
 /// the bottom, where a little CPU work in each of thousands of tasks already adds up.
 pub const CPU_PCT: [u32; 9] = [0, 1, 2, 5, 10, 25, 50, 75, 100];
@@ -133,6 +132,7 @@ pub fn candidates(choice: Choice) -> Vec<ModelId> {
         all.push(ModelId::Interpreters);
     }
     all.push(ModelId::Processes);
+    all.push(ModelId::Hybrid);
     all
 }
 
@@ -164,6 +164,23 @@ pub fn workload(tasks: u32, cpu_pct: u32, choice: Choice) -> Scenario {
     Scenario::new(list, models).python(choice.python)
 }
 
+/// The workload of a cell as a lesson opens it: the candidates whose whole run (every event,
+/// for the player) fits the memory budget; thousands of threads contending for the GIL do
+/// not, and are left out (the map says why). Asyncio always fits.
+pub fn openable(tasks: u32, cpu_pct: u32, choice: Choice) -> Scenario {
+    let mut s = workload(
+        tasks.clamp(1, TASKS[TASKS.len() - 1]),
+        cpu_pct.min(100),
+        choice,
+    );
+    let all = std::mem::take(&mut s.models);
+    s.models = all
+        .into_iter()
+        .filter(|m| super::fits(&s, m).is_ok())
+        .collect();
+    s
+}
+
 /// How each candidate is set up for `tasks` tasks.
 fn config(id: ModelId, tasks: u32, choice: Choice) -> ModelConfig {
     let c = ModelConfig::new(id).cores(choice.cores);
@@ -175,21 +192,28 @@ fn config(id: ModelId, tasks: u32, choice: Choice) -> ModelConfig {
             .workers(choice.cores)
             .chunksize((tasks / (4 * choice.cores)).max(1)),
         ModelId::Interpreters => c.workers(choice.cores.min(tasks)),
+        // The event loop waits; `run_in_executor` sends each task's CPU part to a process
+        // per core.
+        ModelId::Hybrid => c.workers(choice.cores),
         _ => c,
     }
 }
 
-/// The least time a run under one GIL can take: every task waits first, all at once at
-/// best, and then all of their Python runs one thread at a time.
-fn gil_bound(tasks: u32, cpu_pct: u32, native: bool) -> Micros {
+/// The least time the threads can take: every task waits first, all at once at best, and
+/// then all of their Python runs one thread at a time under the GIL (native code, which
+/// releases it, on every core at once).
+fn gil_bound(tasks: u32, cpu_pct: u32, choice: Choice) -> Micros {
     let cpu = TASK_MS * f64::from(cpu_pct) / 100.0;
-    if native {
-        return Micros::from_ms(TASK_MS);
-    }
-    Micros::from_ms(TASK_MS - cpu + cpu * f64::from(tasks))
+    let lanes = if choice.native {
+        f64::from(choice.cores.clamp(1, tasks.max(1)))
+    } else {
+        1.0
+    };
+    Micros::from_ms(TASK_MS - cpu + cpu * f64::from(tasks) / lanes)
 }
 
-/// Runs one cell.
+/// Runs one cell. Threads whose GIL storm is too slow to simulate, or a run past the
+/// event limit, are bounded instead.
 pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioError> {
     let scenario = workload(tasks, cpu_pct, choice);
     let mut results = Vec::new();
@@ -198,7 +222,7 @@ pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioEr
             && estimate(&scenario, m).is_ok_and(|e| e.gil_wakes > MAX_CELL_WAKES);
         if contended {
             let why = format!("{tasks} threads contending for the GIL: not simulated, bounded");
-            let bound = gil_bound(tasks, cpu_pct, choice.native);
+            let bound = gil_bound(tasks, cpu_pct, choice);
             results.push((m.id, Outcome::AtLeast(bound, why)));
             continue;
         }
@@ -216,7 +240,7 @@ pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioEr
             // Thousands of threads contending for the GIL: too slow to simulate, and no
             // faster than their Python work done one after another.
             Err(e) if m.id == ModelId::Threads => {
-                Outcome::AtLeast(gil_bound(tasks, cpu_pct, choice.native), e.to_string())
+                Outcome::AtLeast(gil_bound(tasks, cpu_pct, choice), e.to_string())
             }
             Err(e) => return Err(e),
         };
@@ -298,8 +322,9 @@ pub struct Rule {
     pub tool: &'static str,
     /// Why, in the table's words.
     pub why: &'static str,
-    /// The model that stands for the tool on the map.
-    pub model: ModelId,
+    /// The models that stand for the tool on the map (multiprocessing: a process pool,
+    /// alone or behind an event loop).
+    pub models: &'static [ModelId],
     /// The region: tasks from, to (inclusive), and the CPU share from, to.
     pub tasks: (u32, u32),
     pub cpu_pct: (u32, u32),
@@ -324,8 +349,8 @@ pub const RULES: [Rule; 4] = [
         workload: "CPU-bound",
         tool: "multiprocessing",
         why: "separate processes bypass the GIL: real multi-core parallelism",
-        model: ModelId::Processes,
-        tasks: (2, 10_000),
+        models: &[ModelId::Processes, ModelId::Hybrid],
+        tasks: (3, 10_000),
         cpu_pct: (50, 100),
         native: false,
     },
@@ -333,8 +358,8 @@ pub const RULES: [Rule; 4] = [
         workload: "I/O-bound, tens to hundreds",
         tool: "threading",
         why: "easy retrofit of sync code; GIL released while waiting",
-        model: ModelId::Threads,
-        tasks: (10, 500),
+        models: &[ModelId::Threads],
+        tasks: (10, 300),
         cpu_pct: (0, 0),
         native: false,
     },
@@ -342,8 +367,8 @@ pub const RULES: [Rule; 4] = [
         workload: "I/O-bound, thousands+",
         tool: "asyncio",
         why: "one thread, tiny per-task cost; needs async libraries throughout",
-        model: ModelId::Asyncio,
-        tasks: (2_000, 10_000),
+        models: &[ModelId::Asyncio],
+        tasks: (3_000, 10_000),
         cpu_pct: (0, 0),
         native: false,
     },
@@ -351,8 +376,8 @@ pub const RULES: [Rule; 4] = [
         workload: "numeric, vectorisable",
         tool: "NumPy / native code",
         why: "the hot loop runs in C without the GIL",
-        model: ModelId::Threads,
-        tasks: (2, 500),
+        models: &[ModelId::Threads],
+        tasks: (3, 300),
         cpu_pct: (50, 100),
         native: true,
     },

@@ -15,6 +15,7 @@ use crate::sim::{ModelId, Scenario};
 use super::app_state::{Answer, AppAction, AppState};
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
+use super::decide_view::DecideExplorer;
 use super::editor::Editor;
 use super::embed::{EmbedOptions, RACE_HEIGHT};
 use super::embed_dialog::EmbedDialog;
@@ -25,7 +26,7 @@ use super::hooks::{
 use super::loop_demo::LoopDemo;
 use super::measure::MeasurePanel;
 use super::panels::{CodePanel, Narration, Results};
-use super::params::{self, Theme, View};
+use super::params::{self, Theme, View, DECIDE};
 use super::predict::Predict;
 use super::race_view::RaceLessonView;
 use super::scene::{Legend, ModelStrip, Scene};
@@ -177,8 +178,9 @@ pub fn app() -> Html {
         (Rc::as_ptr(&view) as usize, playback.speed),
         move |(_, speed)| {
             let v = &url_view;
-            // A race lesson writes its own address, with its game's moves.
-            if v.race().is_none() {
+            // A race lesson writes its own address, with its game's moves; the explorer
+            // writes its own, with its settings.
+            if v.race().is_none() && !v.decide {
                 share::replace_url(
                     &View {
                         t: None,
@@ -516,6 +518,59 @@ pub fn app() -> Html {
     let results = html! {
         <Results session={session.clone()} {finished} generation={generation} measured={current_report.clone()} />
     };
+
+    if view.decide {
+        let base = View {
+            t: None,
+            ignored: Vec::new(),
+            ..(*view).clone()
+        }
+        .to_query();
+        let explorer = html! {
+            <DecideExplorer query={location_query()} base={base.clone()} embed={view.embed} />
+        };
+        if view.embed {
+            let full = share::url_with(&base.replace("embed=1", "").replace("&&", "&"));
+            return html! {
+                <div class="app embed decide-app">
+                    <EmbedBar title={"Which model should I use?".to_string()} {full} />
+                    <main id="main">{ for notice }{ explorer }</main>
+                </div>
+            };
+        }
+        return html! {
+            <div class="app decide-app">
+                <Header
+                    lesson={DECIDE}
+                    on_lesson={on_lesson.clone()}
+                    theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
+                    {on_theme}
+                    present={view.present}
+                    on_present={toggle_present}
+                    on_copy={Callback::from(|_| ())}
+                    on_download={Callback::from(|_| ())}
+                    {on_embed}
+                    copied={None::<String>}
+                    race=true
+                    progress={app.progress.clone()}
+                />
+                <main id="main">{ for notice }{ explorer }</main>
+                <Footer worker={app.worker.clone()} />
+                if app.embed_open {
+                    <EmbedDialog
+                        title={"Which model should I use?".to_string()}
+                        models={Vec::new()}
+                        initial={EmbedOptions { height: RACE_HEIGHT, ..EmbedOptions::new(&view, &[]) }}
+                        moment={None::<(Playhead, String)>}
+                        layouts={false}
+                        asks={None::<bool>}
+                        link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| share::url_with(&View { theme: o.theme, embed: true, ..view.clone() }.to_query()))}
+                        refused={None::<String>}
+                        on_close={close_embed.clone()} />
+                }
+            </div>
+        };
+    }
 
     if let Some(race) = view.race() {
         let base = View {

@@ -9,7 +9,7 @@ use crate::bench::results::{HostProfile, Report, WorkerStatus};
 use crate::sim::lessons::{path, CUSTOM};
 use crate::sim::Scenario;
 
-use super::params::{Theme, View};
+use super::params::{Theme, View, DECIDE};
 use super::progress::Progress;
 use super::state::{Action, Playback, Session};
 
@@ -212,12 +212,22 @@ impl AppState {
             }
             AppAction::Playback(action) => next.playback = self.playback.clone().reduce(action),
             AppAction::PickLesson(id) if id == CUSTOM => return None,
+            // The decision explorer is a page of its own; the lesson behind it stays loaded.
+            AppAction::PickLesson(id) if id == DECIDE => {
+                next.view = Rc::new(View {
+                    decide: true,
+                    scenario: None,
+                    ignored: Vec::new(),
+                    ..(*self.view).clone()
+                });
+            }
             AppAction::PickLesson(id) => {
                 let view = View {
                     lesson: id,
                     scenario: None,
                     model: None,
                     models: Vec::new(),
+                    decide: false,
                     ..(*self.view).clone()
                 };
                 // A lesson that cannot run says so in the notice; the page stays as it was.

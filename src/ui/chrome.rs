@@ -8,7 +8,7 @@ use crate::sim::lessons::{path::PATH, CUSTOM};
 
 use super::embed_dialog::OPENER_ID;
 use super::guide::title;
-use super::params::Theme;
+use super::params::{Theme, DECIDE};
 use super::progress::Progress;
 
 #[derive(Properties, PartialEq)]
@@ -73,6 +73,7 @@ pub fn header(props: &HeaderProps) -> Html {
                     if props.lesson == CUSTOM {
                         <option value={CUSTOM} selected=true>{ "Your scenario" }</option>
                     }
+                    <option value={DECIDE} selected={props.lesson == DECIDE}>{ "Which model should I use? (the map)" }</option>
                     // The guided path's order, each lesson done in this browser ticked.
                     { for PATH.iter().enumerate().map(|(i, &id)| {
                         let tick = if props.progress.is_done(id) { " ✓" } else { "" };

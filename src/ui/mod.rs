@@ -4,6 +4,7 @@
 pub mod app_state;
 pub mod autosave;
 pub mod codec;
+pub mod decide;
 pub mod draft;
 pub mod embed;
 pub mod params;
@@ -21,6 +22,8 @@ mod chart;
 mod chrome;
 #[cfg(target_arch = "wasm32")]
 mod controls;
+#[cfg(target_arch = "wasm32")]
+mod decide_view;
 #[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]

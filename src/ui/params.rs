@@ -8,6 +8,10 @@
 //! The race lessons (`lesson=counter-race`, `lesson=refcount-race`) add `python=`, `code=`,
 //! `counts=` and `moves=`, which `ui::race` reads from the same query.
 //!
+//! `view=decide` opens the decision explorer instead of a lesson; `ui::decide` reads its own
+//! `cores=`, `python=`, `interpreters=1`, `native=1` and `layer=memory` from the same query.
+//! `workload=TASKS,CPU` (with those settings) opens one of its cells as a custom scenario.
+//!
 //! `lesson=custom` without a scenario stands for "this tab's own scenario": the address bar shows
 //! it when a scenario is too large for a link, and the app reopens the tab's autosave for it.
 
@@ -17,6 +21,9 @@ use crate::sim::{Micros, ModelId, Scenario, MAX_EVENTS};
 use super::codec;
 use super::race::{RaceLesson, RaceView};
 use super::state::{Playhead, SPEEDS};
+
+/// The lesson menu's entry for the decision explorer (`view=decide`): not a lesson id.
+pub const DECIDE: &str = "decide";
 
 /// At most this many ignored values are listed, each at most `SHORT` characters, so a long
 /// garbage link makes a short notice.
@@ -70,6 +77,8 @@ pub struct View {
     pub question: bool,
     /// Human-readable notes about values that were ignored, shown to the user.
     pub ignored: Vec<String>,
+    /// The decision explorer (`view=decide`) instead of a lesson.
+    pub decide: bool,
 }
 
 impl Default for View {
@@ -87,6 +96,7 @@ impl Default for View {
             present: false,
             question: true,
             ignored: Vec::new(),
+            decide: false,
         }
     }
 }
@@ -147,6 +157,9 @@ impl View {
     }
 
     fn query(&self) -> Result<String, String> {
+        if self.decide {
+            return Ok(self.query_with("view=decide".to_string()));
+        }
         let first = match &self.scenario {
             Some(s) => format!("scenario={}", codec::encode(s)?),
             None => format!("lesson={}", self.lesson),
@@ -257,6 +270,15 @@ pub fn parse(query: &str) -> View {
                 Ok(scenario) => params.scenario = Some(scenario),
                 Err(e) => params.ignored.push(e),
             },
+            "view" if value == "decide" => params.decide = true,
+            // A cell of the explorer, opened as a lesson (its settings ride along).
+            "workload" => match super::decide::workload_scenario(&value, query) {
+                Ok(scenario) => params.scenario = Some(scenario),
+                Err(e) => params.ignored.push(e),
+            },
+            "view" => params
+                .ignored
+                .push(format!("unknown view \"{}\"", shorten(&value))),
             "model" => model_text = Some(value),
             "models" => models_text = Some(value),
             "t" => match parse_playhead(&value) {

@@ -44,7 +44,8 @@ fn load(plan: &Plan, params: &ModelParams) -> Load {
         processes: params.workers,
         pickle_per_cpu_step: true,
         lanes: 2 + plan.tasks.len() + params.workers,
-        helpers: 1,
+        // The loop thread and the feeder: the loop sends its CPU work to the workers.
+        helpers: 2,
     }
 }
 
