@@ -21,7 +21,8 @@ fn the_path_holds_every_lesson_once_each_with_an_opener() {
         "waiting against computing comes first"
     );
     assert_eq!(path::next("cpu-processes"), Some("refcount-race"));
-    assert_eq!(path::next("hybrid-executor"), None, "the path's end");
+    assert_eq!(path::next("hybrid-executor"), Some("async-to-thread"));
+    assert_eq!(path::next("async-to-thread"), None, "the path's end");
     assert_eq!(path::next("custom"), None);
     for id in path::PATH {
         let q = path::opener(id).unwrap_or_else(|| panic!("{id} has an opener"));

@@ -37,8 +37,8 @@ USAGE:
 OPTIONS:
     --lesson ID        run a built-in lesson (see --list)
     --scenario FILE    run a scenario JSON file (format: src/sim/SCENARIO.md; - reads stdin)
-    --model ID         only this model: sync, asyncio, hybrid, threads, threads-nogil,
-                       interpreters, processes
+    --model ID         only this model: sync, asyncio, to-thread, hybrid, threads,
+                       threads-nogil, interpreters, processes
     --format FORMAT    text (ASCII timelines, the default), json (statistics) or chrome
                        (Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing)
     --json             the same as --format json

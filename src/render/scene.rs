@@ -2,7 +2,7 @@
 
 use crate::sim::models::descriptor;
 use crate::sim::{
-    LaneId, LaneKind, Micros, Shape, Snapshot, State, TaskId, Trace, PROCESS_RESIDENT,
+    LaneId, LaneKind, LoopPool, Micros, Shape, Snapshot, State, TaskId, Trace, PROCESS_RESIDENT,
 };
 
 use super::palette::LARGE_TEXT;
@@ -295,11 +295,17 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
             "idle".to_string(),
             subs(&["waiting for timers and I/O", "waiting for I/O", "waiting"]),
         ),
+        // The loop's own Python waits while a worker thread (to_thread) holds the GIL.
+        Some((State::WaitingGil, _)) => (
+            &pal.gil,
+            "waiting".to_string(),
+            subs(&["for the GIL a thread holds", "for the GIL", "GIL"]),
+        ),
         Some((other, t)) => (pal.state(other).0, who(t), vec![other.label().to_string()]),
         None if ctx.latest.is_some_and(|e| e + 1 < ctx.trace.events.len()) => (
             &pal.idle,
             "idle".to_string(),
-            subs(&["between two tasks", "between tasks"]),
+            subs(&["between two tasks", "between tasks", "between"]),
         ),
         None if ctx.latest.is_some() => (&pal.idle, "done".to_string(), Vec::new()),
         None => (&pal.idle, "not started".to_string(), Vec::new()),
@@ -443,12 +449,22 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
         more_chip(p, ctx, x, y, snap.io_len - snap.io_waiters.len(), rx + rw);
     }
 
-    // The hybrid model's process pool: one small box per worker process.
+    // What the loop sends work to: hybrid's process pool, to_thread's worker threads; one
+    // small box per worker.
+    let threads = descriptor(ctx.trace.model).shape
+        == (Shape::EventLoop {
+            pool: LoopPool::Threads,
+        });
+    let (kind, pool_words): (LaneKind, &[&str]) = if threads {
+        (LaneKind::Thread, &["worker threads", "threads", "pool"])
+    } else {
+        (LaneKind::Process, &["process pool", "pool"])
+    };
     let procs: Vec<usize> = (0..ctx.trace.lanes.len())
-        .filter(|&l| ctx.trace.lanes[l].kind == LaneKind::Process)
+        .filter(|&l| ctx.trace.lanes[l].kind == kind)
         .collect();
     if !procs.is_empty() && row(2.0) + px * 3.0 <= a.y + a.h + px {
-        let pool = fit_any(p, &["process pool", "pool"], sm, rw);
+        let pool = fit_any(p, pool_words, sm, rw);
         p.text(
             rx,
             row(2.0) + px * 0.7,

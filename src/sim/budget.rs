@@ -15,7 +15,7 @@ use super::time::{grouped, Bytes};
 /// models, so that every scenario that fitted then fits now.
 pub const RUN_BUDGET: usize = 256_000_000 / 6;
 /// The memory all the runs of one scenario may hold: a scenario compares at most every
-/// model once (about 299 MB for seven).
+/// model once (about 341 MB for eight).
 pub const MEMORY_BUDGET: usize = RUN_BUDGET * ModelId::ALL.len();
 /// The most events one run may record, whatever its memory.
 pub const MAX_EVENTS: usize = 500_000;
@@ -50,6 +50,8 @@ pub(crate) struct Load {
     /// Of `threads`, those that only pickle and dispatch for a pool (its parent's feeder):
     /// they want a core only while the parent works, not for the workers' whole run.
     pub helpers: usize,
+    /// An event loop hands every step but its awaits to worker threads (`to_thread`).
+    pub offloads: bool,
 }
 
 /// A run's expected size.
@@ -84,6 +86,12 @@ pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimat
         tasks
     };
     events += 6 * jobs;
+    // A step sent to a worker thread adds its hand-over and return, the loop's resumption,
+    // and the thread's own core and GIL events.
+    if load.offloads {
+        let sent = plan.steps().filter(|s| s.kind != StepKind::AwaitIo).count() as u64;
+        events += 12 * sent;
+    }
     let sum = |kinds: &[StepKind]| -> Vec<u64> {
         plan.tasks
             .iter()

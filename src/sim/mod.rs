@@ -45,7 +45,7 @@ pub use model::{
     LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
     THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
 };
-pub use models::descriptor::{Descriptor, Measure, Setting, Shape};
+pub use models::descriptor::{Descriptor, LoopPool, Measure, Setting, Shape};
 pub use plan::{
     MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
     MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,

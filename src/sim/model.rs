@@ -26,6 +26,9 @@ pub enum ModelId {
     ThreadsNogil,
     /// A pool of worker processes, each with its own interpreter and GIL.
     Processes,
+    /// An event loop that hands blocking calls and CPU work to worker threads
+    /// (`asyncio.to_thread`); their Python shares the loop's GIL.
+    ToThread,
     /// A pool of threads in one process, each running its own subinterpreter with its own
     /// GIL (`InterpreterPoolExecutor`, 3.14; per-interpreter GIL since 3.12).
     Interpreters,
@@ -33,9 +36,10 @@ pub enum ModelId {
 
 impl ModelId {
     /// Every model, in the order the UI and the CLI list them.
-    pub const ALL: [ModelId; 7] = [
+    pub const ALL: [ModelId; 8] = [
         ModelId::Sync,
         ModelId::Asyncio,
+        ModelId::ToThread,
         ModelId::Hybrid,
         ModelId::Threads,
         ModelId::ThreadsNogil,
@@ -43,7 +47,7 @@ impl ModelId {
         ModelId::Processes,
     ];
 
-    /// The stable id: "sync", "asyncio", "hybrid", "threads", "threads-nogil",
+    /// The stable id: "sync", "asyncio", "to-thread", "hybrid", "threads", "threads-nogil",
     /// "interpreters", "processes".
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +58,7 @@ impl ModelId {
             ModelId::ThreadsNogil => "threads-nogil",
             ModelId::Processes => "processes",
             ModelId::Interpreters => "interpreters",
+            ModelId::ToThread => "to-thread",
         }
     }
 }

@@ -83,6 +83,12 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         EventKind::IoWait => fill(phrases.io_wait),
         EventKind::IoDone if on_loop => "The blocking call returns; the loop can move again.".to_string(),
         EventKind::IoDone => format!("{task}'s wait is over."),
+        // The loop's own Python (resuming coroutines, its bookkeeping) needs the GIL too,
+        // which a worker thread may hold (`to_thread`).
+        EventKind::GilRequest if on_loop => "The event loop needs the GIL to run its own Python, but a worker thread holds it: the whole loop waits.".to_string(),
+        EventKind::GilAcquire if on_loop => "The event loop takes the GIL and runs its own Python.".to_string(),
+        EventKind::GilRelease if on_loop => "The event loop releases the GIL: a worker thread may take it.".to_string(),
+        EventKind::GilDrop if on_loop => "The event loop drops the GIL on request: a worker thread takes it.".to_string(),
         EventKind::GilRequest => {
             format!("{lane} wants to run {task}'s Python, but another thread holds the GIL: it waits.")
         }

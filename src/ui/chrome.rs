@@ -73,7 +73,6 @@ pub fn header(props: &HeaderProps) -> Html {
                     if props.lesson == CUSTOM {
                         <option value={CUSTOM} selected=true>{ "Your scenario" }</option>
                     }
-                    <option value={DECIDE} selected={props.lesson == DECIDE}>{ "Which model should I use? (the map)" }</option>
                     // The guided path's order, each lesson done in this browser ticked.
                     { for PATH.iter().enumerate().map(|(i, &id)| {
                         let tick = if props.progress.is_done(id) { " ✓" } else { "" };
@@ -81,6 +80,8 @@ pub fn header(props: &HeaderProps) -> Html {
                             <option value={id} selected={id == props.lesson}>{ format!("{}. {}{tick}", i + 1, title(id)) }</option>
                         }
                     }) }
+                    // After the path: the map of which model to choose.
+                    <option value={DECIDE} selected={props.lesson == DECIDE}>{ "Which model should I use? (the map)" }</option>
                 </select>
             </label>
 

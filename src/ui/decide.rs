@@ -130,6 +130,7 @@ pub fn model_word(id: ModelId) -> &'static str {
         ModelId::Sync => "sync",
         ModelId::Hybrid => "asyncio + processes",
         ModelId::ThreadsNogil => "free-threaded",
+        ModelId::ToThread => "asyncio + to_thread",
     }
 }
 

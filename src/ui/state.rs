@@ -85,9 +85,14 @@ impl Session {
             .flat_map(|(t, trace)| (0..trace.events.len()).map(move |e| (t, e)))
             .collect();
         order.sort_by_key(|&(t, e)| (traces[t].events[e].time, t, e));
+        // The end is the last thing that happens: a thread may hand the GIL back a moment
+        // after the last task finished, and a link to that event must reach it.
         let end = traces
             .iter()
-            .map(|t| t.stats.makespan)
+            .map(|t| {
+                let last = t.events.last().map_or(Micros(0), |e| e.time);
+                t.stats.makespan.max(last)
+            })
             .max()
             .unwrap_or(Micros(0));
         let indexes = traces.iter().map(LaneIndex::new).collect();

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use super::{Ask, ChartMeasure, Lesson, ModelCode, Proof, Question};
 use crate::sim::models::descriptor;
+use crate::sim::models::descriptor::LoopPool;
 use crate::sim::{simulate, ModelId, Scenario, StepKind};
 
 /// The id a custom lesson carries in place of a preset's.
@@ -205,8 +206,17 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
             }
             let (ms, s) = (step.ms, step.ms / 1000.0);
             let text = match step.kind {
-                StepKind::Cpu if code.offload_cpu => format!(
+                StepKind::Cpu if code.sends == LoopPool::Processes => format!(
                     "    await loop.run_in_executor(pool, crunch, {ms})   # CPU in a process"
+                ),
+                StepKind::Cpu if code.sends == LoopPool::Threads => format!(
+                    "    await asyncio.to_thread(crunch, {ms})   # in a thread: still needs the GIL"
+                ),
+                StepKind::NativeCpu if code.sends == LoopPool::Threads => {
+                    format!("    await asyncio.to_thread(numpy_work, {ms})   # C code in a thread")
+                }
+                StepKind::BlockingIo if code.sends == LoopPool::Threads => format!(
+                    "    await asyncio.to_thread(fetch, {ms})   # blocking call in a thread"
                 ),
                 StepKind::Cpu if is_async => {
                     format!("    crunch({ms})                 # {ms} ms of Python, no await")

@@ -11,6 +11,7 @@ mod custom;
 mod faithful;
 mod gil;
 mod io;
+mod mixed;
 pub mod path;
 mod question;
 pub mod spoiler;
@@ -29,7 +30,7 @@ pub const DEFAULT: &str = "three-waits";
 
 /// Every simulated lesson id, in the order of `all()` (the guided path, races included, is
 /// `path::PATH`).
-pub const IDS: [&str; 13] = [
+pub const IDS: [&str; 14] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -42,6 +43,7 @@ pub const IDS: [&str; 13] = [
     "native-release",
     "free-threaded",
     "hybrid-executor",
+    "async-to-thread",
     "ten-thousand",
 ];
 
@@ -121,6 +123,7 @@ pub fn all() -> &'static [Lesson] {
             gil::native_release(),
             gil::free_threaded(),
             cpu::hybrid_executor(),
+            mixed::to_thread(),
             io::ten_thousand(),
         ]
     })

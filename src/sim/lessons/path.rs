@@ -5,7 +5,7 @@
 
 /// Every lesson id in the order a learner should meet them (`LESSONS.md` 1-13). Ids are
 /// stable; the menu, "Next lesson" and the progress count follow this order.
-pub const PATH: [&str; 15] = [
+pub const PATH: [&str; 16] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -21,6 +21,7 @@ pub const PATH: [&str; 15] = [
     "free-threaded",
     "cpu-interpreters",
     "hybrid-executor",
+    "async-to-thread",
 ];
 
 /// Where `id` stands on the path (0-based), if it is on it (a custom scenario is not).
@@ -60,6 +61,9 @@ pub fn opener(id: &str) -> Option<&'static str> {
         "free-threaded" => "What if there were no single desk at all: what would change, and what would it cost?",
         "cpu-interpreters" => {
             "Separate desks in one kitchen, each with its own rules: cheaper than separate kitchens?"
+        }
+        "async-to-thread" => {
+            "A waiter hands a long phone call to an assistant. Can the assistant also cook while the chef cooks?"
         }
         "hybrid-executor" => "A waiter who also has to cook: what happens to his other tables while he cooks?",
         _ => return None,

@@ -1,7 +1,7 @@
 //! The `asyncio` model: one event loop on one thread, `asyncio.run(gather(...))` (lessons
 //! 1-4, 10). The loop itself is `event_loop.rs`, shared with `hybrid`.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Setting, Shape};
+use super::descriptor::{Code, DefaultWorkers, Descriptor, LoopPool, Measure, Setting, Shape};
 use super::event_loop::{Loop, LOOP_PHRASES};
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
@@ -16,14 +16,16 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     title: "asyncio event loop",
     label: "asyncio (one event loop)",
     short: "asyncio",
-    shape: Shape::EventLoop { pool: false },
+    shape: Shape::EventLoop {
+        pool: LoopPool::None,
+    },
     settings: &[Setting::Cores],
     default_workers: DefaultWorkers::One,
     phrases: LOOP_PHRASES,
     code: Code {
         imports: "import asyncio\nimport time",
         is_async: true,
-        offload_cpu: false,
+        sends: LoopPool::None,
         main: "async def main():\n    await asyncio.gather({awaits})\n\nasyncio.run(main())",
     },
     measure: Measure::Cooperative,
@@ -39,6 +41,7 @@ fn load(plan: &Plan, _params: &ModelParams) -> Load {
         pickle_per_cpu_step: false,
         lanes: 1 + plan.tasks.len(),
         helpers: 0,
+        offloads: false,
     }
 }
 

@@ -45,14 +45,25 @@ pub struct Descriptor {
 pub enum Shape {
     /// One thread doing one thing at a time (drawn like a loop with no switching).
     Sequential,
-    /// An event loop with its ready queue and I/O waiters; `pool` adds a process pool.
-    EventLoop { pool: bool },
+    /// An event loop with its ready queue and I/O waiters, and what it sends work to.
+    EventLoop { pool: LoopPool },
     /// Threads of one interpreter, sharing a GIL or not.
     ThreadPool { gil: bool },
     /// Worker processes, each with its own interpreter and GIL.
     ProcessPool,
     /// Worker threads of one process, each running its own interpreter with its own GIL.
     InterpreterPool,
+}
+
+/// What an event loop sends work to, if anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoopPool {
+    /// Nothing: every step runs on the loop's thread.
+    None,
+    /// CPU steps go to a process pool (`run_in_executor(ProcessPoolExecutor)`).
+    Processes,
+    /// Blocking calls and CPU steps go to worker threads (`asyncio.to_thread`).
+    Threads,
 }
 
 impl Shape {
@@ -92,6 +103,8 @@ pub enum DefaultWorkers {
     PerTask,
     /// One process per core (`ProcessPoolExecutor()` uses `os.cpu_count()`).
     PerCore,
+    /// `ThreadPoolExecutor()`'s own default, `min(32, os.cpu_count() + 4)`.
+    ThreadPoolDefault,
 }
 
 /// Sentence templates for the events whose wording depends on the model. `{task}`, `{lane}`
@@ -113,8 +126,9 @@ pub struct Code {
     pub imports: &'static str,
     /// Tasks are `async def` coroutines.
     pub is_async: bool,
-    /// CPU steps are sent to a process pool with `run_in_executor`.
-    pub offload_cpu: bool,
+    /// What the program sends away from the loop: see `LoopPool` (`None` for every model
+    /// without a loop).
+    pub sends: LoopPool,
     /// The program's last lines: `{calls}` is the task functions, `{awaits}` their calls.
     pub main: &'static str,
 }
@@ -140,6 +154,7 @@ impl Descriptor {
             DefaultWorkers::One => 1,
             DefaultWorkers::PerTask => tasks.min(MAX_THREADS as usize),
             DefaultWorkers::PerCore => cores,
+            DefaultWorkers::ThreadPoolDefault => (cores + 4).min(32),
         }
     }
 
@@ -164,7 +179,10 @@ impl Descriptor {
             format!("{path}.cores"),
         )?;
         let max_workers = match self.shape {
-            Shape::ProcessPool | Shape::EventLoop { pool: true } => MAX_PROCESSES,
+            Shape::ProcessPool
+            | Shape::EventLoop {
+                pool: LoopPool::Processes,
+            } => MAX_PROCESSES,
             _ => MAX_THREADS,
         };
         let workers = count(

@@ -5,7 +5,8 @@
 //! ready queue is first in, first out; timers wake tasks into the ready queue; a CPU step,
 //! native call or blocking call runs to completion on the loop thread while every other
 //! task waits (the loop is frozen). With an `Executor`, CPU steps go to a process pool
-//! instead (`hybrid.rs`).
+//! instead (`hybrid.rs`); with worker threads, blocking calls and CPU steps go to them
+//! (`to_thread.rs`).
 
 use super::descriptor::Phrases;
 use super::executor::{Executor, Outcome};
@@ -28,6 +29,34 @@ pub(crate) const LOOP_PHRASES: Phrases = Phrases {
 /// The loop's thread: always the machine's first.
 pub(crate) const LOOP_THREAD: ThreadId = ThreadId(0);
 
+/// What a loop sends some of its steps to and awaits: a process pool (`Executor`,
+/// `run_in_executor`) or worker threads (`asyncio.to_thread`, in `to_thread.rs`).
+pub(crate) trait Behind {
+    /// True if the loop sends steps of `kind` here rather than running them itself.
+    fn takes(&self, kind: StepKind) -> bool;
+    /// True if machine thread `t` is one of its threads.
+    fn owns(&self, t: ThreadId) -> bool;
+    /// The loop sends it one step of one task.
+    fn submit(&mut self, m: &mut Machine, chunk: Chunk);
+    /// What its thread `t` does next, or the step whose result is in.
+    fn next(&mut self, m: &mut Machine, t: ThreadId) -> Outcome;
+}
+
+impl Behind for Executor {
+    fn takes(&self, kind: StepKind) -> bool {
+        kind.is_compute()
+    }
+    fn owns(&self, t: ThreadId) -> bool {
+        Executor::owns(self, t)
+    }
+    fn submit(&mut self, m: &mut Machine, chunk: Chunk) {
+        Executor::submit(self, m, chunk)
+    }
+    fn next(&mut self, m: &mut Machine, t: ThreadId) -> Outcome {
+        Executor::next(self, m, t)
+    }
+}
+
 /// One coroutine's progress.
 #[derive(Clone, Copy, Default)]
 struct Coro {
@@ -45,7 +74,7 @@ pub(crate) struct Loop {
     loop_lane: LaneId,
     first_task_lane: usize,
     done: usize,
-    exec: Option<Executor>,
+    exec: Option<Box<dyn Behind>>,
     /// The loop's own work owed since it last paid, in nanoseconds (`LOOP_STEP_NS` a step,
     /// `LOOP_TIMER_NS` a timer); it pays whole microseconds and carries the rest over.
     debt_ns: u64,
@@ -89,9 +118,9 @@ impl Loop {
         (driver, proc)
     }
 
-    /// Sends CPU steps to `exec` from now on.
-    pub(crate) fn with_executor(mut self, exec: Executor) -> Loop {
-        self.exec = Some(exec);
+    /// Sends the steps `exec` takes to it from now on.
+    pub(crate) fn with_executor(mut self, exec: impl Behind + 'static) -> Loop {
+        self.exec = Some(Box::new(exec));
         self
     }
 
@@ -174,8 +203,8 @@ impl Loop {
             };
             self.coros[c.index()].next += 1;
             let (task, stepi, dur) = (Some(c), Some(StepId::new(j)), step.dur);
-            match (step.kind, self.exec.as_mut()) {
-                (StepKind::Cpu | StepKind::NativeCpu, Some(exec)) => {
+            match (step.kind, self.exec.as_mut().filter(|e| e.takes(step.kind))) {
+                (_, Some(exec)) => {
                     exec.submit(m, Chunk::step(c, StepId::new(j)));
                     self.current = None;
                     self.show(m, c, Some(State::WaitingIo));

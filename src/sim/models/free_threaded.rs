@@ -2,7 +2,9 @@
 //! (`python3.14t`, PEP 703/779): no GIL, so Python runs in parallel up to the core count,
 //! each bytecode a little slower (`nogil_overhead_pct`, lesson 12).
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::descriptor::{
+    Code, DefaultWorkers, Descriptor, LoopPool, Measure, Phrases, Setting, Shape,
+};
 use super::threads::{load_pool, run_pool};
 use crate::sim::model::ModelId;
 
@@ -23,7 +25,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     code: Code {
         imports: "import time\nfrom concurrent.futures import ThreadPoolExecutor",
         is_async: false,
-        offload_cpu: false,
+        sends: LoopPool::None,
         main: "with ThreadPoolExecutor() as pool:   # python3.14t: no GIL\n    for task in [{calls}]:\n        pool.submit(task)",
     },
     measure: Measure::Pool {

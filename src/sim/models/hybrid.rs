@@ -2,7 +2,7 @@
 //! steps go to the pool with `loop.run_in_executor(pool, fn)`; the coroutine awaits the
 //! future, so the loop stays free for I/O. Blocking calls still freeze the loop.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Shape};
+use super::descriptor::{Code, DefaultWorkers, Descriptor, LoopPool, Measure, Shape};
 use super::event_loop::{Loop, LOOP_PHRASES};
 use super::executor::Executor;
 use super::feeder::Across;
@@ -21,14 +21,16 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     title: "asyncio + process pool",
     label: "asyncio + process pool",
     short: "asyncio + pool",
-    shape: Shape::EventLoop { pool: true },
+    shape: Shape::EventLoop {
+        pool: LoopPool::Processes,
+    },
     settings: PROCESS_SETTINGS,
     default_workers: DefaultWorkers::PerCore,
     phrases: LOOP_PHRASES,
     code: Code {
         imports: "import asyncio\nimport time\nfrom concurrent.futures import ProcessPoolExecutor",
         is_async: true,
-        offload_cpu: true,
+        sends: LoopPool::Processes,
         main: "async def main():\n    global loop, pool\n    loop = asyncio.get_running_loop()\n    with ProcessPoolExecutor() as pool:\n        await asyncio.gather({awaits})\n\nasyncio.run(main())",
     },
     measure: Measure::Unmeasured("not measured: see asyncio and processes"),
@@ -46,6 +48,7 @@ fn load(plan: &Plan, params: &ModelParams) -> Load {
         lanes: 2 + plan.tasks.len() + params.workers,
         // The loop thread and the feeder: the loop sends its CPU work to the workers.
         helpers: 2,
+        offloads: false,
     }
 }
 

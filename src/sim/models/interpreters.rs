@@ -17,7 +17,9 @@
 //! so each start here runs on its own core, in parallel; 3.12.1 hung doing it (the case
 //! timed out), a bug this model does not show.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::descriptor::{
+    Code, DefaultWorkers, Descriptor, LoopPool, Measure, Phrases, Setting, Shape,
+};
 use super::feeder::Across;
 use super::processes::{run_desks, Desks};
 use crate::sim::budget::Load;
@@ -51,7 +53,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     code: Code {
         imports: "import time\nfrom concurrent.futures import InterpreterPoolExecutor   # Python 3.14",
         is_async: false,
-        offload_cpu: false,
+        sends: LoopPool::None,
         main: "with InterpreterPoolExecutor() as pool:\n    for task in [{calls}]:\n        pool.submit(task)",
     },
     measure: Measure::Pool {
@@ -77,6 +79,7 @@ fn load(plan: &Plan, params: &ModelParams) -> Load {
         pickle_per_cpu_step: false,
         lanes: n + 1,
         helpers: 1,
+        offloads: false,
     }
 }
 

@@ -16,15 +16,17 @@ mod pool;
 mod processes;
 mod sync;
 mod threads;
+mod to_thread;
 mod worker;
 
 use crate::sim::model::ModelId;
 use descriptor::Descriptor;
 
 /// Every model's descriptor, in the order the UI and the CLI list them.
-pub static ALL: [&Descriptor; 7] = [
+pub static ALL: [&Descriptor; 8] = [
     &sync::DESCRIPTOR,
     &asyncio::DESCRIPTOR,
+    &to_thread::DESCRIPTOR,
     &hybrid::DESCRIPTOR,
     &threads::DESCRIPTOR,
     &free_threaded::DESCRIPTOR,

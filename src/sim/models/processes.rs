@@ -7,7 +7,9 @@
 //! pickles each chunk of tasks (`chunksize`) one after another and pays a dispatch cost per
 //! chunk (`feeder.rs`), and each worker unpickles its arguments and pickles its result back.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::descriptor::{
+    Code, DefaultWorkers, Descriptor, LoopPool, Measure, Phrases, Setting, Shape,
+};
 use super::executor::{Executor, Outcome};
 use super::feeder::Across;
 use super::pool::{arrivals, Arrival};
@@ -44,7 +46,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     code: Code {
         imports: "import time\nfrom concurrent.futures import ProcessPoolExecutor",
         is_async: false,
-        offload_cpu: false,
+        sends: LoopPool::None,
         main: "if __name__ == \"__main__\":\n    with ProcessPoolExecutor() as pool:\n        for task in [{calls}]:\n            pool.submit(task)",
     },
     measure: Measure::Pool {
@@ -63,6 +65,7 @@ fn load(_plan: &Plan, params: &ModelParams) -> Load {
         pickle_per_cpu_step: false,
         lanes: params.workers + 1,
         helpers: 1,
+        offloads: false,
     }
 }
 

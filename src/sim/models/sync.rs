@@ -4,7 +4,9 @@
 //! Every wait is a `time.sleep` or a blocking call, so nothing overlaps: the makespan is
 //! the sum of every step (lesson 1: three 2-second waits take 6 s).
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::descriptor::{
+    Code, DefaultWorkers, Descriptor, LoopPool, Measure, Phrases, Setting, Shape,
+};
 use super::pool::Pool;
 use super::worker::Worker;
 use crate::sim::budget::Load;
@@ -31,7 +33,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     code: Code {
         imports: "import time",
         is_async: false,
-        offload_cpu: false,
+        sends: LoopPool::None,
         main: "for task in [{calls}]:\n    task()                         # one after another",
     },
     measure: Measure::Sequential,
@@ -47,6 +49,7 @@ fn load(_plan: &Plan, _params: &ModelParams) -> Load {
         pickle_per_cpu_step: false,
         lanes: 1,
         helpers: 0,
+        offloads: false,
     }
 }
 

@@ -3,7 +3,9 @@
 //! native code release it (lessons 5, 6, 11, 12). All threads share one desk: one process,
 //! one memory. `free_threaded.rs` runs the same pool without a GIL.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, Measure, Phrases, Setting, Shape};
+use super::descriptor::{
+    Code, DefaultWorkers, Descriptor, LoopPool, Measure, Phrases, Setting, Shape,
+};
 use super::pool::Pool;
 use super::worker::Worker;
 use crate::sim::budget::Load;
@@ -30,7 +32,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     code: Code {
         imports: "import time\nfrom concurrent.futures import ThreadPoolExecutor",
         is_async: false,
-        offload_cpu: false,
+        sends: LoopPool::None,
         main: "with ThreadPoolExecutor() as pool:\n    for task in [{calls}]:\n        pool.submit(task)",
     },
     measure: Measure::Pool {
@@ -57,6 +59,7 @@ pub(crate) fn load_pool(plan: &Plan, params: &ModelParams, gil: bool) -> Load {
         pickle_per_cpu_step: false,
         lanes: n,
         helpers: 0,
+        offloads: false,
     }
 }
 
