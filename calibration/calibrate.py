@@ -82,6 +82,8 @@ CASES = [
     Case("interpreter_start_two_threads_ratio", "ratio", 5, 2, 10),
     Case("interpreter_resident_kb", "KB", 3, 2, 20),
     Case("interpreters_2_spin_speedup", "ratio", 5, 2, 15),
+    Case("asyncio_4_requests_blocking_ms", "ms", 5, 2, 5),
+    Case("asyncio_4_requests_to_thread_ms", "ms", 9, 3, 5),
 ]
 CASE_IDS = [c.id for c in CASES]
 SPIN = "spin_iterations_per_ms"

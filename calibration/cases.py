@@ -762,6 +762,54 @@ def interpreters_speedup(args):
     return runs, {"work_ms": 200, "iterations": n}
 
 
+# The mixed program of lesson `async-to-thread`: four requests, each awaiting 100 ms, then a
+# 200 ms blocking call, then 100 ms of Python, served by one event loop.
+
+
+def server(spin_n, offload):
+    """Runs the four requests; with ``offload``, the blocking call and the Python go to worker
+    threads (`asyncio.to_thread`). Returns the wall time in seconds."""
+    import asyncio
+
+    def fetch():
+        time.sleep(0.2)
+
+    def render():
+        return spin(spin_n)
+
+    async def handle():
+        await asyncio.sleep(0.1)
+        if offload:
+            await asyncio.to_thread(fetch)
+            await asyncio.to_thread(render)
+        else:
+            fetch()
+            render()
+
+    async def main():
+        await asyncio.gather(*(handle() for _ in range(4)))
+
+    t0 = time.perf_counter()
+    asyncio.run(main())
+    return time.perf_counter() - t0
+
+
+@case("asyncio_4_requests_blocking_ms")
+def requests_blocking(args):
+    """Four requests whose blocking call and 100 ms of Python run on the loop: `asyncio` in
+    lesson `async-to-thread`."""
+    n = iterations(args.spin, 100)
+    return [server(n, False) * 1e3 for _ in range(args.runs)], {"requests": 4, "work_ms": 100}
+
+
+@case("asyncio_4_requests_to_thread_ms")
+def requests_to_thread(args):
+    """The same four requests with `asyncio.to_thread` for the blocking call and the Python:
+    `to-thread` in lesson `async-to-thread` (the waits overlap, the Python takes turns)."""
+    n = iterations(args.spin, 100)
+    return [server(n, True) * 1e3 for _ in range(args.runs)], {"requests": 4, "work_ms": 100}
+
+
 # ---------------------------------------------------------------------------------------
 
 

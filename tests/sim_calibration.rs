@@ -129,6 +129,8 @@ fn every_measured_case_is_checked_here() {
         "interpreter_start_two_threads_ratio", // a cross-check: see interpreters.rs
         "interpreter_resident_kb",
         "interpreters_2_spin_speedup",
+        "asyncio_4_requests_blocking_ms",
+        "asyncio_4_requests_to_thread_ms",
     ]
     .into_iter()
     .collect();
@@ -506,4 +508,26 @@ fn an_interpreter_holds_the_resident_memory_measured() {
     for (version, median) in interpreter_medians("interpreter_resident_kb") {
         within_10_percent(&format!("interpreter_resident_kb {version}"), each, median);
     }
+}
+
+#[test]
+fn the_mixed_server_takes_what_cpython_took_with_and_without_to_thread() {
+    use concurrency_kitchen::sim::lessons;
+    // Lesson async-to-thread is the measured program: four requests of a 100 ms await, a
+    // 200 ms blocking call and 100 ms of Python.
+    let lesson = lessons::by_id("async-to-thread").unwrap();
+    let run = |id: ModelId| {
+        let config = lesson.scenario.models.iter().find(|m| m.id == id).unwrap();
+        ms(simulate(&lesson.scenario, config).unwrap().stats.makespan)
+    };
+    within_10_percent(
+        "asyncio_4_requests_blocking_ms",
+        run(ModelId::Asyncio),
+        typical("asyncio_4_requests_blocking_ms"),
+    );
+    within_10_percent(
+        "asyncio_4_requests_to_thread_ms",
+        run(ModelId::ToThread),
+        typical("asyncio_4_requests_to_thread_ms"),
+    );
 }

@@ -146,3 +146,15 @@ fn versions_and_oses_round_trip_and_old_files_still_load() {
         "3.10 is not offered for the simulated models"
     );
 }
+
+#[test]
+fn every_model_by_default_means_every_model_the_version_has() {
+    use concurrency_kitchen::sim::{simulate_all, Scenario, Step, Task};
+    let tasks = vec![Task::new("t", vec![Step::cpu(1.0)])];
+    let old = Scenario::new(tasks.clone(), vec![]).python(Python::V3_9);
+    let ids: Vec<ModelId> = old.model_configs().iter().map(|m| m.id).collect();
+    assert!(!ids.contains(&ModelId::Interpreters), "{ids:?}");
+    assert_eq!(simulate_all(&old).unwrap().len(), ModelId::ALL.len() - 1);
+    let new = Scenario::new(tasks, vec![]).python(Python::V3_13);
+    assert_eq!(simulate_all(&new).unwrap().len(), ModelId::ALL.len());
+}

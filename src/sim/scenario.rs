@@ -207,7 +207,13 @@ impl Scenario {
     /// The models to run: the listed ones, or every model with defaults if none is listed.
     pub fn model_configs(&self) -> Vec<ModelConfig> {
         if self.models.is_empty() {
-            ModelId::ALL.into_iter().map(ModelConfig::new).collect()
+            // Every model the scenario's Python has: 3.9 has no interpreter with its own GIL.
+            let python = self.runtime().python;
+            ModelId::ALL
+                .into_iter()
+                .filter(|&id| id != ModelId::Interpreters || python.interpreter_start().is_some())
+                .map(ModelConfig::new)
+                .collect()
         } else {
             self.models.clone()
         }

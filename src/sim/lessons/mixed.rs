@@ -34,7 +34,7 @@ def render(i):
 async def handle(i):
     await asyncio.sleep(0.1)     # read the request: the loop serves others
     fetch_profile(i)             # blocks the loop: ⟦everyone waits⟧
-    render(i)                    # CPU on the loop: everyone waits again
+    render(i)                    # CPU on the loop: ⟦everyone waits again⟧
 
 async def main():
     await asyncio.gather(*(handle(i) for i in range(4)))
@@ -98,10 +98,10 @@ pub(super) fn to_thread() -> Lesson {
         title: "asyncio.to_thread: blocking calls off the loop, Python still under the GIL".into(),
         summary: "A small asyncio server: each of four requests is read (awaited), then calls a blocking client \
                   library for 200 ms, then renders a report in 100 ms of pure Python. Called directly, the blocking \
-                  call and the render freeze the loop. asyncio.to_thread runs them in worker threads of the same \
-                  process: the blocking calls overlap, because a waiting thread releases the GIL, but the renders \
-                  are Python and need the one GIL the loop needs too, so they take turns. A process pool \
-                  (run_in_executor) renders in parallel, but leaves the blocking call on the loop.".into(),
+                  call and the render run on the loop's thread. asyncio.to_thread runs them in worker threads of \
+                  the same process, which share its GIL; run_in_executor with a process pool sends the render to \
+                  other processes and leaves the blocking call where it was. Which parts overlap, and which take \
+                  turns?".into(),
         scenario: Scenario::new(requests(), models),
         code: vec![
             ModelCode::same(

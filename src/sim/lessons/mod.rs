@@ -209,6 +209,8 @@ pub fn cpython(lesson: &str, model: ModelId) -> Option<&'static str> {
             "+ start-up here: forkserver ~16 ms + 37 once (fork ~2, spawn ~50)"
         }
         ("convoy", Threads) => "reader 9.1-9.5× slower here (7-11× in LESSONS.md)",
+        ("async-to-thread", Asyncio) => "1.25-1.30 s here (3.9-3.13)",
+        ("async-to-thread", ToThread) => "0.67-0.74 s here (3.9-3.13)",
         ("ten-thousand", Threads) => "~85 GB reserved; ~3.6 s (calibrated)",
         ("ten-thousand", Asyncio) => "~14 MB resident; ~1.1 s (calibrated)",
         _ => return None,

@@ -8,6 +8,10 @@
 //! a time, and the loop itself waits for the GIL between its steps (LESSONS.md 15: "its CPU
 //! work still needs the GIL").
 //!
+//! Measured here (`asyncio_4_requests_to_thread_ms`, lesson `async-to-thread`'s program):
+//! 0.67-0.74 s on CPython 3.9-3.13 (medians), against 1.25-1.30 s with the calls on the loop
+//! (`asyncio_4_requests_blocking_ms`); the simulation gives 0.70 and 1.30 s.
+//!
 //! The pool is the default executor: `min(32, os.cpu_count() + 4)` threads
 //! (`concurrent.futures.ThreadPoolExecutor`'s default), taking the calls first in, first out.
 //! What it simplifies (said in the faithfulness notes): the pool's threads exist from the
