@@ -21,6 +21,7 @@ mod error;
 mod ids;
 pub mod lessons;
 mod machine;
+pub mod memory;
 mod model;
 pub mod models;
 pub mod narrate;

@@ -329,6 +329,18 @@ impl LaneLog {
         c.state.map(|s| (s, c.task))
     }
 
+    /// The events after which `lane` first shows something and after which it last shows
+    /// nothing again (`None` if it never empties): a thread's or task's life.
+    pub fn life(&self, lane: LaneId) -> Option<(usize, Option<usize>)> {
+        let log = self.lanes.get(lane.index())?;
+        let born = log.iter().find(|c| c.state.is_some())?.from as usize;
+        let gone = match log.last() {
+            Some(c) if c.state.is_none() && c.from as usize > born => Some(c.from as usize),
+            _ => None,
+        };
+        Some((born, gone))
+    }
+
     /// Gives back the room the lists grew into but do not use.
     pub fn shrink_to_fit(&mut self) {
         for lane in &mut self.lanes {

@@ -5,7 +5,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::render::scene::{describe, draw_scene};
-use crate::sim::{Micros, State};
+use crate::sim::lessons::ChartMeasure;
+use crate::sim::memory::Curve;
+use crate::sim::{grouped, Bytes, Micros, State};
 
 use super::canvas::{palette, use_canvas_size, CanvasPainter};
 use super::panels::{model_name, short_name};
@@ -74,6 +76,64 @@ pub fn scene(props: &SceneProps) -> Html {
             }
         });
     }
+    // A lesson about memory draws it as the run grows: what is held now, reserved against
+    // resident, on a log scale shared by the lesson's models.
+    let curves = use_memo(Rc::as_ptr(&props.session) as usize, {
+        let session = props.session.clone();
+        move |_| {
+            if session.lesson.chart != ChartMeasure::Memory {
+                return Vec::new();
+            }
+            session.traces.iter().map(Curve::of).collect::<Vec<_>>()
+        }
+    });
+    let memory = curves.get(props.trace).and_then(Option::as_ref).map(|curve| {
+        let now = curve.at(props.latest);
+        let peak = curve.peak_until(props.latest);
+        let top = curves
+            .iter()
+            .flatten()
+            .map(|c| c.peak.reserved)
+            .max()
+            .unwrap_or(1);
+        // 100 KB at the left, the lesson's largest peak at the right.
+        let scale = |b: u64| {
+            let lo = 5.0;
+            let hi = (top.max(1) as f64).log10().max(lo + 1.0);
+            (((b.max(1) as f64).log10() - lo) / (hi - lo)).clamp(0.0, 1.0) * 100.0
+        };
+        let text = format!(
+            "{} reserved · {} resident",
+            Bytes(now.reserved),
+            Bytes(now.resident)
+        );
+        let alive = format!(
+            "{} {} alive · most {}",
+            grouped(now.alive),
+            curve.unit.plural(),
+            Bytes(peak.reserved)
+        );
+        let label = format!(
+            "Memory now: {text}, {} {} alive; the most so far: {} reserved with {} alive.",
+            grouped(now.alive),
+            curve.unit.plural(),
+            Bytes(peak.reserved),
+            grouped(peak.alive)
+        );
+        html! {
+            <div class="scene-memory" role="img" aria-label={label}>
+                <span class="mem-bar" aria-hidden="true">
+                    <span class="mem-peak" style={format!("width: {:.1}%", scale(peak.reserved))}></span>
+                    <span class="mem-reserved" style={format!("width: {:.1}%", scale(now.reserved))}></span>
+                    <span class="mem-resident" style={format!("width: {:.1}%", scale(now.resident))}></span>
+                </span>
+                <span class="mem-text" aria-hidden="true">
+                    <span>{ text }</span>
+                    <span class="mem-alive">{ alive }</span>
+                </span>
+            </div>
+        }
+    });
     let trace = &props.session.traces[props.trace];
     let done = props.time >= trace.stats.makespan;
     // A narrow heading keeps the model's name whole: "done in 5.07 s" becomes "✓ 5.07 s".
@@ -97,6 +157,7 @@ pub fn scene(props: &SceneProps) -> Html {
                 <h3 title={model_name(trace.model)}>{ short_name(trace.model) }</h3>
                 <span class="clock">{ clock }</span>
             </div>
+            { for memory }
             <canvas ref={canvas} role="img" aria-label={alt}></canvas>
             <p class="scene-caption">{ caption }</p>
         </article>

@@ -332,7 +332,9 @@ pub(super) fn ten_thousand() -> Lesson {
             2,
             "Every OS thread reserves its own 8 MB stack (8.5 MB of address space), though only about 14 KB of it \
              is ever touched. Ten thousand threads reserve about 85 GB; ten thousand asyncio tasks, at about \
-             1.5 KB each, need about 15 MB in all (14 MB measured).",
+             1.5 KB each, need about 15 MB in all (14 MB measured). Here each thread sleeps from its own \
+             start and starting them all takes longer than a second, so fewer are alive at once: the meter \
+             above each timeline shows how many, and what they hold.",
             Proof::all_started(ModelId::Threads),
             Ask::Reserved(vec![Bytes(15_000_000), Bytes(140_000_000), Bytes(85_000_000_000)]),
         ),
