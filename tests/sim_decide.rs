@@ -102,3 +102,16 @@ fn a_statistics_only_run_gives_the_same_statistics_as_a_full_one() {
         }
     }
 }
+
+#[test]
+fn a_free_threaded_build_compares_threads_without_the_gil() {
+    let choice = Choice {
+        python: Python::V3_14t,
+        ..Choice::default()
+    };
+    assert_eq!(decide::threads(choice), ModelId::ThreadsNogil);
+    assert!(!decide::candidates(choice).contains(&ModelId::Threads));
+    // Three CPU-bound tasks: threads run in parallel there, and start faster than processes.
+    let cell = decide::cell(3, 100, choice).unwrap();
+    assert_eq!(cell.best, ModelId::ThreadsNogil, "{cell:?}");
+}

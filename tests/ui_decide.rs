@@ -94,3 +94,16 @@ fn memory_shades_run_from_kilobytes_to_gigabytes() {
     assert_eq!(memory_shade(10_000_000), 3);
     assert!(memory_shade(85_000_000_000) == 5);
 }
+
+#[test]
+fn a_cell_s_lesson_keeps_its_short_link_in_the_address() {
+    let view = parse("?workload=10000,0&python=3.14");
+    assert!(view.scenario.is_some());
+    assert_eq!(view.to_query(), "?workload=10000,0&python=3.14");
+    assert_eq!(view.link_query().unwrap(), "?workload=10000,0&python=3.14");
+    // A flag other than 1 or 0 is noted; interpreters on 3.9 are turned off, with a note.
+    let (e, notes) = Explorer::parse("?view=decide&interpreters=yes");
+    assert!(!e.choice.interpreters && notes.len() == 1, "{notes:?}");
+    let (e, notes) = Explorer::parse("?view=decide&python=3.9&interpreters=1");
+    assert!(!e.choice.interpreters && notes.len() == 1, "{notes:?}");
+}

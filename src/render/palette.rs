@@ -65,6 +65,8 @@ impl Palette {
             State::Ready => (&self.ready, Pattern::Solid),
             State::WaitingIo => (&self.io, Pattern::Dots),
             State::WaitingGil => (&self.gil, Pattern::Hatch),
+            // A permit's wait is a lock's: no colour of its own, the lock's stripes.
+            State::WaitingPermit => (&self.idle, Pattern::Cross),
             State::Blocked => (&self.blocked, Pattern::Cross),
             State::Starting => (&self.starting, Pattern::Vertical),
             State::Pickling => (&self.pickling, Pattern::Horizontal),

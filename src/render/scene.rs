@@ -463,6 +463,32 @@ fn draw_loop(p: &mut impl Painter, ctx: &Ctx, a: Area) {
     let procs: Vec<usize> = (0..ctx.trace.lanes.len())
         .filter(|&l| ctx.trace.lanes[l].kind == kind)
         .collect();
+    // `asyncio.Semaphore(N)`: how many tasks wait at `async with` for a permit.
+    if let (Some(permits), true) = (ctx.trace.semaphore, procs.is_empty()) {
+        let waiting = (0..ctx.trace.lanes.len())
+            .filter(|&l| ctx.trace.lanes[l].kind == LaneKind::Task)
+            .filter(|&l| matches!(ctx.state(l), Some((State::WaitingPermit, _))))
+            .count();
+        // The longest line that fits; none where even the shortest does not (the task
+        // lanes show each waiting task's state too).
+        let options = [
+            format!("semaphore({permits}): {waiting} waiting for a permit"),
+            format!("semaphore: {waiting} waiting"),
+            format!("{waiting} wait for a permit"),
+            format!("{waiting} wait"),
+        ];
+        let fits = options.iter().find(|o| p.text_width(o, sm) <= rw);
+        if let (Some(line), true) = (fits, row(2.0) + px * 1.4 <= a.y + a.h) {
+            p.text(
+                rx,
+                row(2.0) + px * 0.7,
+                line,
+                Font::regular(sm),
+                &pal.muted,
+                Align::Left,
+            );
+        }
+    }
     if !procs.is_empty() && row(2.0) + px * 3.0 <= a.y + a.h + px {
         let pool = fit_any(p, pool_words, sm, rw);
         p.text(

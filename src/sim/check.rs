@@ -202,7 +202,11 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 want(running.map(|r| !r), "is drawn running while it blocks");
             }
             EventKind::IoDone => want(io.map(|w| !w), "still waits on I/O"),
-            EventKind::Wake | EventKind::ResultBack => {
+            EventKind::PermitWait => {
+                want(running.map(|r| !r), "is still running");
+                want(ready.map(|r| !r), "is still ready");
+            }
+            EventKind::Wake | EventKind::ResultBack | EventKind::PermitGet => {
                 want(ready, "is not in the ready queue");
                 want(io.map(|w| !w), "still waits on I/O");
             }

@@ -125,9 +125,18 @@ impl Map {
     }
 }
 
+/// The threads of `choice`'s build: without a GIL on a free-threaded one (3.13t, 3.14t).
+pub fn threads(choice: Choice) -> ModelId {
+    if choice.python.free_threaded() {
+        ModelId::ThreadsNogil
+    } else {
+        ModelId::Threads
+    }
+}
+
 /// The models compared, simplest first.
 pub fn candidates(choice: Choice) -> Vec<ModelId> {
-    let mut all = vec![ModelId::Threads, ModelId::Asyncio];
+    let mut all = vec![threads(choice), ModelId::Asyncio];
     if choice.interpreters && choice.python.interpreter_start().is_some() {
         all.push(ModelId::Interpreters);
     }
@@ -186,11 +195,14 @@ fn config(id: ModelId, tasks: u32, choice: Choice) -> ModelConfig {
     let c = ModelConfig::new(id).cores(choice.cores);
     match id {
         // One thread per task, as `threading.Thread` per job or a pool sized to the work.
-        ModelId::Threads => c.workers(tasks),
-        // A worker per core; `map(..., chunksize=n)` sends four chunks to each worker.
-        ModelId::Processes => c
-            .workers(choice.cores)
-            .chunksize((tasks / (4 * choice.cores)).max(1)),
+        ModelId::Threads | ModelId::ThreadsNogil => c.workers(tasks),
+        // A worker per core; past a thousand tasks, `map(..., chunksize=n)` sends four
+        // chunks to each worker (below, one call each costs ~0.1 ms, nothing beside 1 s).
+        ModelId::Processes => c.workers(choice.cores).chunksize(if tasks <= 1_000 {
+            1
+        } else {
+            tasks.div_ceil(4 * choice.cores)
+        }),
         ModelId::Interpreters => c.workers(choice.cores.min(tasks)),
         // The event loop waits; `run_in_executor` sends each task's CPU part to a process
         // per core.
@@ -239,7 +251,7 @@ pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioEr
             },
             // Thousands of threads contending for the GIL: too slow to simulate, and no
             // faster than their Python work done one after another.
-            Err(e) if m.id == ModelId::Threads => {
+            Err(e) if m.id == threads(choice) => {
                 Outcome::AtLeast(gil_bound(tasks, cpu_pct, choice), e.to_string())
             }
             Err(e) => return Err(e),

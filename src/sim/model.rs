@@ -296,6 +296,10 @@ pub struct ModelConfig {
     /// 1), used by `processes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunksize: Option<u32>,
+    /// Each task's body runs under `async with asyncio.Semaphore(N)`: at most N at once
+    /// past it, the others wait for a permit. Used by the event-loop models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semaphore: Option<u32>,
 }
 
 impl ModelConfig {
@@ -311,7 +315,14 @@ impl ModelConfig {
             nogil_overhead_pct: None,
             startup_ms: None,
             chunksize: None,
+            semaphore: None,
         }
+    }
+
+    /// Runs each task's body under `asyncio.Semaphore(n)`.
+    pub fn semaphore(mut self, n: u32) -> ModelConfig {
+        self.semaphore = Some(n);
+        self
     }
 
     /// Sets the number of tasks a process pool sends at once.
@@ -412,6 +423,8 @@ pub struct ModelParams {
     pub chunksize: usize,
     /// Cost of one microsecond of Python bytecode, in thousandths (1000 = normal speed).
     pub cpu_permille: u64,
+    /// The permits of `asyncio.Semaphore(N)` around each task's body, if any.
+    pub semaphore: Option<usize>,
     /// Keep only the statistics: no events, snapshots or segments are stored
     /// (`sim::simulate_stats`, for the decision explorer's many runs).
     pub stats_only: bool,

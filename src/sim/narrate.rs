@@ -153,6 +153,11 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         EventKind::Submit => format!(
             "{task} hands its {d} of CPU work to the process pool (run_in_executor) and awaits the result: the loop stays free."
         ),
+        EventKind::PermitWait => format!(
+            "{task} reaches async with semaphore, but all {} permits are taken: it waits until a task releases one.",
+            trace.semaphore.unwrap_or(0)
+        ),
+        EventKind::PermitGet => format!("A task released its permit: {task} takes it and joins the ready queue."),
         EventKind::ResultBack => format!("The pool sends back {task}'s result; {task} joins the ready queue."),
     }
 }

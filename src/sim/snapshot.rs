@@ -29,15 +29,18 @@ pub enum State {
     Idle,
     /// Ready to run, waiting for its turn (on the loop, or for a free core).
     Ready,
+    /// Suspended at `async with semaphore:` until another task releases a permit.
+    WaitingPermit,
 }
 
 impl State {
     /// Every state, in legend order.
-    pub const ALL: [State; 8] = [
+    pub const ALL: [State; 9] = [
         State::Running,
         State::Ready,
         State::WaitingIo,
         State::WaitingGil,
+        State::WaitingPermit,
         State::Blocked,
         State::Starting,
         State::Pickling,
@@ -50,6 +53,7 @@ impl State {
             State::Running => "running",
             State::WaitingIo => "waiting for I/O",
             State::WaitingGil => "waiting for the GIL",
+            State::WaitingPermit => "waiting for a semaphore permit",
             State::Blocked => "blocked (loop frozen)",
             State::Starting => "starting",
             State::Pickling => "pickling",

@@ -18,6 +18,7 @@ pub fn glyph(state: State) -> char {
         State::Ready => '-',
         State::WaitingIo => '~',
         State::WaitingGil => 'g',
+        State::WaitingPermit => 'w',
         State::Blocked => 'X',
         State::Starting => 's',
         State::Pickling => 'p',

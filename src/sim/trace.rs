@@ -33,6 +33,8 @@ pub struct Trace {
     pub lane_log: LaneLog,
     /// The GIL's switch interval the run used (for narration).
     pub switch_interval: Micros,
+    /// The permits of the semaphore each task's body runs under, if any (for narration).
+    pub semaphore: Option<usize>,
     /// The run depends on its seed: the OS had to pick among several GIL waiters, as
     /// CPython leaves to it (see `sim::spread` for the range across seeds).
     #[serde(default)]
@@ -163,6 +165,11 @@ pub enum EventKind {
     Submit,
     /// The pool's result arrives; the awaiting task joins the ready queue.
     ResultBack,
+    /// A task reaches `async with semaphore:` and every permit is taken: it waits.
+    PermitWait,
+    /// A task that finished released its permit to the first waiter, which joins the ready
+    /// queue.
+    PermitGet,
 }
 
 impl EventKind {
@@ -197,6 +204,8 @@ impl EventKind {
             EventKind::UnpickleResult => "unpickle_result",
             EventKind::Submit => "submit",
             EventKind::ResultBack => "result_back",
+            EventKind::PermitWait => "permit_wait",
+            EventKind::PermitGet => "permit_get",
         }
     }
 }

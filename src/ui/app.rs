@@ -15,6 +15,7 @@ use crate::sim::{ModelId, Scenario};
 use super::app_state::{Answer, AppAction, AppState};
 use super::chrome::{EmbedBar, Footer, Header};
 use super::controls::Controls;
+use super::decide::Explorer;
 use super::decide_view::DecideExplorer;
 use super::editor::Editor;
 use super::embed::{EmbedOptions, RACE_HEIGHT};
@@ -529,8 +530,22 @@ pub fn app() -> Html {
         let explorer = html! {
             <DecideExplorer query={location_query()} base={base.clone()} embed={view.embed} />
         };
+        // The explorer's settings ride along, as the address bar has them now.
+        let with_settings = |v: &View| {
+            let settings = Explorer::parse(&location_query()).0.to_query();
+            let q = v.to_query();
+            if settings.is_empty() {
+                q
+            } else {
+                format!("{q}&{settings}")
+            }
+        };
         if view.embed {
-            let full = share::url_with(&base.replace("embed=1", "").replace("&&", "&"));
+            let full = share::url_with(&with_settings(&View {
+                embed: false,
+                full: false,
+                ..(*view).clone()
+            }));
             return html! {
                 <div class="app embed decide-app">
                     <EmbedBar title={"Which model should I use?".to_string()} {full} />
@@ -564,7 +579,7 @@ pub fn app() -> Html {
                         moment={None::<(Playhead, String)>}
                         layouts={false}
                         asks={None::<bool>}
-                        link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| share::url_with(&View { theme: o.theme, embed: true, ..view.clone() }.to_query()))}
+                        link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| share::url_with(&with_settings(&View { theme: o.theme, embed: true, ..view.clone() })))}
                         refused={None::<String>}
                         on_close={close_embed.clone()} />
                 }

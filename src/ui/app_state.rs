@@ -228,6 +228,7 @@ impl AppState {
                     model: None,
                     models: Vec::new(),
                     decide: false,
+                    workload: None,
                     ..(*self.view).clone()
                 };
                 // A lesson that cannot run says so in the notice; the page stays as it was.
@@ -240,6 +241,8 @@ impl AppState {
                     model: self.view.model.filter(has),
                     models: self.view.models.iter().copied().filter(has).collect(),
                     scenario: Some(scenario),
+                    // An edited scenario is no longer the explorer's cell.
+                    workload: None,
                     ..(*self.view).clone()
                 };
                 next.apply_error = next.show(view, self.mine().cloned()).err();

@@ -44,8 +44,21 @@ impl Explorer {
                     Ok(p) => e.choice.python = p,
                     Err(err) => notes.push(err.to_string()),
                 },
-                "interpreters" => e.choice.interpreters = value == "1",
-                "native" => e.choice.native = value == "1",
+                "interpreters" | "native" => {
+                    let on = match value {
+                        "1" => true,
+                        "0" => false,
+                        _ => {
+                            notes.push(format!("{key} \"{}\" (1 or 0)", short(value)));
+                            continue;
+                        }
+                    };
+                    if key == "native" {
+                        e.choice.native = on;
+                    } else {
+                        e.choice.interpreters = on;
+                    }
+                }
                 "layer" => match value {
                     "memory" => e.layer = Layer::Memory,
                     "fastest" => e.layer = Layer::Fastest,
@@ -53,6 +66,13 @@ impl Explorer {
                 },
                 _ => {}
             }
+        }
+        if e.choice.interpreters && e.choice.python.interpreter_start().is_none() {
+            e.choice.interpreters = false;
+            notes.push(format!(
+                "interpreters=1 (Python {} has no interpreter with its own GIL)",
+                e.choice.python
+            ));
         }
         (e, notes)
     }
@@ -102,16 +122,20 @@ pub fn cell_link(tasks: u32, cpu_pct: u32, choice: Choice) -> String {
     q
 }
 
-/// The scenario a `workload=TASKS,CPU` link opens, with the query's explorer settings, or why
-/// it is refused.
-pub fn workload_scenario(value: &str, query: &str) -> Result<Scenario, String> {
+/// The scenario a `workload=TASKS,CPU` link opens, with the query's explorer settings, and
+/// the link's own canonical form (without the `?`), or why it is refused.
+pub fn workload_scenario(value: &str, query: &str) -> Result<(Scenario, String), String> {
     let parsed = value
         .split_once(',')
         .and_then(|(t, c)| Some((t.trim().parse::<u32>().ok()?, c.trim().parse::<u32>().ok()?)));
     match parsed {
         Some((tasks, cpu)) if (1..=10_000).contains(&tasks) && cpu <= 100 => {
             let (explorer, _) = Explorer::parse(query);
-            Ok(decide::openable(tasks, cpu, explorer.choice))
+            let cell = cell_link(tasks, cpu, explorer.choice);
+            Ok((
+                decide::openable(tasks, cpu, explorer.choice),
+                cell.trim_start_matches('?').to_string(),
+            ))
         }
         _ => Err(format!(
             "workload \"{}\" (TASKS,CPU: 1 to 10000 tasks, 0 to 100% CPU)",
@@ -129,7 +153,7 @@ pub fn model_word(id: ModelId) -> &'static str {
         ModelId::Interpreters => "interpreters",
         ModelId::Sync => "sync",
         ModelId::Hybrid => "asyncio + processes",
-        ModelId::ThreadsNogil => "free-threaded",
+        ModelId::ThreadsNogil => "threads (no GIL)",
         ModelId::ToThread => "asyncio + to_thread",
     }
 }
@@ -146,11 +170,13 @@ pub fn cell_text(cell: &Cell) -> String {
                 format!(
                     "{} {} ({} resident)",
                     model_word(*m),
-                    makespan,
+                    makespan.brief(),
                     Bytes(*resident)
                 )
             }
-            Outcome::AtLeast(t, _) => format!("{} at least {} (not simulated)", model_word(*m), t),
+            Outcome::AtLeast(t, _) => {
+                format!("{} at least {} (not simulated)", model_word(*m), t.brief())
+            }
         })
         .collect();
     let doubt = if cell.uncertain {
@@ -158,8 +184,9 @@ pub fn cell_text(cell: &Cell) -> String {
     } else {
         ""
     };
+    let tasks = if cell.tasks == 1 { "task" } else { "tasks" };
     format!(
-        "{} tasks, {}% CPU: choose {}{doubt}. {}",
+        "{} {tasks}, {}% CPU: choose {}{doubt}. {}",
         crate::sim::grouped(u64::from(cell.tasks)),
         cell.cpu_pct,
         model_word(cell.best),

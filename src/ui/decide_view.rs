@@ -118,6 +118,10 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
     let on_python = set(|e, v| {
         if let Ok(p) = v.parse::<Python>() {
             e.choice.python = p;
+            // A version with no interpreter of its own GIL cannot compare them.
+            if p.interpreter_start().is_none() {
+                e.choice.interpreters = false;
+            }
         }
     });
     let on_interp = set(|e, v| e.choice.interpreters = v == "1");
@@ -175,9 +179,11 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
                         </> },
                         Layer::Memory => html! { { resident(cell).map_or("?".to_string(), |b| Bytes(b).to_string()) } },
                     };
+                    // The rule's number in its region's corner; the memory layer's figures need
+                    // the room, and the outline still shows the region.
                     let badge = rules
                         .iter()
-                        .find(|&&r| is_anchor(r, tasks, cpu))
+                        .find(|&&r| e.layer == Layer::Fastest && is_anchor(r, tasks, cpu))
                         .map(|r| html! { <span class="rule-badge" aria-hidden="true">{ r }</span> });
                     html! {
                         <td class={class} data-tasks={tasks.to_string()} data-cpu={cpu.to_string()} data-best={cell.best.as_str()}>
@@ -188,9 +194,10 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
                 html! { <tr><th scope="row" class="num">{ format!("{cpu}%") }</th>{ for cells }</tr> }
             });
             html! { <>
+                <a class="skip-map" href="#rules-h">{ "Skip the map" }</a>
                 <div class="decide-axis" aria-hidden="true">
-                    <span>{ "CPU share of each task ↓" }</span>
-                    <span>{ "tasks at once (log scale) →" }</span>
+                    <span>{ "↑ more CPU in each task" }</span>
+                    <span>{ "more tasks at once (log scale) →" }</span>
                 </div>
                 <table class="decide-map" aria-label="The model to choose for each workload: rows are each task's CPU share, columns the tasks at once">
                     <thead>{ head }</thead>
@@ -200,11 +207,22 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
         }
     };
     let models = decide::candidates(e.choice);
-    let legend = html! {
-        <ul class="decide-legend" aria-label="Colours">
-            { for models.iter().map(|m| html! { <li><span class={classes!("swatch", format!("m-{}", m.as_str()))} />{ model_word(*m) }</li> }) }
-            <li><span class="swatch uncertain" />{ "threads only bounded: might tie" }</li>
-        </ul>
+    let legend = match e.layer {
+        Layer::Fastest => html! {
+            <ul class="decide-legend" aria-label="Colours">
+                { for models.iter().map(|m| html! {
+                    <li><span class={classes!("swatch", format!("m-{}", m.as_str()))}>{ letter(*m) }</span>{ model_word(*m) }</li>
+                }) }
+                <li><span class="swatch uncertain" />{ "threads only bounded: might tie" }</li>
+            </ul>
+        },
+        Layer::Memory => html! {
+            <ul class="decide-legend" aria-label="Shades: the chosen model's resident memory">
+                { for ["10 KB", "100 KB", "1 MB", "10 MB", "100 MB", "1 GB+"].iter().enumerate().map(|(i, label)| html! {
+                    <li><span class={classes!("swatch", format!("mem-{i}"))} />{ *label }</li>
+                }) }
+            </ul>
+        },
     };
     let table = html! {
         <section class="decide-rules" aria-labelledby="rules-h">
@@ -224,10 +242,13 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
                 </tbody>
             </table>
             <p class="hint">{ format!(
-                "Each cell simulates every model on {} tasks that each wait on I/O and then compute, {} in all per task, on {} cores and Python {}. \
-                 Within {}% of the fastest, the simpler model is the choice (threads, then asyncio, then interpreters, then processes, then asyncio + processes). \
-                 Threads are one per task; processes one per core with map's chunksize; asyncio + processes sends each task's CPU part to a process per core. Click a cell to open it as a lesson.",
-                "N", "1 s", e.choice.cores, e.choice.python, (decide::TIE * 100.0) as u32
+                "Each cell simulates every model on that many tasks, each waiting on I/O and then computing, 1 s in all, on {} cores and Python {}. \
+                 Within {}% of the fastest, the simpler model is the choice: {}. \
+                 Threads are one per task; processes one per core; asyncio + processes sends each task's CPU part to a process per core. Click a cell to open it as a lesson.",
+                e.choice.cores,
+                e.choice.python,
+                (decide::TIE * 100.0) as u32,
+                models.iter().map(|m| model_word(*m)).collect::<Vec<_>>().join(", then ")
             ) }</p>
         </section>
     };
@@ -290,6 +311,7 @@ fn letter(id: crate::sim::ModelId) -> &'static str {
         Processes => "P",
         Interpreters => "I",
         Hybrid => "H",
+        ThreadsNogil => "F",
         _ => "?",
     }
 }
@@ -303,6 +325,7 @@ fn short_word(id: crate::sim::ModelId) -> String {
         Processes => "proc",
         Interpreters => "interp",
         Hybrid => "aio+P",
+        ThreadsNogil => "thr·ft",
         _ => model_word(id),
     }
     .to_string()

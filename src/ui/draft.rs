@@ -61,6 +61,8 @@ pub enum Edit {
     Switch(ModelId, String),
     Start(ModelId, String),
     Chunksize(ModelId, String),
+    /// `asyncio.Semaphore(N)` around each task's body (empty: none).
+    Semaphore(ModelId, String),
     /// The CPython version ("3.12"; empty: the default).
     Python(String),
     /// The operating system ("linux"; empty: the default).
@@ -165,6 +167,12 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) ->
             let path = model_path(&s, id, "chunksize");
             if let Some(m) = config(&mut s, id) {
                 m.chunksize = optional(&text, m.chunksize, path, unparsed);
+            }
+        }
+        Edit::Semaphore(id, text) => {
+            let path = model_path(&s, id, "semaphore");
+            if let Some(m) = config(&mut s, id) {
+                m.semaphore = optional(&text, m.semaphore, path, unparsed);
             }
         }
         Edit::Cores(id, text) => {

@@ -144,6 +144,7 @@ pub fn editor(props: &EditorProps) -> Html {
             let switch = edit.reform(move |e: InputEvent| Edit::Switch(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let start = edit.reform(move |e: Event| Edit::Start(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
             let chunksize = edit.reform(move |e: InputEvent| Edit::Chunksize(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+            let semaphore = edit.reform(move |e: InputEvent| Edit::Semaphore(id, e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
             let d = descriptor(id);
             let method = m.start_method.map_or("", |s| s.as_str());
             html! {
@@ -169,6 +170,9 @@ pub fn editor(props: &EditorProps) -> Html {
                     }
                     if d.uses(Setting::Chunksize) {
                         <label>{ "chunksize " }<input type="text" inputmode="numeric" placeholder="1" value={text(m.chunksize)} oninput={chunksize} /></label>
+                    }
+                    if d.uses(Setting::Semaphore) {
+                        <label title="asyncio.Semaphore(N) around each task's body">{ "semaphore " }<input type="text" inputmode="numeric" placeholder="none" value={text(m.semaphore)} oninput={semaphore} /></label>
                     }
                     { for err_for(&format!("models[{}]", s.models.iter().position(|x| x.id == id).unwrap_or(0))) }
                 </span>

@@ -79,6 +79,9 @@ pub struct View {
     pub ignored: Vec<String>,
     /// The decision explorer (`view=decide`) instead of a lesson.
     pub decide: bool,
+    /// The explorer's cell the scenario came from (`workload=TASKS,CPU` and its settings, as
+    /// the link wrote them): the address keeps this short form, never the scenario itself.
+    pub workload: Option<String>,
 }
 
 impl Default for View {
@@ -97,6 +100,7 @@ impl Default for View {
             question: true,
             ignored: Vec::new(),
             decide: false,
+            workload: None,
         }
     }
 }
@@ -159,6 +163,9 @@ impl View {
     fn query(&self) -> Result<String, String> {
         if self.decide {
             return Ok(self.query_with("view=decide".to_string()));
+        }
+        if let (Some(cell), Some(_)) = (&self.workload, &self.scenario) {
+            return Ok(self.query_with(cell.clone()));
         }
         let first = match &self.scenario {
             Some(s) => format!("scenario={}", codec::encode(s)?),
@@ -273,7 +280,10 @@ pub fn parse(query: &str) -> View {
             "view" if value == "decide" => params.decide = true,
             // A cell of the explorer, opened as a lesson (its settings ride along).
             "workload" => match super::decide::workload_scenario(&value, query) {
-                Ok(scenario) => params.scenario = Some(scenario),
+                Ok((scenario, cell)) => {
+                    params.scenario = Some(scenario);
+                    params.workload = Some(cell);
+                }
                 Err(e) => params.ignored.push(e),
             },
             "view" => params

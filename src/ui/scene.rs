@@ -235,6 +235,7 @@ fn state_class(state: State) -> &'static str {
         State::Ready => "ready",
         State::WaitingIo => "io",
         State::WaitingGil => "gil",
+        State::WaitingPermit => "permit",
         State::Blocked => "blocked",
         State::Starting => "starting",
         State::Pickling => "pickling",

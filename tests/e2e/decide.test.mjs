@@ -44,10 +44,16 @@ test("the map is computed in the page and agrees with the decision table", async
   // 3.9 has no interpreter with its own GIL: the box cannot be ticked.
   await page.selectOption("#decide-python", "3.9");
   assert.equal(await page.isDisabled("#decide-interpreters"), true);
-  // A reload keeps the settings.
+  assert.equal(await page.isChecked("#decide-interpreters"), false, "and is unticked");
+  // A reload keeps the settings; the Embed dialog's snippet carries them.
+  await page.selectOption("#decide-cores", "8");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("cores") === "8");
   await page.reload();
   await waitForApp(page);
   assert.equal(await page.inputValue("#decide-python"), "3.9");
+  await page.getByRole("button", { name: "Embed" }).click();
+  const snippet = await page.locator("dialog textarea, .embed-dialog textarea").first().inputValue();
+  assert.match(snippet, /view=decide.*embed=1.*cores=8.*python=3\.9|view=decide.*embed=1.*python=3\.9/s);
   assert.deepEqual(problems(), []);
   await close();
 });
@@ -69,6 +75,12 @@ test("a cell opens its workload as a lesson, even with ten thousand tasks", asyn
   await page.waitForSelector("canvas");
   const big = await page.$$eval(".results tbody tr", (rows) => rows.map((r) => r.dataset.model));
   assert.ok(big.includes("asyncio") && !big.includes("threads"), `ten thousand threads are left out: ${big}`);
+  // The address keeps the cell's short link, so a reload (or a new tab) opens it again.
+  await page.waitForFunction(() => location.search.startsWith("?workload=10000,50"));
+  await page.reload();
+  await waitForApp(page);
+  await page.waitForSelector("canvas");
+  assert.equal(await page.locator(".results tbody tr").count(), big.length);
   assert.deepEqual(problems(), []);
   await close();
 });

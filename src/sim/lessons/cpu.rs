@@ -270,9 +270,9 @@ pub(super) fn cpu_interpreters() -> Lesson {
     Lesson {
         id: "cpu-interpreters",
         title: "Subinterpreters: one process, a GIL each".into(),
-        summary: "Python 3.14's InterpreterPoolExecutor runs each worker thread in its own interpreter, with its \
-                  own GIL and its own objects, inside one process (PEP 734; the GIL per interpreter is 3.12's PEP \
-                  684). So CPU work runs in parallel as with processes, but a worker starts without a new process \
+        summary: "Python 3.14's InterpreterPoolExecutor (in concurrent.futures, beside PEP 734's \
+                  concurrent.interpreters) runs each worker thread in its own interpreter, with its own GIL and its \
+                  own objects, inside one process (a GIL per interpreter is 3.12's PEP 684). So CPU work runs in parallel as with processes, but a worker starts without a new process \
                   (about 21 ms here with its imports; published figures range from 1 ms to more than a fork). As \
                   with processes, arguments are pickled in and nothing is shared; a shareable result such as an int \
                   comes back as it is. Many C extensions, NumPy among them, cannot be imported in a \
@@ -291,8 +291,8 @@ pub(super) fn cpu_interpreters() -> Lesson {
             (ModelId::Processes, Micros(220_000)),
         ],
         chart: ChartMeasure::Makespan,
-        takeaway: "Interpreters run Python in parallel like processes, inside one process: cheaper to start than a \
-                   fork server's workers, with the same pickling. Threads share objects, but take turns.".into(),
+        takeaway: "Interpreters run Python in parallel like processes, inside one process: no fork server to start \
+                   first, the same pickling. Threads share objects, but take turns.".into(),
         question: question(
             "Threads take ~0.62 s and processes ~0.22 s. Four interpreters on four cores, Python 3.14?",
             &["about 0.62 s, like threads", "about 0.19 s", "about 0.04 s"],

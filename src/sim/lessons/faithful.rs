@@ -37,7 +37,8 @@ const NATIVE: &str = "Native code releases the GIL for its whole step, as NumPy'
 const FREE: &str = "The free-threaded build costs a flat share more per Python step, by version: 40% for 3.13 and 3.13t (the 3.13 free-threading HOWTO), 10% otherwise (3.14t: about 5-10% per What's New in 3.14, ~10% per PEP 779; 3.12 and 3.9 had no such build, so 3.14t's figure stands in). Neither build is installed here, so neither figure is measured. Only threads-nogil pays it: under 3.13t or 3.14t the other models stand for the standard build, and there is no contention on shared objects.";
 const VERSION: &str = "The Python version and OS (3.12 on Linux unless the scenario says otherwise) change multiprocessing's default start method (fork up to 3.13 on Linux, forkserver from 3.14, spawn on macOS and Windows) and the free-threaded build's cost; Python work itself takes the same milliseconds on every version.";
 const INTERP_MODEL: &str = "The interpreter pool: submit pickles each call in the main thread; a worker unpickles it, runs it holding only its own GIL and pickles back a result that is not shareable. CPython's worker thread unpickles the result under the main GIL; here the main thread does, which the main GIL serialises the same way. Interpreters start in parallel (two at once took 0.6x of two in a row on 3.13); 3.12.1 hung starting two at once here, which is not shown. Many C extensions, NumPy among them, cannot be imported in a subinterpreter yet.";
-const TO_THREAD: &str = "asyncio.to_thread hands each blocking call or CPU step to the loop's default thread pool, min(32, cores + 4) threads, first in, first out. The threads are drawn from the start, where CPython starts one per call (about 110 µs each); their Python shares the loop's GIL under the same rules as threads.";
+const TO_THREAD: &str = "asyncio.to_thread hands each blocking call or CPU step to the loop's default thread pool, min(32, cores + 4) threads, first in, first out. No more threads than tasks are drawn, from the start, where CPython starts one at each call until it has enough (about 110 µs each); their Python shares the loop's GIL under the same rules as threads.";
+const SEMAPHORE: &str = "asyncio.Semaphore(N) around each task's body: a task takes a permit when it starts and gives it back when it returns, and a waiting task gets it first come, first served, as asyncio's waiters do. Taking and releasing a permit costs nothing here beyond the loop's step.";
 const MEMORY_MODEL: &str =
     "Memory is counted per thread, task and process, not simulated byte by byte.";
 
@@ -64,6 +65,7 @@ pub fn faithfulness(id: &str, models: &[ModelId]) -> Faithfulness {
             &[FEEDER, CPU, IO, VERSION],
         ),
         "ten-thousand" => (&[THREAD_START, LOOP, WAKE, MEMORY], &[MEMORY_MODEL, IO]),
+        "semaphore-crawler" => (&[LOOP, WAKE, THREAD_START, HANDOFF], &[SEMAPHORE, IO, CPU]),
         "async-to-thread" => (
             &[LOOP, WAKE, HANDOFF, PROC_START, PICKLE, DISPATCH],
             &[TO_THREAD, GIL_RULES, FEEDER, IO, CPU],

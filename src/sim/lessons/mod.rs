@@ -30,7 +30,7 @@ pub const DEFAULT: &str = "three-waits";
 
 /// Every simulated lesson id, in the order of `all()` (the guided path, races included, is
 /// `path::PATH`).
-pub const IDS: [&str; 14] = [
+pub const IDS: [&str; 15] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -44,6 +44,7 @@ pub const IDS: [&str; 14] = [
     "free-threaded",
     "hybrid-executor",
     "async-to-thread",
+    "semaphore-crawler",
     "ten-thousand",
 ];
 
@@ -124,6 +125,7 @@ pub fn all() -> &'static [Lesson] {
             gil::free_threaded(),
             cpu::hybrid_executor(),
             mixed::to_thread(),
+            mixed::semaphore_crawler(),
             io::ten_thousand(),
         ]
     })

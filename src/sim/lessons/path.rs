@@ -5,7 +5,7 @@
 
 /// Every lesson id in the order a learner should meet them (`LESSONS.md` 1-13). Ids are
 /// stable; the menu, "Next lesson" and the progress count follow this order.
-pub const PATH: [&str; 16] = [
+pub const PATH: [&str; 17] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -22,6 +22,7 @@ pub const PATH: [&str; 16] = [
     "cpu-interpreters",
     "hybrid-executor",
     "async-to-thread",
+    "semaphore-crawler",
 ];
 
 /// Where `id` stands on the path (0-based), if it is on it (a custom scenario is not).
@@ -61,6 +62,9 @@ pub fn opener(id: &str) -> Option<&'static str> {
         "free-threaded" => "What if there were no single desk at all: what would change, and what would it cost?",
         "cpu-interpreters" => {
             "Separate desks in one kitchen, each with its own rules: cheaper than separate kitchens?"
+        }
+        "semaphore-crawler" => {
+            "A restaurant with ten tables and fifty guests: how do you serve them all?"
         }
         "async-to-thread" => {
             "A waiter hands a long phone call to an assistant. Can the assistant also cook while the chef cooks?"

@@ -76,6 +76,7 @@ impl Machine<'_> {
             task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
             task_submitted: self.plan.tasks.iter().map(|t| t.start).collect(),
             switch_interval: self.params.switch,
+            semaphore: self.params.semaphore,
             lanes: r.lanes,
             segments: r.segments,
             events: r.events,

@@ -19,7 +19,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::EventLoop {
         pool: LoopPool::None,
     },
-    settings: &[Setting::Cores],
+    settings: &[Setting::Cores, Setting::Semaphore],
     default_workers: DefaultWorkers::One,
     phrases: LOOP_PHRASES,
     code: Code {

@@ -92,6 +92,8 @@ pub enum Setting {
     Startup,
     /// `chunksize`: tasks a process pool sends at once.
     Chunksize,
+    /// `semaphore`: permits of the `asyncio.Semaphore` around each task's body.
+    Semaphore,
 }
 
 /// Where a pool's default size comes from.
@@ -277,6 +279,12 @@ impl Descriptor {
             pickle,
             chunksize,
             cpu_permille,
+            semaphore: match config.semaphore {
+                Some(n) if self.uses(Setting::Semaphore) => {
+                    Some(count(n, 1, MAX_TASKS as u32, format!("{path}.semaphore"))?)
+                }
+                _ => None,
+            },
             stats_only: false,
         })
     }

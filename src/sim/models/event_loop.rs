@@ -63,6 +63,16 @@ struct Coro {
     next: usize,
     started: bool,
     io: Option<IoKey>,
+    /// It holds a permit of the semaphore (or there is none).
+    permitted: bool,
+}
+
+/// `asyncio.Semaphore(N)` around every task's body: permits taken, and the tasks waiting
+/// for one, first come, first served (asyncio's waiters are a FIFO).
+struct Permits {
+    limit: usize,
+    taken: usize,
+    waiting: std::collections::VecDeque<TaskId>,
 }
 
 /// The loop driver.
@@ -78,6 +88,7 @@ pub(crate) struct Loop {
     /// The loop's own work owed since it last paid, in nanoseconds (`LOOP_STEP_NS` a step,
     /// `LOOP_TIMER_NS` a timer); it pays whole microseconds and carries the rest over.
     debt_ns: u64,
+    permits: Option<Permits>,
 }
 
 impl Loop {
@@ -114,6 +125,11 @@ impl Loop {
             done: 0,
             exec: None,
             debt_ns: 0,
+            permits: m.params.semaphore.map(|limit| Permits {
+                limit,
+                taken: 0,
+                waiting: std::collections::VecDeque::new(),
+            }),
         };
         (driver, proc)
     }
@@ -179,6 +195,21 @@ impl Loop {
                     self.show(m, c, Some(State::Running));
                     m.set_lane(self.loop_lane, Some((State::Running, Some(c))));
                     m.emit(kind, Some(c), lane, Some(StepId::new(step)), None);
+                    // `async with semaphore:` first: a task with no permit free waits.
+                    if let Some(p) = self.permits.as_mut() {
+                        if !self.coros[c.index()].permitted {
+                            if p.taken < p.limit {
+                                p.taken += 1;
+                                self.coros[c.index()].permitted = true;
+                            } else {
+                                p.waiting.push_back(c);
+                                self.current = None;
+                                self.show(m, c, Some(State::WaitingPermit));
+                                m.set_lane(self.loop_lane, Some((State::Running, None)));
+                                m.emit(EventKind::PermitWait, Some(c), lane, None, None);
+                            }
+                        }
+                    }
                     continue;
                 }
                 if self.done == self.coros.len() {
@@ -199,6 +230,15 @@ impl Loop {
                 let after = (self.done < self.coros.len()).then_some((State::Running, None));
                 m.set_lane(self.loop_lane, after);
                 m.finish_task(c, lane);
+                // Leaving `async with`: the permit goes to the first waiter.
+                if let Some(p) = self.permits.as_mut() {
+                    p.taken -= 1;
+                    if let Some(w) = p.waiting.pop_front() {
+                        p.taken += 1;
+                        self.coros[w.index()].permitted = true;
+                        self.make_ready(m, w, EventKind::PermitGet);
+                    }
+                }
                 continue;
             };
             self.coros[c.index()].next += 1;

@@ -2,11 +2,10 @@
 //! steps go to the pool with `loop.run_in_executor(pool, fn)`; the coroutine awaits the
 //! future, so the loop stays free for I/O. Blocking calls still freeze the loop.
 
-use super::descriptor::{Code, DefaultWorkers, Descriptor, LoopPool, Measure, Shape};
+use super::descriptor::{Code, DefaultWorkers, Descriptor, LoopPool, Measure, Setting, Shape};
 use super::event_loop::{Loop, LOOP_PHRASES};
 use super::executor::Executor;
 use super::feeder::Across;
-use super::worker::PROCESS_SETTINGS;
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
 use crate::sim::ids::ThreadId;
@@ -24,7 +23,14 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::EventLoop {
         pool: LoopPool::Processes,
     },
-    settings: PROCESS_SETTINGS,
+    settings: &[
+        Setting::Workers,
+        Setting::Cores,
+        Setting::StartMethod,
+        Setting::PickleRate,
+        Setting::Startup,
+        Setting::Semaphore,
+    ],
     default_workers: DefaultWorkers::PerCore,
     phrases: LOOP_PHRASES,
     code: Code {

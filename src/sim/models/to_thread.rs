@@ -14,9 +14,10 @@
 //!
 //! The pool is the default executor: `min(32, os.cpu_count() + 4)` threads
 //! (`concurrent.futures.ThreadPoolExecutor`'s default), taking the calls first in, first out.
-//! What it simplifies (said in the faithfulness notes): the pool's threads exist from the
-//! start, where CPython starts one per call until it has enough (about 110 us each, see
-//! `thread_start`), and a call's result is handed back to the loop at once.
+//! What it simplifies (said in the faithfulness notes): the pool's threads (no more than the
+//! tasks, as CPython starts one per call until it has enough) exist from the start, where
+//! CPython starts each at its first call (about 110 us, see `thread_start`), and a call's
+//! result is handed back to the loop at once.
 
 use std::collections::VecDeque;
 
@@ -44,7 +45,12 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     shape: Shape::EventLoop {
         pool: LoopPool::Threads,
     },
-    settings: &[Setting::Workers, Setting::Cores, Setting::SwitchInterval],
+    settings: &[
+        Setting::Workers,
+        Setting::Cores,
+        Setting::SwitchInterval,
+        Setting::Semaphore,
+    ],
     default_workers: DefaultWorkers::ThreadPoolDefault,
     phrases: Phrases {
         task_start: "The loop starts task {task}: the chef picks up dish {task}.",
@@ -62,13 +68,21 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     load,
 };
 
+/// The pool starts a thread per call until it has `workers` (`ThreadPoolExecutor` starts
+/// them lazily), and each task has at most one call out at a time: never more threads than
+/// tasks.
+fn threads(plan: &Plan, params: &ModelParams) -> usize {
+    params.workers.min(plan.tasks.len()).max(1)
+}
+
 fn load(plan: &Plan, params: &ModelParams) -> Load {
+    let n = threads(plan, params);
     Load {
-        threads: 1 + params.workers,
-        gil_threads: 1 + params.workers,
+        threads: 1 + n,
+        gil_threads: 1 + n,
         processes: 0,
         pickle_per_cpu_step: false,
-        lanes: 1 + plan.tasks.len() + params.workers,
+        lanes: 1 + plan.tasks.len() + n,
         helpers: 0,
         offloads: true,
     }
@@ -79,7 +93,8 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     let mut m = Machine::new(plan, params);
     let (driver, main) = Loop::new(&mut m);
     let first = m.thread_count();
-    for i in 0..params.workers {
+    let n = threads(plan, params);
+    for i in 0..n {
         let lane = m.add_lane(
             LaneKind::Thread,
             format!("worker thread {}", i + 1),
@@ -89,14 +104,14 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     }
     let threads = Threads {
         first,
-        workers: vec![Worker::main(); params.workers],
+        workers: vec![Worker::main(); n],
         queue: VecDeque::new(),
     };
     let mut driver = driver.with_executor(threads);
     m.add_cores();
     m.run(&mut driver)?;
     let tasks = plan.tasks.len() as u64 * TASK_RESIDENT.0;
-    let n = params.workers as u64;
+    let n = n as u64;
     Ok(m.finish(tasks + n * THREAD_RESERVED.0, tasks + n * THREAD_RESIDENT.0))
 }
 

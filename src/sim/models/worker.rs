@@ -3,7 +3,6 @@
 //! started by the program first; a worker process boots, unpickles each chunk's arguments
 //! and pickles its result back (the parent's side is `feeder.rs`).
 
-use super::descriptor::Setting;
 use crate::sim::ids::{StepId, TaskId, ThreadId};
 use crate::sim::machine::{Action, Machine};
 use crate::sim::model::Pickling;
@@ -104,15 +103,6 @@ enum Life {
     /// Working.
     Job(Job),
 }
-
-/// The settings of every pool of worker processes: `hybrid`'s; `processes` adds `chunksize`.
-pub(crate) const PROCESS_SETTINGS: &[Setting] = &[
-    Setting::Workers,
-    Setting::Cores,
-    Setting::StartMethod,
-    Setting::PickleRate,
-    Setting::Startup,
-];
 
 /// What a worker does next.
 pub(crate) enum Turn {
