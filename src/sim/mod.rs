@@ -118,6 +118,16 @@ impl Spread {
         hi > lo && (hi.0 - lo.0) * 50 >= hi.0
     }
 
+    /// Takes in one more run.
+    fn widen(&mut self, t: &Trace) {
+        let widen = |r: &mut (Micros, Micros), x: Micros| *r = (r.0.min(x), r.1.max(x));
+        widen(&mut self.makespan, t.stats.makespan);
+        for (r, &l) in self.task_latency.iter_mut().zip(&t.stats.task_latency) {
+            widen(r, l);
+        }
+        self.runs += 1;
+    }
+
     /// True if some of its ranges is wide enough to matter.
     pub fn matters(&self) -> bool {
         Spread::wide(self.makespan) || self.task_latency.iter().copied().any(Spread::wide)
@@ -151,12 +161,7 @@ pub fn spread(
         let Ok(t) = simulate(&other, model) else {
             break;
         };
-        let widen = |r: &mut (Micros, Micros), x: Micros| *r = (r.0.min(x), r.1.max(x));
-        widen(&mut s.makespan, t.stats.makespan);
-        for (r, &l) in s.task_latency.iter_mut().zip(&t.stats.task_latency) {
-            widen(r, l);
-        }
-        s.runs += 1;
+        s.widen(&t);
     }
     Ok(s.matters().then_some(s))
 }
@@ -182,12 +187,7 @@ fn startup_spread(
         let Ok(t) = simulate(scenario, &other) else {
             break;
         };
-        let widen = |r: &mut (Micros, Micros), x: Micros| *r = (r.0.min(x), r.1.max(x));
-        widen(&mut s.makespan, t.stats.makespan);
-        for (r, &l) in s.task_latency.iter_mut().zip(&t.stats.task_latency) {
-            widen(r, l);
-        }
-        s.runs += 1;
+        s.widen(&t);
     }
     Ok(s.matters().then_some(s))
 }
