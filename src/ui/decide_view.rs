@@ -15,8 +15,9 @@ use super::decide::{
 };
 use super::share;
 
-/// A map and the choice it was computed for (or why it could not be).
-type Computed = (Choice, Rc<Result<Map, String>>);
+/// A map and the choice it was computed for (or why it could not be), and how long it took
+/// in ms (the bench reads it from the table's `data-ms`).
+type Computed = (Choice, Rc<Result<Map, String>>, f64);
 
 #[derive(Properties, PartialEq)]
 pub struct DecideProps {
@@ -67,8 +68,11 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
         use_effect_with(explorer.choice, move |choice| {
             let choice = *choice;
             let timeout = gloo_timers::callback::Timeout::new(30, move || {
+                let clock = web_sys::window().and_then(|w| w.performance());
+                let start = clock.as_ref().map_or(0.0, |p| p.now());
                 let result = decide::map(choice).map_err(|e| e.to_string());
-                map.set(Some((choice, Rc::new(result))));
+                let took = clock.as_ref().map_or(0.0, |p| p.now()) - start;
+                map.set(Some((choice, Rc::new(result), took)));
             });
             move || drop(timeout)
         });
@@ -137,8 +141,9 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
 
     let current = (*map)
         .as_ref()
-        .filter(|(c, _)| *c == e.choice)
-        .map(|(_, m)| m.clone());
+        .filter(|(c, _, _)| *c == e.choice)
+        .map(|(_, m, _)| m.clone());
+    let took = (*map).as_ref().map_or(0.0, |(_, _, ms)| *ms);
     let grid = match current.as_deref() {
         None => html! {
             <p class="decide-busy" role="status">{ format!(
@@ -199,7 +204,7 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
                     <span>{ "↑ more CPU in each task" }</span>
                     <span>{ "more tasks at once (log scale) →" }</span>
                 </div>
-                <table class="decide-map" aria-label="The model to choose for each workload: rows are each task's CPU share, columns the tasks at once">
+                <table class="decide-map" data-ms={format!("{took:.1}")} aria-label="The model to choose for each workload: rows are each task's CPU share, columns the tasks at once">
                     <thead>{ head }</thead>
                     <tbody>{ for rows }</tbody>
                 </table>
