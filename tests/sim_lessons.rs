@@ -210,3 +210,32 @@ fn every_lesson_has_code_lines_and_a_fair_question() {
         }
     }
 }
+
+#[test]
+fn a_custom_scenario_with_a_semaphore_writes_async_with_in_its_code() {
+    use concurrency_kitchen::sim::{lessons, Scenario};
+    let json = r#"{"tasks":[{"name":"a","steps":[{"kind":"await_io","ms":100}]},{"name":"b","steps":[{"kind":"await_io","ms":100}]},{"name":"c","steps":[{"kind":"await_io","ms":100}]}],"models":[{"id":"asyncio","semaphore":2},{"id":"threads"}]}"#;
+    let lesson = lessons::custom(Scenario::from_json(json).unwrap());
+    let code = |id: ModelId| lesson.code.iter().find(|c| c.model == id).unwrap();
+    let asyncio = code(ModelId::Asyncio);
+    assert!(asyncio.source.contains("sem = asyncio.Semaphore(2)"));
+    assert!(asyncio
+        .source
+        .contains("    async with sem:\n        await asyncio.sleep(0.1)"));
+    // Each step's line is the indented one.
+    let line = asyncio.lines[0][0] as usize;
+    assert!(asyncio
+        .source
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .contains("await asyncio.sleep"));
+    assert!(!code(ModelId::Threads).source.contains("Semaphore"));
+    // The run: two at once, then the third.
+    let t = simulate(&lesson.scenario, &lesson.scenario.models[0]).unwrap();
+    assert!(
+        t.stats.makespan.0 > 200_000 && t.stats.makespan.0 < 210_000,
+        "{}",
+        t.stats.makespan
+    );
+}

@@ -175,6 +175,21 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         "from kitchen import crunch, numpy_work, fetch   # stand-ins for your own code",
     );
     push(&mut out, "");
+    // `asyncio.Semaphore(N)` around each task's body, for the loop models that read it.
+    let permits = scenario
+        .models
+        .iter()
+        .find(|m| m.id == model)
+        .and_then(|m| m.semaphore)
+        .filter(|_| descriptor(model).uses(crate::sim::Setting::Semaphore));
+    if let Some(n) = permits {
+        push(
+            &mut out,
+            &format!("sem = asyncio.Semaphore({n})   # at most {n} tasks inside at once"),
+        );
+        push(&mut out, "");
+    }
+    let inner = if permits.is_some() { "    " } else { "" };
     let mut lines = Vec::new();
     let mut names = Vec::new();
     let ids = idents(
@@ -192,6 +207,9 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         let name = ids[i].clone();
         let def = if is_async { "async def" } else { "def" };
         push(&mut out, &format!("{def} {name}():"));
+        if permits.is_some() {
+            push(&mut out, "    async with sem:");
+        }
         let mut row = Vec::new();
         for (j, step) in task.steps.iter().enumerate() {
             if j == CODE_STEPS {
@@ -199,7 +217,7 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
                 let more = task.steps.len() - CODE_STEPS;
                 let line = push(
                     &mut out,
-                    &format!("    # ... and {more} more steps (see the timeline)"),
+                    &format!("{inner}    # ... and {more} more steps (see the timeline)"),
                 );
                 row.extend(std::iter::repeat_n(line, more));
                 break;
@@ -240,10 +258,10 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
                     format!("    fetch({ms})                  # blocking call, {ms} ms")
                 }
             };
-            row.push(push(&mut out, &text));
+            row.push(push(&mut out, &format!("{inner}{text}")));
         }
         if task.steps.is_empty() {
-            push(&mut out, "    pass");
+            push(&mut out, &format!("{inner}    pass"));
         }
         push(&mut out, "");
         lines.push(row);
