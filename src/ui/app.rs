@@ -520,6 +520,56 @@ pub fn app() -> Html {
         <Results session={session.clone()} {finished} generation={generation} measured={current_report.clone()} />
     };
 
+    // A page of its own (a race lesson, the decision explorer): the header, its body, the
+    // footer and the Embed dialog; or, embedded, the embed's bar and its body.
+    let own_page = |class: &'static str,
+                    lesson_id: &'static str,
+                    title: String,
+                    full: String,
+                    link: Callback<EmbedOptions, String>,
+                    body: Html| {
+        if view.embed {
+            return html! {
+                <div class="app embed">
+                    <EmbedBar title={title} {full} />
+                    <main id="main">{ for notice.clone() }{ body }</main>
+                </div>
+            };
+        }
+        html! {
+            <div class={classes!("app", class)}>
+                <Header
+                    lesson={lesson_id}
+                    on_lesson={on_lesson.clone()}
+                    theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
+                    on_theme={on_theme.clone()}
+                    present={view.present}
+                    on_present={toggle_present.clone()}
+                    on_copy={Callback::from(|_| ())}
+                    on_download={Callback::from(|_| ())}
+                    on_embed={on_embed.clone()}
+                    copied={None::<String>}
+                    race=true
+                    progress={app.progress.clone()}
+                />
+                <main id="main">{ for notice.clone() }{ body }</main>
+                <Footer worker={app.worker.clone()} />
+                if app.embed_open {
+                    <EmbedDialog
+                        {title}
+                        models={Vec::new()}
+                        initial={EmbedOptions { height: RACE_HEIGHT, ..EmbedOptions::new(&view, &[]) }}
+                        moment={None::<(Playhead, String)>}
+                        layouts={false}
+                        asks={None::<bool>}
+                        {link}
+                        refused={None::<String>}
+                        on_close={close_embed.clone()} />
+                }
+            </div>
+        }
+    };
+
     if view.decide {
         let base = View {
             t: None,
@@ -540,51 +590,23 @@ pub fn app() -> Html {
                 format!("{q}&{settings}")
             }
         };
-        if view.embed {
-            let full = share::url_with(&with_settings(&View {
-                embed: false,
-                full: false,
-                ..(*view).clone()
-            }));
-            return html! {
-                <div class="app embed decide-app">
-                    <EmbedBar title={"Which model should I use?".to_string()} {full} />
-                    <main id="main">{ for notice }{ explorer }</main>
-                </div>
-            };
-        }
-        return html! {
-            <div class="app decide-app">
-                <Header
-                    lesson={DECIDE}
-                    on_lesson={on_lesson.clone()}
-                    theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
-                    {on_theme}
-                    present={view.present}
-                    on_present={toggle_present}
-                    on_copy={Callback::from(|_| ())}
-                    on_download={Callback::from(|_| ())}
-                    {on_embed}
-                    copied={None::<String>}
-                    race=true
-                    progress={app.progress.clone()}
-                />
-                <main id="main">{ for notice }{ explorer }</main>
-                <Footer worker={app.worker.clone()} />
-                if app.embed_open {
-                    <EmbedDialog
-                        title={"Which model should I use?".to_string()}
-                        models={Vec::new()}
-                        initial={EmbedOptions { height: RACE_HEIGHT, ..EmbedOptions::new(&view, &[]) }}
-                        moment={None::<(Playhead, String)>}
-                        layouts={false}
-                        asks={None::<bool>}
-                        link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| share::url_with(&with_settings(&View { theme: o.theme, embed: true, ..view.clone() })))}
-                        refused={None::<String>}
-                        on_close={close_embed.clone()} />
-                }
-            </div>
+        let full = share::url_with(&with_settings(&View {
+            embed: false,
+            full: false,
+            ..(*view).clone()
+        }));
+        let link = {
+            let view = (*view).clone();
+            Callback::from(move |o: EmbedOptions| {
+                share::url_with(&with_settings(&View {
+                    theme: o.theme,
+                    embed: true,
+                    ..view.clone()
+                }))
+            })
         };
+        let title = "Which model should I use?".to_string();
+        return own_page("decide-app", DECIDE, title, full, link, explorer);
     }
 
     if let Some(race) = view.race() {
@@ -599,46 +621,27 @@ pub fn app() -> Html {
                 on_revealed={dispatch.reform(|_: ()| AppAction::RaceRevealed)}
                 after={if view.embed { html! {} } else { html! { <NextLesson lesson={race.id()} progress={app.progress.clone()} on_lesson={on_lesson.clone()} /> } }} />
         };
-        if view.embed {
-            return html! {
-                <div class="app embed">
-                    <EmbedBar title={race.title().to_string()} full={race_link(&view, false)} />
-                    <main id="main">{ for notice }{ race_view }</main>
-                </div>
-            };
-        }
-        return html! {
-            <div class="app race-app">
-                <Header
-                    lesson={race.id()}
-                    on_lesson={on_lesson.clone()}
-                    theme={if view.present { Some(Theme::Contrast) } else { view.theme }}
-                    {on_theme}
-                    present={view.present}
-                    on_present={toggle_present}
-                    on_copy={Callback::from(|_| ())}
-                    on_download={Callback::from(|_| ())}
-                    {on_embed}
-                    copied={None::<String>}
-                    race=true
-                    progress={app.progress.clone()}
-                />
-                <main id="main">{ for notice }{ race_view }</main>
-                <Footer worker={app.worker.clone()} />
-                if app.embed_open {
-                    <EmbedDialog
-                        title={race.title().to_string()}
-                        models={Vec::new()}
-                        initial={EmbedOptions { height: RACE_HEIGHT, ..EmbedOptions::new(&view, &[]) }}
-                        moment={None::<(Playhead, String)>}
-                        layouts={false}
-                        asks={None::<bool>}
-                        link={let view = (*view).clone(); Callback::from(move |o: EmbedOptions| race_link(&View { theme: o.theme, ..view.clone() }, true))}
-                        refused={None::<String>}
-                        on_close={close_embed.clone()} />
-                }
-            </div>
+        let link = {
+            let view = (*view).clone();
+            Callback::from(move |o: EmbedOptions| {
+                race_link(
+                    &View {
+                        theme: o.theme,
+                        ..view.clone()
+                    },
+                    true,
+                )
+            })
         };
+        let full = race_link(&view, false);
+        return own_page(
+            "race-app",
+            race.id(),
+            race.title().to_string(),
+            full,
+            link,
+            race_view,
+        );
     }
     if view.embed {
         return html! {
