@@ -92,7 +92,7 @@ pub fn header(props: &HeaderProps) -> Html {
                         <option value="auto" selected={theme == "auto"}>{ "Auto" }</option>
                         <option value="light" selected={theme == "light"}>{ "Light" }</option>
                         <option value="dark" selected={theme == "dark"}>{ "Dark" }</option>
-                        <option value="contrast" selected={theme == "contrast"}>{ "High contrast" }</option>
+                        <option value="contrast" title="High contrast" selected={theme == "contrast"}>{ "Contrast" }</option>
                     </select>
                 </label>
                 <button type="button" class="btn phone-hidden" aria-pressed={props.present.to_string()} onclick={click(&props.on_present)}
