@@ -258,52 +258,30 @@ pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioEr
         };
         results.push((m.id, outcome));
     }
-    let fastest = results
-        .iter()
-        .min_by_key(|(_, o)| o.time())
-        .map(|(m, _)| *m)
-        .expect("at least one candidate");
+    let ran = |o: &Outcome| matches!(o, Outcome::Ran { .. });
     let least = results
         .iter()
         .map(|(_, o)| o.time())
         .min()
         .unwrap_or(Micros::ZERO);
     let limit = least.0 as f64 * (1.0 + TIE);
-    // The simplest whose time is within the tie; a bound is not a time, so it never ties,
-    // but one near the best leaves the cell uncertain.
+    // Only a simulated model is chosen (asyncio always is): a bound is not a time.
+    let fastest = results
+        .iter()
+        .filter(|(_, o)| ran(o))
+        .min_by_key(|(_, o)| o.time())
+        .map(|(m, _)| *m)
+        .expect("a simulated candidate");
+    // The simplest whose time is within the tie of the least.
     let best = results
         .iter()
-        .find(|(_, o)| matches!(o, Outcome::Ran { .. }) && o.time().0 as f64 <= limit)
+        .find(|(_, o)| ran(o) && o.time().0 as f64 <= limit)
         .map_or(fastest, |(m, _)| *m);
-    let best_time = results
+    let best_time = cell_time(&results, best);
+    // A bound near the choice might tie with it: the cell is uncertain.
+    let uncertain = results
         .iter()
-        .find(|(m, _)| *m == best)
-        .map_or(least, |(_, o)| o.time());
-    let uncertain = results.iter().any(|(_, o)| {
-        matches!(o, Outcome::AtLeast(..)) && o.time().0 as f64 <= best_time.0 as f64 * (1.0 + TIE)
-    });
-    // Only a simulated model is chosen: where the fastest time is a bound, the fastest
-    // simulated one is.
-    let fastest = if matches!(
-        results.iter().find(|(m, _)| *m == fastest),
-        Some((_, Outcome::AtLeast(..)))
-    ) {
-        results
-            .iter()
-            .filter(|(_, o)| matches!(o, Outcome::Ran { .. }))
-            .min_by_key(|(_, o)| o.time())
-            .map_or(fastest, |(m, _)| *m)
-    } else {
-        fastest
-    };
-    let best = if matches!(
-        results.iter().find(|(m, _)| *m == best),
-        Some((_, Outcome::AtLeast(..)))
-    ) {
-        fastest
-    } else {
-        best
-    };
+        .any(|(_, o)| !ran(o) && o.time().0 as f64 <= best_time.0 as f64 * (1.0 + TIE));
     Ok(Cell {
         tasks,
         cpu_pct,
@@ -312,6 +290,14 @@ pub fn cell(tasks: u32, cpu_pct: u32, choice: Choice) -> Result<Cell, ScenarioEr
         fastest,
         uncertain,
     })
+}
+
+/// The time of `model` among `results`.
+fn cell_time(results: &[(ModelId, Outcome)], model: ModelId) -> Micros {
+    results
+        .iter()
+        .find(|(m, _)| *m == model)
+        .map_or(Micros::ZERO, |(_, o)| o.time())
 }
 
 /// The whole map for `choice`.

@@ -79,39 +79,41 @@ impl Curve {
     /// The curve of `trace`, or `None` if no lane holds memory of its own.
     pub fn of(trace: &Trace) -> Option<Curve> {
         let n = trace.events.len();
-        // Per event: the change in reserved, resident and alive units of the main kind.
-        let mut delta = vec![(0i64, 0i64, 0i64); n + 1];
+        // The run's most numerous kind of unit, which `Held::alive` counts.
         let mut counts: Vec<(LaneKind, u64)> = Vec::new();
-        for (l, lane) in trace.lanes.iter().enumerate() {
-            let Some(unit) = Unit::of(lane.kind) else {
+        for lane in &trace.lanes {
+            if Unit::of(lane.kind).is_none() {
                 continue;
-            };
+            }
             match counts.iter_mut().find(|(k, _)| *k == lane.kind) {
                 Some((_, c)) => *c += 1,
                 None => counts.push((lane.kind, 1)),
             }
+        }
+        let (main, units) = counts.iter().copied().max_by_key(|&(_, c)| c)?;
+        // Per event: the change in reserved, resident and alive units of the main kind.
+        let mut delta = vec![(0i64, 0i64); n + 1];
+        let mut alive = vec![0i64; n + 1];
+        for (l, lane) in trace.lanes.iter().enumerate() {
+            let Some(unit) = Unit::of(lane.kind) else {
+                continue;
+            };
             let Some((born, gone)) = trace.lane_log.life(LaneId::new(l)) else {
                 continue;
             };
-            let (r, s) = (unit.reserved as i64, unit.resident as i64);
-            delta[born.min(n)].0 += r;
-            delta[born.min(n)].1 += s;
-            if let Some(g) = gone {
-                delta[g.min(n)].0 -= r;
-                delta[g.min(n)].1 -= s;
-            }
-        }
-        let (main, units) = counts.iter().copied().max_by_key(|&(_, c)| c)?;
-        let mut alive = vec![0i64; n + 1];
-        for (l, lane) in trace.lanes.iter().enumerate() {
-            if lane.kind != main {
-                continue;
-            }
-            if let Some((born, gone)) = trace.lane_log.life(LaneId::new(l)) {
-                alive[born.min(n)] += 1;
-                if let Some(g) = gone {
-                    alive[g.min(n)] -= 1;
-                }
+            let (r, s, a) = (
+                unit.reserved as i64,
+                unit.resident as i64,
+                (lane.kind == main) as i64,
+            );
+            let born = born.min(n);
+            delta[born].0 += r;
+            delta[born].1 += s;
+            alive[born] += a;
+            if let Some(g) = gone.map(|g| g.min(n)) {
+                delta[g].0 -= r;
+                delta[g].1 -= s;
+                alive[g] -= a;
             }
         }
         let mut held = Vec::with_capacity(n);

@@ -5,8 +5,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::render::scene::{describe, draw_scene};
-use crate::sim::lessons::ChartMeasure;
-use crate::sim::memory::Curve;
 use crate::sim::{grouped, Bytes, Micros, State};
 
 use super::canvas::{palette, use_canvas_size, CanvasPainter};
@@ -77,16 +75,8 @@ pub fn scene(props: &SceneProps) -> Html {
         });
     }
     // A lesson about memory draws it as the run grows: what is held now, reserved against
-    // resident, on a log scale shared by the lesson's models.
-    let curves = use_memo(Rc::as_ptr(&props.session) as usize, {
-        let session = props.session.clone();
-        move |_| {
-            if session.lesson.chart != ChartMeasure::Memory {
-                return Vec::new();
-            }
-            session.traces.iter().map(Curve::of).collect::<Vec<_>>()
-        }
-    });
+    // resident, on a log scale shared by the lesson's models (the session's curves).
+    let curves = &props.session.memory;
     let memory = curves.get(props.trace).and_then(Option::as_ref).map(|curve| {
         let now = curve.at(props.latest);
         let peak = curve.peak_until(props.latest);

@@ -28,6 +28,9 @@ pub struct Session {
     /// Per trace, its range across seeds where the run depends on its seed (as CPython's
     /// runs vary), for runs small enough to repeat at once.
     pub spreads: Vec<Option<Spread>>,
+    /// For a lesson about memory, each trace's memory as the run grows (once per session,
+    /// read by every scene's meter); empty otherwise.
+    pub memory: Vec<Option<crate::sim::memory::Curve>>,
 }
 
 /// Sessions are compared by identity: a new lesson is a new session, and comparing traces value
@@ -96,6 +99,11 @@ impl Session {
             .max()
             .unwrap_or(Micros(0));
         let indexes = traces.iter().map(LaneIndex::new).collect();
+        let memory = if lesson.chart == crate::sim::lessons::ChartMeasure::Memory {
+            traces.iter().map(crate::sim::memory::Curve::of).collect()
+        } else {
+            Vec::new()
+        };
         Ok(Session {
             lesson,
             traces,
@@ -103,6 +111,7 @@ impl Session {
             indexes,
             end,
             spreads,
+            memory,
         })
     }
 
