@@ -41,7 +41,7 @@ fn kept_shares_fall_in_the_measured_bands() {
     let k = kept(Python::V3_13t, Snippet::Plain);
     assert!(k < 0.99 && k > 0.0, "3.13t kept {k}");
     // A lock makes the read-modify-write one step, on every build.
-    for p in Python::ALL {
+    for p in concurrency_kitchen::sim::race::versions() {
         assert_eq!(kept(p, Snippet::Lock), 1.0, "{p} with a lock");
     }
 }
@@ -86,7 +86,7 @@ fn the_measured_figures_are_those_of_the_calibration_file() {
 
 #[test]
 fn the_simulated_means_lie_inside_what_real_runs_measured() {
-    for p in Python::ALL {
+    for p in concurrency_kitchen::sim::race::versions() {
         for s in Snippet::ALL {
             let Some((lo, _, hi)) = measured(p, s) else {
                 continue;

@@ -141,10 +141,33 @@ fn versions_and_oses_round_trip_and_old_files_still_load() {
     let e = Scenario::from_json(&bad).unwrap_err().to_string();
     assert!(e.contains("2.7"), "{e}");
     assert_eq!("3.14t".parse::<Python>().unwrap(), Python::V3_14t);
-    assert!(
-        "3.10".parse::<Python>().is_err(),
-        "3.10 is not offered for the simulated models"
-    );
+    // One version list for the whole app: the races' 3.10 and 3.11 run scenarios too, though
+    // the menus offer the six a learner meets in 2026.
+    assert_eq!("3.10".parse::<Python>().unwrap(), Python::V3_10);
+    assert!(!Python::MENU.contains(&Python::V3_10));
+    assert!("3.15".parse::<Python>().is_err());
+}
+
+#[test]
+fn one_version_list_serves_the_scenarios_and_the_races() {
+    use concurrency_kitchen::sim::race::{self, SwitchPoints};
+    // Switch points (LESSONS.md section 15): 3.9 after nearly every instruction, 3.10 on at
+    // calls and backward jumps, anywhere without a GIL.
+    assert_eq!(Python::V3_9.switch_points(), SwitchPoints::Instructions);
+    for p in [Python::V3_10, Python::V3_12, Python::V3_13, Python::V3_14] {
+        assert_eq!(p.switch_points(), SwitchPoints::CallsAndBackJumps, "{p}");
+    }
+    for p in [Python::V3_13t, Python::V3_14t] {
+        assert_eq!(p.switch_points(), SwitchPoints::Anywhere, "{p}");
+        assert!(!p.has_gil());
+    }
+    // The races step only what was listed here, and say why 3.14 is not offered.
+    let listed: Vec<&str> = race::versions().map(|p| p.as_str()).collect();
+    assert_eq!(listed, ["3.9", "3.10", "3.11", "3.12", "3.13", "3.13t"]);
+    let e = race::parse_version("3.14").unwrap_err();
+    assert!(e.contains("3.14") && e.contains("listing"), "{e}");
+    assert!(race::parse_version("2.7").is_err());
+    assert_eq!(race::parse_version("3.13t"), Ok(Python::V3_13t));
 }
 
 #[test]

@@ -58,7 +58,7 @@ fn refusals_say_why_and_bad_links_are_noted() {
 
 #[test]
 fn the_clicker_steps_to_the_end_on_every_version() {
-    for p in Python::ALL {
+    for p in concurrency_kitchen::sim::race::versions() {
         for code in Snippet::ALL {
             let mut s = RaceState::new(RaceView {
                 python: p,

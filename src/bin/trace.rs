@@ -44,8 +44,8 @@ OPTIONS:
     --json             the same as --format json
     --output FILE      write to FILE instead of standard output (- is standard output)
     --width N          timeline width in characters (default 72)
-    --python V         the CPython to run on: 3.9, 3.12 (the default), 3.13, 3.13t, 3.14 or 3.14t;
-                       for counter-race, one version (3.9, 3.10, 3.11, 3.12, 3.13, 3.13t) or
+    --python V         the CPython to run on: 3.9, 3.10, 3.11, 3.12 (the default), 3.13, 3.13t,
+                       3.14 or 3.14t; for counter-race, one version (3.9, 3.10, 3.11, 3.12, 3.13, 3.13t) or
                        lock, and the default is every one
     --os OS            linux (the default), macos or windows: picks multiprocessing's default
                        start method (fork up to 3.13 on Linux, forkserver from 3.14; spawn)

@@ -51,7 +51,7 @@ pub use plan::{
     MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
     MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
 };
-pub use python::{Os, Python, Runtime, INTERPRETER_START_RANGE};
+pub use python::{Os, Python, Runtime, SwitchPoints, INTERPRETER_START_RANGE};
 pub use scenario::{PayloadKind, Scenario, Step, StepKind, Task};
 pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
 pub use time::{grouped, Bytes, Micros};

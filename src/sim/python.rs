@@ -29,13 +29,19 @@ use super::time::Micros;
 /// CLI show the makespan across this range too.
 pub const INTERPRETER_START_RANGE: (Micros, Micros) = (Micros(1_100), Micros(35_000));
 
-/// A CPython release (`t`: the free-threaded build).
+/// A CPython release (`t`: the free-threaded build). One list for the whole app: a scenario
+/// runs on any of them, the race lessons step the bytecode of those whose listings were
+/// measured here (`Python::has_listing`), and the menus offer `Python::MENU`.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub enum Python {
     #[serde(rename = "3.9")]
     V3_9,
+    #[serde(rename = "3.10")]
+    V3_10,
+    #[serde(rename = "3.11")]
+    V3_11,
     /// The default: the oldest version still widely deployed with a per-interpreter GIL.
     #[default]
     #[serde(rename = "3.12")]
@@ -50,9 +56,36 @@ pub enum Python {
     V3_14t,
 }
 
+/// Where a thread of this CPython may be switched out (LESSONS.md section 15, "Switch points";
+/// `Python/ceval.c` of each release).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SwitchPoints {
+    /// 3.9: the eval breaker is checked after nearly every instruction (all but those that
+    /// end in `FAST_DISPATCH`), so a thread can lose the GIL between any two of them.
+    Instructions,
+    /// 3.10 and later: only at backward jumps and calls (`RESUME` in the function called
+    /// since 3.11), which is why `counter += 1` in a plain loop lost nothing in 3.10-3.13.
+    CallsAndBackJumps,
+    /// A free-threaded build: no GIL to hand over, threads run at once, anywhere.
+    Anywhere,
+}
+
 impl Python {
     /// Every version, oldest first.
-    pub const ALL: [Python; 6] = [
+    pub const ALL: [Python; 8] = [
+        Python::V3_9,
+        Python::V3_10,
+        Python::V3_11,
+        Python::V3_12,
+        Python::V3_13,
+        Python::V3_13t,
+        Python::V3_14,
+        Python::V3_14t,
+    ];
+
+    /// What the menus offer for a scenario (issue 15's list: the versions a learner meets in
+    /// 2026); 3.10 and 3.11 are accepted from links and files all the same.
+    pub const MENU: [Python; 6] = [
         Python::V3_9,
         Python::V3_12,
         Python::V3_13,
@@ -65,6 +98,8 @@ impl Python {
     pub fn as_str(self) -> &'static str {
         match self {
             Python::V3_9 => "3.9",
+            Python::V3_10 => "3.10",
+            Python::V3_11 => "3.11",
             Python::V3_12 => "3.12",
             Python::V3_13 => "3.13",
             Python::V3_13t => "3.13t",
@@ -78,14 +113,47 @@ impl Python {
         matches!(self, Python::V3_13t | Python::V3_14t)
     }
 
-    /// The release's minor version, for comparisons: 9, 12, 13 or 14.
+    /// A build with a GIL.
+    pub fn has_gil(self) -> bool {
+        !self.free_threaded()
+    }
+
+    /// The release's minor version, for comparisons: 9 to 14.
     pub fn minor(self) -> u32 {
         match self {
             Python::V3_9 => 9,
+            Python::V3_10 => 10,
+            Python::V3_11 => 11,
             Python::V3_12 => 12,
             Python::V3_13 | Python::V3_13t => 13,
             Python::V3_14 | Python::V3_14t => 14,
         }
+    }
+
+    /// Where its threads may be switched out (shared by the race lessons' bytecode stepping).
+    pub fn switch_points(self) -> SwitchPoints {
+        match self {
+            _ if self.free_threaded() => SwitchPoints::Anywhere,
+            Python::V3_9 => SwitchPoints::Instructions,
+            _ => SwitchPoints::CallsAndBackJumps,
+        }
+    }
+
+    /// Whether the race lessons have this version's real `dis` listings (run on CPython
+    /// 3.9.18-3.13.0 here; 3.13t compiles as 3.13). 3.14 is not installed on these machines,
+    /// so its bytecode is not shown rather than guessed.
+    pub fn has_listing(self) -> bool {
+        self.minor() <= 13
+    }
+
+    /// `asyncio.TaskGroup` exists (3.11+); before it, `gather` is how tasks are awaited.
+    pub fn has_task_group(self) -> bool {
+        self.minor() >= 11
+    }
+
+    /// `asyncio.eager_task_factory` exists (3.12+).
+    pub fn has_eager_tasks(self) -> bool {
+        self.minor() >= 12
     }
 
     /// How much slower a free-threaded build runs one thread's bytecode, in percent, for the

@@ -279,7 +279,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="row runtime">
                 <label>{ "Python " }
                     <select id="editor-python" onchange={edit.reform(|e: Event| Edit::Python(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
-                        { for Python::ALL.iter().map(|p| html! {
+                        { for Python::MENU.iter().map(|p| html! {
                             <option value={p.as_str()} selected={s.runtime().python == *p}>{ p.as_str() }</option>
                         }) }
                     </select>

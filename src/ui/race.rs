@@ -161,7 +161,7 @@ impl RaceView {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let short: String = value.chars().take(40).collect();
             match (lesson, key) {
-                (RaceLesson::Counter, "python") => match value.parse::<Python>() {
+                (RaceLesson::Counter, "python") => match crate::sim::race::parse_version(value) {
                     Ok(p) => v.python = p,
                     Err(e) => v.ignored.push(e.replace(value, &short)),
                 },

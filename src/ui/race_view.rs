@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::sim::lessons::path;
 use crate::sim::race::bytecode::{line, may_switch_after};
 use crate::sim::race::refcount::{Counts, GAME_DELTAS};
-use crate::sim::race::{Python, Snippet};
+use crate::sim::race::Snippet;
 
 use super::hooks::page_key;
 use super::race::{letter, Board, RaceAction, RaceLesson, RaceState, RaceView, Runs};
@@ -165,7 +165,7 @@ pub fn race_lesson_view(props: &RaceProps) -> Html {
             let model1 = model.clone();
             let on_python = Callback::from(move |e: Event| {
                 let s: web_sys::HtmlSelectElement = e.target_unchecked_into();
-                if let Ok(p) = s.value().parse::<Python>() {
+                if let Ok(p) = crate::sim::race::parse_version(&s.value()) {
                     model1.dispatch(RaceAction::Python(p));
                 }
             });
@@ -180,8 +180,8 @@ pub fn race_lesson_view(props: &RaceProps) -> Html {
                 <>
                     <label class="picker"><span>{ "Python" }</span>
                         <select id="race-python" onchange={on_python}>
-                            { for Python::ALL.iter().map(|p| html! {
-                                <option value={p.as_str()} selected={*p == state.view.python}>{ if p.has_gil() { p.to_string() } else { format!("{p} (no GIL)") } }</option>
+                            { for crate::sim::race::versions().map(|p| html! {
+                                <option value={p.as_str()} selected={p == state.view.python}>{ if p.has_gil() { p.to_string() } else { format!("{p} (no GIL)") } }</option>
                             }) }
                         </select>
                     </label>

@@ -21,66 +21,27 @@ pub mod runs;
 pub mod scheduler;
 pub mod vm;
 
-use std::fmt;
-use std::str::FromStr;
+/// The one CPython version enum (`sim::python`): the races offer those with measured
+/// listings (`Python::has_listing`) and switch where `Python::switch_points` says.
+pub use super::python::{Python, SwitchPoints};
 
-/// A CPython version, as far as the race lessons tell them apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Python {
-    V3_9,
-    V3_10,
-    V3_11,
-    V3_12,
-    V3_13,
-    /// The free-threaded build of 3.13: no GIL.
-    V3_13t,
+/// The versions the race lessons can step: those whose bytecode was listed here.
+pub fn versions() -> impl Iterator<Item = Python> {
+    Python::ALL.into_iter().filter(|p| p.has_listing())
 }
 
-impl Python {
-    /// Every version, oldest first.
-    pub const ALL: [Python; 6] = [
-        Python::V3_9,
-        Python::V3_10,
-        Python::V3_11,
-        Python::V3_12,
-        Python::V3_13,
-        Python::V3_13t,
-    ];
-
-    /// How it is written: "3.9", "3.13t".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Python::V3_9 => "3.9",
-            Python::V3_10 => "3.10",
-            Python::V3_11 => "3.11",
-            Python::V3_12 => "3.12",
-            Python::V3_13 => "3.13",
-            Python::V3_13t => "3.13t",
-        }
-    }
-
-    /// True for a build with a GIL.
-    pub fn has_gil(self) -> bool {
-        self != Python::V3_13t
-    }
-}
-
-impl fmt::Display for Python {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Python {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Python, String> {
-        Python::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| {
-                let all: Vec<&str> = Python::ALL.iter().map(|p| p.as_str()).collect();
-                format!("unknown Python {s:?}; expected one of {}", all.join(", "))
-            })
+/// Reads a race's version, refusing one with no listing here (3.14, 3.14t) by name.
+pub fn parse_version(text: &str) -> Result<Python, String> {
+    let python: Python = text.parse().map_err(|e: super::ScenarioError| e.message)?;
+    if python.has_listing() {
+        Ok(python)
+    } else {
+        let have: Vec<&str> = versions().map(|p| p.as_str()).collect();
+        Err(format!(
+            "no bytecode listing for CPython {python} here (not installed on these machines); \
+             the races step {}",
+            have.join(", ")
+        ))
     }
 }
 
@@ -133,7 +94,7 @@ pub fn measured(python: Python, snippet: Snippet) -> Option<(f64, f64, f64)> {
         (V3_12, Snippet::Call) => (0.650, 0.867, 1.0),
         (V3_13, Snippet::Call) => (0.779, 0.877, 1.0),
         (V3_9 | V3_10 | V3_11 | V3_12 | V3_13, Snippet::Lock) => (1.0, 1.0, 1.0),
-        (V3_13t, _) => return None,
+        (V3_13t | V3_14 | V3_14t, _) => return None,
     })
 }
 

@@ -27,8 +27,7 @@ pub struct CounterModel {
 
 /// Every model of `counter-race`, in the lesson's order.
 pub fn counter_models() -> Vec<CounterModel> {
-    let mut out: Vec<CounterModel> = Python::ALL
-        .into_iter()
+    let mut out: Vec<CounterModel> = super::versions()
         .map(|p| CounterModel {
             id: p.as_str(),
             python: p,
@@ -52,12 +51,16 @@ pub fn select(python: Option<&str>) -> Result<Vec<CounterModel>, String> {
             .into_iter()
             .find(|m| m.id == want)
             .map(|m| vec![m])
-            .ok_or_else(|| {
-                let ids: Vec<&str> = counter_models().iter().map(|m| m.id).collect();
-                format!(
-                    "--python: unknown {want:?}; expected one of {}",
-                    ids.join(", ")
-                )
+            .ok_or_else(|| match super::parse_version(want) {
+                // A version the app knows, with no listing here (3.14): say so by name.
+                Err(e) if want.parse::<Python>().is_ok() => format!("--python: {e}"),
+                _ => {
+                    let ids: Vec<&str> = counter_models().iter().map(|m| m.id).collect();
+                    format!(
+                        "--python: unknown {want:?}; expected one of {}",
+                        ids.join(", ")
+                    )
+                }
             }),
     }
 }

@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn one_thread_keeps_every_increment_and_runs_replay() {
-        for python in Python::ALL {
+        for python in super::super::versions() {
             for snippet in Snippet::ALL {
                 let race = Race {
                     python,
