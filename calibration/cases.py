@@ -508,6 +508,91 @@ def asyncio_overhead(args):
     return runs, {"tasks": count, "sleep_s": 0}
 
 
+@case("asyncio_eager_task_overhead_us")
+def asyncio_eager_overhead(args):
+    """The same 10,000 tasks each awaiting sleep(0) once, created with create_task under
+    asyncio.eager_task_factory (3.12+): each runs inside create_task up to its await, so its
+    first step skips the loop's call_soon. Raises before 3.12, which has no eager factory."""
+    import asyncio
+
+    if not hasattr(asyncio, "eager_task_factory"):
+        raise RuntimeError("asyncio.eager_task_factory needs Python 3.12 or later")
+
+    async def created(count):
+        asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
+        t0 = time.perf_counter()
+        tasks = [asyncio.create_task(asyncio.sleep(0)) for _ in range(count)]
+        await asyncio.gather(*tasks)
+        return time.perf_counter() - t0
+
+    count = 10_000
+    # The lazy figure of the same runs, interleaved, so the saving is read on one machine state.
+    runs, lazy = [], []
+    for _ in range(args.runs):
+        runs.append(asyncio.run(created(count)) / count * 1e6)
+        lazy.append(asyncio.run(sleep_tasks(count, 0)) / count * 1e6)
+    lazy_median = sorted(lazy)[len(lazy) // 2]
+    return runs, {"tasks": count, "sleep_s": 0, "factory": "eager", "lazy_median_us": round(lazy_median, 3)}
+
+
+# The task-group lesson's four downloads: A 1 s, B 0.2 s then raises, C 2 s, D 3 s.
+FAILING_JOBS = [("A", 1.0, False), ("B", 0.2, True), ("C", 2.0, False), ("D", 3.0, False)]
+
+
+@case("taskgroup_failure_ms")
+def taskgroup_failure(args):
+    """The task-group lesson under asyncio (3.11+): async with TaskGroup() over the four
+    downloads; the time until main's except* runs. B's error cancels A, C and D at once."""
+    import asyncio
+
+    if not hasattr(asyncio, "TaskGroup"):
+        raise RuntimeError("asyncio.TaskGroup needs Python 3.11 or later")
+
+    async def fetch(wait, fail):
+        await asyncio.sleep(wait)
+        if fail:
+            raise ConnectionError("B")
+
+    async def main():
+        t0 = time.perf_counter()
+        try:
+            async with asyncio.TaskGroup() as tg:
+                for _, wait, fail in FAILING_JOBS:
+                    tg.create_task(fetch(wait, fail))
+        except BaseException:  # an ExceptionGroup; `except*` is not 3.9 syntax
+            pass
+        return time.perf_counter() - t0
+
+    runs = [asyncio.run(main()) * 1e3 for _ in range(args.runs)]
+    return runs, {"jobs": [list(j) for j in FAILING_JOBS]}
+
+
+@case("threads_failure_ms")
+def threads_failure(args):
+    """The task-group lesson under a ThreadPoolExecutor(4): f.result() in as_completed raises
+    B's error at 0.2 s, but leaving `with` waits for every thread; the time until except runs."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    def fetch(wait, fail):
+        time.sleep(wait)
+        if fail:
+            raise ConnectionError("B")
+
+    def once():
+        t0 = time.perf_counter()
+        try:
+            with ThreadPoolExecutor(4) as pool:
+                futures = [pool.submit(fetch, wait, fail) for _, wait, fail in FAILING_JOBS]
+                for f in as_completed(futures):
+                    f.result()
+        except ConnectionError:
+            pass
+        return time.perf_counter() - t0
+
+    runs = [once() * 1e3 for _ in range(args.runs)]
+    return runs, {"jobs": [list(j) for j in FAILING_JOBS], "workers": 4}
+
+
 @case("asyncio_gather_10000_sleeps_ms")
 def asyncio_many_sleeps(args):
     """10,000 gathered asyncio.sleep(0.5): the `ten-thousand` lesson's asyncio makespan."""

@@ -1,7 +1,7 @@
 //! Stated results (`sim::lessons::spoiler`): the marks parse as written, every lesson's are
 //! well formed, and no lesson states its answer outside them.
 
-use concurrency_kitchen::sim::lessons::{self, faithfulness, spoiler};
+use concurrency_kitchen::sim::lessons::{self, faithfulness_of, spoiler};
 
 #[test]
 fn marks_split_hide_and_reveal() {
@@ -35,7 +35,7 @@ fn a_broken_mark_hides_too_much_rather_than_too_little() {
 /// the faithfulness notes.
 fn texts(lesson: &lessons::Lesson) -> Vec<String> {
     let models: Vec<_> = lesson.scenario.models.iter().map(|m| m.id).collect();
-    let note = faithfulness(lesson.id, &models);
+    let note = faithfulness_of(lesson, &models);
     std::iter::once(lesson.summary.to_string())
         .chain(lesson.code.iter().map(|c| c.source.to_string()))
         .chain(

@@ -10,7 +10,7 @@
 
 use concurrency_kitchen::sim::{
     gil_handoff, simulate, thread_start, Micros, ModelConfig, ModelId, PayloadKind, Scenario,
-    StartMethod, Step, Task, WAKE_UP_LATE,
+    StartMethod, Step, Task, TaskFactory, WAKE_UP_LATE,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -117,6 +117,9 @@ fn every_measured_case_is_checked_here() {
         "pool_dispatch_us_per_task_chunksize_1",
         "pool_dispatch_us_per_task_chunksize_100",
         "asyncio_task_overhead_us",
+        "asyncio_eager_task_overhead_us",
+        "taskgroup_failure_ms",
+        "threads_failure_ms",
         "asyncio_gather_10000_sleeps_ms",
         "thread_start_join_us", // a cross-check: see thread_start's comment
         "thread_start_us_100_sleepers",
@@ -390,6 +393,63 @@ fn the_event_loop_costs_what_ten_thousand_tasks_measured() {
         "asyncio_gather_10000_sleeps_ms",
         gathered,
         typical("asyncio_gather_10000_sleeps_ms"),
+    );
+}
+
+#[test]
+fn eager_tasks_save_what_the_same_runs_measured() {
+    // 3.12 and 3.13 only (3.9-3.11 have no eager factory), so the saving is read as eager over
+    // lazy within each interpreter's own runs, which took both in turn (`lazy_median_us`):
+    // the machine's load moves both alike.
+    let file = measured();
+    let ratios: Vec<f64> = file["interpreters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| {
+            let case = &i["cases"]["asyncio_eager_task_overhead_us"];
+            Some(case["median"].as_f64()? / case["params"]["lazy_median_us"].as_f64()?)
+        })
+        .collect();
+    assert_eq!(ratios.len(), 2, "measured on 3.12 and 3.13");
+    let per_task = |factory: TaskFactory| {
+        let tasks = (0..10_000)
+            .map(|i| Task::new(&format!("t{i}"), vec![Step::await_io(0.0)]))
+            .collect();
+        let scenario = Scenario {
+            task_factory: Some(factory),
+            ..Scenario::new(tasks, vec![])
+        };
+        let trace = simulate(&scenario, &ModelConfig::new(ModelId::Asyncio)).unwrap();
+        ms(trace.stats.makespan)
+    };
+    let simulated = per_task(TaskFactory::Eager) / per_task(TaskFactory::Lazy);
+    let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert!(
+        (lo - 0.03..=hi + 0.03).contains(&simulated),
+        "eager over lazy: simulated {simulated:.3}, measured {lo:.3}-{hi:.3}"
+    );
+}
+
+#[test]
+fn one_failure_ends_each_program_when_it_did_in_cpython() {
+    // The task-group lesson: B fails at 0.2 s; the TaskGroup cancels the rest at once, the
+    // thread pool's `with` waits for the 3 s download.
+    let lesson = concurrency_kitchen::sim::lessons::by_id("task-group").unwrap();
+    let end = |id: ModelId| {
+        let config = lesson.scenario.models.iter().find(|m| m.id == id).unwrap();
+        ms(simulate(&lesson.scenario, config).unwrap().stats.makespan)
+    };
+    within_10_percent(
+        "taskgroup_failure_ms",
+        end(ModelId::Asyncio),
+        typical("taskgroup_failure_ms"),
+    );
+    within_10_percent(
+        "threads_failure_ms",
+        end(ModelId::Threads),
+        typical("threads_failure_ms"),
     );
 }
 

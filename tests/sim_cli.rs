@@ -162,8 +162,8 @@ fn the_race_lessons_keep_their_cli_contract() {
 fn list_and_help_succeed() {
     let o = trace(&["--list"]);
     assert!(o.status.success());
-    // The fifteen timeline lessons, then the two race lessons.
-    assert_eq!(stdout(&o).lines().count(), 17);
+    // The seventeen timeline lessons, then the two race lessons.
+    assert_eq!(stdout(&o).lines().count(), 19);
     assert!(stdout(&o).starts_with("three-waits"));
     assert!(stdout(&o).contains("counter-race") && stdout(&o).contains("refcount-race"));
     let o = trace(&["--help"]);

@@ -26,7 +26,7 @@ fn makespan(s: &Scenario) -> f64 {
 
 #[test]
 fn the_default_start_method_follows_the_version_and_the_os() {
-    let at = |python, os| Runtime { python, os }.default_start_method();
+    let at = |python, os| Runtime::new(python, os).default_start_method();
     assert_eq!(at(Python::V3_12, Os::Linux), StartMethod::Fork);
     assert_eq!(at(Python::V3_13t, Os::Linux), StartMethod::Fork);
     assert_eq!(at(Python::V3_14, Os::Linux), StartMethod::Forkserver);
@@ -37,10 +37,7 @@ fn the_default_start_method_follows_the_version_and_the_os() {
     }
     assert_eq!(
         Scenario::new(vec![], vec![]).runtime(),
-        Runtime {
-            python: Python::V3_12,
-            os: Os::Linux
-        }
+        Runtime::new(Python::V3_12, Os::Linux)
     );
 }
 

@@ -141,7 +141,9 @@ fn events_are_time_ordered_with_one_snapshot_and_sentence_each() {
 fn task_steps_at_replays_the_current_step() {
     let l = lessons::by_id("gather-overlap").unwrap();
     let t = simulate(&l.scenario, &ModelConfig::new(ModelId::Asyncio)).unwrap();
-    assert_eq!(t.task_steps_at(0), vec![Some(StepId(0)), None]);
+    // Event 0 is main() creating the tasks; event 1 starts A.
+    assert_eq!(t.task_steps_at(0), vec![None, None]);
+    assert_eq!(t.task_steps_at(1), vec![Some(StepId(0)), None]);
     assert_eq!(t.task_steps_at(t.events.len() - 1), vec![None, None]);
     assert_eq!(t.event_at(t.stats.makespan), Some(t.events.len() - 1));
 }

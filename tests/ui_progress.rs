@@ -23,7 +23,9 @@ fn the_path_holds_every_lesson_once_each_with_an_opener() {
     assert_eq!(path::next("cpu-processes"), Some("refcount-race"));
     assert_eq!(path::next("hybrid-executor"), Some("async-to-thread"));
     assert_eq!(path::next("async-to-thread"), Some("semaphore-crawler"));
-    assert_eq!(path::next("semaphore-crawler"), None, "the path's end");
+    assert_eq!(path::next("semaphore-crawler"), Some("eager-tasks"));
+    assert_eq!(path::next("eager-tasks"), Some("task-group"));
+    assert_eq!(path::next("task-group"), None, "the path's end");
     assert_eq!(path::next("custom"), None);
     for id in path::PATH {
         let q = path::opener(id).unwrap_or_else(|| panic!("{id} has an opener"));

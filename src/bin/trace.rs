@@ -348,6 +348,11 @@ fn stats_json(trace: &Trace, spread: Option<&sim::Spread>) -> Value {
     let mut v = json!({
         "makespan_ms": ms(s.makespan),
         "task_latency_ms": s.task_latency.iter().map(|&t| ms(t)).collect::<Vec<_>>(),
+        // How each task ended: "done", "raised", "cancelled" or "not_run" (then its latency
+        // is 0).
+        "task_outcome": (0..trace.task_names.len())
+            .map(|i| trace.outcome(sim::TaskId::new(i)).as_str())
+            .collect::<Vec<_>>(),
         "gil_wait_ms": ms(s.gil_wait),
         "cpu_busy_per_core_ms": s.cpu_busy_per_core.iter().map(|&t| ms(t)).collect::<Vec<_>>(),
         "memory_reserved_bytes": s.memory_reserved,

@@ -74,7 +74,9 @@ pub struct Estimate {
 pub(crate) fn estimate(plan: &Plan, params: &ModelParams, load: Load) -> Estimate {
     let steps = plan.steps().count() as u64;
     let tasks = plan.tasks.len() as u64;
-    let mut events = 8 * steps + 6 * tasks + 4 * load.processes as u64;
+    // Per task also: a raise, or a cancellation and the end it brings; `main()` creating the
+    // tasks is one event a run.
+    let mut events = 8 * steps + 8 * tasks + 4 * load.processes as u64 + 1;
     // A process pool's jobs (chunks of tasks, or the CPU steps a loop sends) each add the
     // parent's pickling and dispatch, the worker's unpickling and pickling back, the parent's
     // unpickling, and a core given over: six more events a job, counted per task.

@@ -8,7 +8,7 @@ use super::ids::{LaneId, TaskId};
 use super::models::descriptor;
 use super::models::descriptor::Shape;
 use super::snapshot::SNAPSHOT_CAP;
-use super::trace::{EventKind, LaneKind, State, Trace};
+use super::trace::{EventKind, LaneKind, Outcome, State, Trace};
 
 /// Every disagreement between an event and its snapshot, as "event N (kind): what".
 pub fn check(trace: &Trace) -> Vec<String> {
@@ -160,7 +160,12 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 want(ready.map(|r| !r), "is still in the ready queue");
                 want(io.map(|w| !w), "still waits on I/O");
             }
-            EventKind::TaskFinish => {
+            // A cancelled task's call may still run in a pool: only its own lane is clear.
+            EventKind::TaskFinish if trace.outcome(t) == Outcome::Cancelled => {
+                want(Some(!lane_shows_it), "is still shown at work on its lane");
+                want(ready.map(|r| !r), "is still ready");
+            }
+            EventKind::TaskFinish | EventKind::Raise => {
                 want(Some(!lane_shows_it), "is still shown at work on its lane");
                 want(running.map(|r| !r), "is still running");
                 want(ready.map(|r| !r), "is still ready");
@@ -206,7 +211,7 @@ pub fn check(trace: &Trace) -> Vec<String> {
                 want(running.map(|r| !r), "is still running");
                 want(ready.map(|r| !r), "is still ready");
             }
-            EventKind::Wake | EventKind::ResultBack | EventKind::PermitGet => {
+            EventKind::Wake | EventKind::ResultBack | EventKind::PermitGet | EventKind::Cancel => {
                 want(ready, "is not in the ready queue");
                 want(io.map(|w| !w), "still waits on I/O");
             }
@@ -235,7 +240,8 @@ pub fn check(trace: &Trace) -> Vec<String> {
             EventKind::LoopIdle
             | EventKind::Spawn
             | EventKind::ServerStart
-            | EventKind::ProcessReady => {}
+            | EventKind::ProcessReady
+            | EventKind::TasksCreated => {}
         }
     }
     problems

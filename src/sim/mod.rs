@@ -42,20 +42,20 @@ pub use ids::{CoreId, LaneId, ProcId, StepId, TaskId, ThreadId};
 pub use model::{
     dispatch, gil_handoff, thread_start, ModelConfig, ModelId, ModelParams, PickleRates, Pickling,
     StartMethod, DEFAULT_CORES, DEFAULT_SEED, DEFAULT_SWITCH_INTERVAL_MS, DISPATCH_PER_CHUNK_NS,
-    DISPATCH_PER_TASK_NS, EXTRA_QUEUED_CALLS, INTERPRETER_RESERVED, INTERPRETER_RESIDENT,
-    LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED, PROCESS_RESIDENT, TASK_RESIDENT,
-    THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
+    DISPATCH_PER_TASK_NS, EAGER_FIRST_STEP_NS, EXTRA_QUEUED_CALLS, INTERPRETER_RESERVED,
+    INTERPRETER_RESIDENT, LOOP_STEP_NS, LOOP_TIMER_NS, OS_QUANTUM, PROCESS_RESERVED,
+    PROCESS_RESIDENT, TASK_RESIDENT, THREAD_RESERVED, THREAD_RESIDENT, WAKE_UP_LATE,
 };
 pub use models::descriptor::{Descriptor, LoopPool, Measure, Setting, Shape};
 pub use plan::{
     MAX_CORES, MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_PAYLOAD_KB, MAX_PROCESSES, MAX_STEPS_PER_TASK,
     MAX_STEP_MS, MAX_TASKS, MAX_THREADS, MAX_TOTAL_STEPS,
 };
-pub use python::{Os, Python, Runtime, SwitchPoints, INTERPRETER_START_RANGE};
+pub use python::{Os, Python, Runtime, SwitchPoints, TaskFactory, INTERPRETER_START_RANGE};
 pub use scenario::{PayloadKind, Scenario, Step, StepKind, Task};
 pub use snapshot::{LaneState, Snapshot, Snapshots, SNAPSHOT_CAP};
 pub use time::{grouped, Bytes, Micros};
-pub use trace::{Event, EventKind, Lane, LaneKind, Segment, State, Stats, Trace};
+pub use trace::{Event, EventKind, Lane, LaneKind, Outcome, Segment, State, Stats, Trace};
 
 /// Simulates `scenario` under `model`. Validates both first (the error names the field),
 /// then refuses at once a run too large to fit in memory.

@@ -233,6 +233,16 @@ pub const WAKE_UP_LATE: Micros = Micros(110);
 /// carrying fractions of a microsecond over.
 pub const LOOP_STEP_NS: u64 = 2_730;
 
+/// What a task's first step costs the loop under `asyncio.eager_task_factory` (3.12+): the
+/// task runs inside `create_task`, so its first step skips `call_soon` and a turn of the
+/// loop. 10,000 tasks each awaiting `sleep(0)` once, created eagerly and lazily in the same
+/// runs, took 6.07 against 6.74 us a task on 3.12.1 and 5.20 against 5.96 on 3.13.0 here
+/// (`calibration/measured.json`, case `asyncio_eager_task_overhead_us`, its `lazy_median_us`):
+/// 10-13% less, about 0.6 us of the 5.46 us a lazy task costs (`LOOP_STEP_NS`). Tasks that
+/// never await save more (2.6x in a test run here, "2x to 5x" in What's New in 3.12); these
+/// lessons' tasks all await.
+pub const EAGER_FIRST_STEP_NS: u64 = LOOP_STEP_NS - 620;
+
 /// What the loop spends on an await that sets a timer (`call_later`, the timer heap, the
 /// future), beyond a bare `sleep(0)` step: 10,000 gathered `asyncio.sleep(0.5)` took
 /// 604-620 ms (median 617.9) on CPython 3.9-3.13 here (`asyncio_gather_10000_sleeps_ms`), so
@@ -428,6 +438,11 @@ pub struct ModelParams {
     /// Keep only the statistics: no events, snapshots or segments are stored
     /// (`sim::simulate_stats`, for the decision explorer's many runs).
     pub stats_only: bool,
+    /// `asyncio.eager_task_factory` creates the tasks (event-loop models, 3.12+).
+    pub eager_tasks: bool,
+    /// The version has `asyncio.TaskGroup` (3.11+): what narration says cancels the other
+    /// tasks when one raises.
+    pub task_group: bool,
 }
 
 impl ModelParams {

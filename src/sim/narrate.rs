@@ -7,8 +7,9 @@
 //! and a trace of 90,000 events carries no text.
 
 use super::models::descriptor;
+use super::models::descriptor::{LoopPool, Shape};
 use super::time::Micros;
-use super::trace::{EventKind, LaneKind, Trace};
+use super::trace::{EventKind, LaneKind, Outcome, Trace};
 
 /// The sentence for event `i` of `trace` (empty past the end).
 pub fn sentence(trace: &Trace, i: usize) -> String {
@@ -34,8 +35,36 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
     let on_loop = event
         .lane
         .is_some_and(|l| trace.lane(l).kind == LaneKind::Loop);
+    let shape = descriptor(trace.model).shape;
     match event.kind {
+        // Under the eager factory a task created at the start runs inside `create_task`.
+        EventKind::TaskStart
+            if trace.eager_tasks
+                && on_loop
+                && event.task.is_some_and(|t| trace.submitted(t) == Micros::ZERO) =>
+        {
+            format!(
+                "create_task runs {task} at once (the eager task factory): {task} starts inside the call, before main's next line."
+            )
+        }
         EventKind::TaskStart => fill(phrases.task_start),
+        EventKind::TaskFinish
+            if event
+                .task
+                .is_some_and(|t| trace.outcome(t) == Outcome::Cancelled) =>
+        {
+            format!(
+                "CancelledError reaches {task} at its await: {task} ends, cancelled, at {}.",
+                event.time
+            )
+        }
+        EventKind::TaskFinish
+            if event
+                .task
+                .is_some_and(|t| trace.outcome(t) == Outcome::Raised) =>
+        {
+            format!("Task {task} is over at {}, with its exception.", event.time)
+        }
         EventKind::TaskFinish => match event.task.map(|t| trace.submitted(t)) {
             Some(at) if at > crate::sim::Micros::ZERO => format!(
                 "Task {task} is done at {}, {} after it was submitted.",
@@ -150,6 +179,9 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         EventKind::UnpickleResult => format!(
             "The parent unpickles {task}'s result: {d}. Only now is the result ready."
         ),
+        EventKind::Submit if matches!(shape, Shape::EventLoop { pool: LoopPool::Threads }) => format!(
+            "{task} hands a call of {d} to a worker thread (asyncio.to_thread) and awaits it: the loop stays free."
+        ),
         EventKind::Submit => format!(
             "{task} hands its {d} of CPU work to the process pool (run_in_executor) and awaits the result: the loop stays free."
         ),
@@ -159,6 +191,25 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         ),
         EventKind::PermitGet => format!("A task released its permit: {task} takes it and joins the ready queue."),
         EventKind::ResultBack => format!("The pool sends back {task}'s result; {task} joins the ready queue."),
+        EventKind::TasksCreated if trace.eager_tasks => "main() has created its tasks. Under the eager task factory each one already ran inside create_task, up to its first await, before main went on; now main awaits them all.".to_string(),
+        EventKind::TasksCreated => "main() has created its tasks (gather wraps each coroutine in one): they wait in the ready queue and none has run yet. main now awaits them all.".to_string(),
+        EventKind::Raise => match shape {
+            Shape::Sequential => format!(
+                "{task} raises its exception. Nothing catches it, so the program stops here: the tasks after {task} never run."
+            ),
+            Shape::EventLoop { .. } if trace.task_group => format!(
+                "{task} raises its exception inside the TaskGroup: the group cancels every other task at once."
+            ),
+            Shape::EventLoop { .. } => format!(
+                "{task} raises its exception: gather hands it to main(), which ends, and asyncio.run cancels every task still running (TaskGroup is new in 3.11)."
+            ),
+            _ => format!(
+                "{task} raises its exception; its future keeps it. The pool cannot stop the others: leaving the with block waits for every task already submitted."
+            ),
+        },
+        EventKind::Cancel => format!(
+            "{task} is cancelled: CancelledError will be thrown in at its await, so it joins the ready queue."
+        ),
     }
 }
 

@@ -45,6 +45,8 @@ pub(crate) struct PlanTask {
     pub payload: PayloadKind,
     /// When it is submitted.
     pub start: Micros,
+    /// It raises an exception after its last step.
+    pub raises: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -93,6 +95,7 @@ fn is_direction_control(c: char) -> bool {
 
 /// Validates the task list and compiles it to integer time.
 pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
+    s.runtime().check()?;
     let n = s.tasks.len();
     if n == 0 {
         return Err(ScenarioError::new(
@@ -172,6 +175,7 @@ pub(crate) fn compile(s: &Scenario) -> Result<Plan, ScenarioError> {
             recv: Bytes::from_kb(recv),
             payload: t.payload,
             start: Micros::from_ms(start),
+            raises: t.raises,
         });
     }
     Ok(Plan {

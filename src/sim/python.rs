@@ -251,14 +251,81 @@ impl FromStr for Os {
     }
 }
 
-/// The version and OS a scenario runs on.
+/// How `asyncio.create_task` starts a task (`loop.set_task_factory`, lesson `eager-tasks`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskFactory {
+    /// The default: `create_task` only schedules the task; it first runs when the loop gets
+    /// to it, after the code that created it has gone on to its next `await`.
+    #[default]
+    Lazy,
+    /// `asyncio.eager_task_factory` (3.12+): the task runs inside `create_task`, up to its
+    /// first `await`, before the creator's next line ("What's New In Python 3.12").
+    Eager,
+}
+
+impl TaskFactory {
+    pub const ALL: [TaskFactory; 2] = [TaskFactory::Lazy, TaskFactory::Eager];
+
+    /// The JSON and URL spelling: "lazy", "eager".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskFactory::Lazy => "lazy",
+            TaskFactory::Eager => "eager",
+        }
+    }
+}
+
+impl FromStr for TaskFactory {
+    type Err = ScenarioError;
+    fn from_str(s: &str) -> Result<TaskFactory, ScenarioError> {
+        TaskFactory::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                ScenarioError::new(
+                    "task_factory",
+                    format!("unknown task factory {s:?}; expected lazy or eager"),
+                )
+            })
+    }
+}
+
+/// The version, OS and task factory a scenario runs on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Runtime {
     pub python: Python,
     pub os: Os,
+    pub tasks: TaskFactory,
 }
 
 impl Runtime {
+    /// The runtime of a scenario with these settings: the others at their defaults.
+    pub fn new(python: Python, os: Os) -> Runtime {
+        Runtime {
+            python,
+            os,
+            tasks: TaskFactory::Lazy,
+        }
+    }
+
+    /// Refuses what this version does not have, naming the field: the eager task factory
+    /// before 3.12.
+    pub fn check(self) -> Result<(), ScenarioError> {
+        if self.tasks == TaskFactory::Eager && !self.python.has_eager_tasks() {
+            return Err(ScenarioError::new(
+                "task_factory",
+                format!(
+                    "asyncio.eager_task_factory is new in Python 3.12; this scenario runs on {}",
+                    self.python
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// `multiprocessing`'s default start method here (see the module's sources).
     pub fn default_start_method(self) -> StartMethod {
         match (self.os, self.python.minor()) {

@@ -6,7 +6,7 @@
 
 pub use super::model::PayloadKind;
 use super::model::{ModelConfig, ModelId};
-use super::python::{Os, Python, Runtime};
+use super::python::{Os, Python, Runtime, TaskFactory};
 use serde::{Deserialize, Serialize};
 
 /// A workload and the models to run it under.
@@ -30,6 +30,10 @@ pub struct Scenario {
     /// default start method; absent means Linux.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<Os>,
+    /// How `asyncio.create_task` starts tasks ("lazy", "eager": `eager_task_factory`, 3.12+);
+    /// absent means lazy. Read by the event-loop models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_factory: Option<TaskFactory>,
 }
 
 /// One task (a function call, coroutine or job): a sequence of steps.
@@ -54,6 +58,15 @@ pub struct Task {
     /// in the program); 0 means at once.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub start_ms: f64,
+    /// The task raises an exception after its last step (`raise ConnectionError(...)`).
+    /// What becomes of the others depends on the model: plain code stops, a pool's other
+    /// threads run on, an asyncio `TaskGroup` cancels its other tasks.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub raises: bool,
+}
+
+fn is_false(x: &bool) -> bool {
+    !*x
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -144,7 +157,14 @@ impl Task {
             recv_kb: 0.0,
             payload: PayloadKind::Ints,
             start_ms: 0.0,
+            raises: false,
         }
+    }
+
+    /// Makes the task raise an exception after its last step.
+    pub fn raising(mut self) -> Task {
+        self.raises = true;
+        self
     }
 
     /// Sets what the pickled payload holds.
@@ -176,6 +196,7 @@ impl Scenario {
             seed: None,
             python: None,
             os: None,
+            task_factory: None,
         }
     }
 
@@ -184,6 +205,7 @@ impl Scenario {
         Runtime {
             python: self.python.unwrap_or_default(),
             os: self.os.unwrap_or_default(),
+            tasks: self.task_factory.unwrap_or_default(),
         }
     }
 

@@ -1,9 +1,10 @@
 //! Text views of a trace: the ASCII timeline (one row per lane, one character per time
 //! bucket), the totals, and the full dump the golden tests compare. Used by the CLI.
 
+use super::ids::TaskId;
 use super::narrate;
 use super::time::{Bytes, Micros};
-use super::trace::{LaneKind, State, Trace};
+use super::trace::{LaneKind, Outcome, State, Trace};
 use std::fmt::Write;
 
 /// Non-core lanes shown before the rest are summarised in one line.
@@ -132,8 +133,14 @@ pub fn stats(trace: &Trace) -> String {
         .task_latency
         .iter()
         .zip(&trace.task_names)
+        .enumerate()
         .take(8)
-        .map(|(l, n)| format!("{n} {l}"))
+        .map(|(i, (l, n))| match trace.outcome(TaskId::new(i)) {
+            Outcome::Done => format!("{n} {l}"),
+            Outcome::Raised => format!("{n} {l} (raised)"),
+            Outcome::Cancelled => format!("{n} {l} (cancelled)"),
+            Outcome::NotRun => format!("{n} never ran"),
+        })
         .collect();
     let more = s.task_latency.len().saturating_sub(8);
     let tail = if more > 0 {

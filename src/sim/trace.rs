@@ -35,6 +35,12 @@ pub struct Trace {
     pub switch_interval: Micros,
     /// The permits of the semaphore each task's body runs under, if any (for narration).
     pub semaphore: Option<usize>,
+    /// The run's Python has `asyncio.TaskGroup` (3.11+; narration says what cancels tasks).
+    #[serde(default)]
+    pub task_group: bool,
+    /// Tasks were created with `asyncio.eager_task_factory` (event-loop models).
+    #[serde(default)]
+    pub eager_tasks: bool,
     /// The run depends on its seed: the OS had to pick among several GIL waiters, as
     /// CPython leaves to it (see `sim::spread` for the range across seeds).
     #[serde(default)]
@@ -170,6 +176,14 @@ pub enum EventKind {
     /// A task that finished released its permit to the first waiter, which joins the ready
     /// queue.
     PermitGet,
+    /// `main()` has created the tasks submitted at the start and now awaits them (event-loop
+    /// models; with eager tasks, each has already run up to its first `await`).
+    TasksCreated,
+    /// A task raises its exception after its last step (`Task::raises`).
+    Raise,
+    /// A task is cancelled because another raised (a `TaskGroup`, or `asyncio.run` ending):
+    /// `CancelledError` will be thrown in at its `await`, so it joins the ready queue.
+    Cancel,
 }
 
 impl EventKind {
@@ -206,6 +220,39 @@ impl EventKind {
             EventKind::ResultBack => "result_back",
             EventKind::PermitWait => "permit_wait",
             EventKind::PermitGet => "permit_get",
+            EventKind::TasksCreated => "tasks_created",
+            EventKind::Raise => "raise",
+            EventKind::Cancel => "cancel",
+        }
+    }
+}
+
+/// How a task ended.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// It ran every step and returned.
+    #[default]
+    Done,
+    /// It raised its exception after its last step.
+    Raised,
+    /// Another task's exception cancelled it (an asyncio `TaskGroup`, or `asyncio.run`).
+    Cancelled,
+    /// It never ran: plain code stopped at an earlier task's exception, or the program was
+    /// cancelled before it created the task.
+    NotRun,
+}
+
+impl Outcome {
+    /// The JSON spelling: "done", "raised", "cancelled", "not_run".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Raised => "raised",
+            Outcome::Cancelled => "cancelled",
+            Outcome::NotRun => "not_run",
         }
     }
 }
@@ -213,10 +260,14 @@ impl EventKind {
 /// Totals for one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
-    /// When the last task finished.
+    /// When the program ended: the last task finished (or, after an exception, the last work
+    /// the program had to wait for).
     pub makespan: Micros,
-    /// Per task: time from submission (zero) to finish.
+    /// Per task: time from submission (zero) to finish; zero for a task that never ran.
     pub task_latency: Vec<Micros>,
+    /// Per task, how it ended (empty in a trace from before: all done).
+    #[serde(default)]
+    pub task_outcome: Vec<Outcome>,
     /// Per core: time spent running anything.
     pub cpu_busy_per_core: Vec<Micros>,
     /// Total time threads spent waiting for a GIL.
@@ -228,6 +279,15 @@ pub struct Stats {
 }
 
 impl Trace {
+    /// How `task` ended.
+    pub fn outcome(&self, task: TaskId) -> Outcome {
+        self.stats
+            .task_outcome
+            .get(task.index())
+            .copied()
+            .unwrap_or_default()
+    }
+
     /// For code highlighting: each task's current step index right after event `index`
     /// (`None` before it starts and after it finishes). Replays the stream, so it is meant
     /// for pause and step, not for every frame.

@@ -406,7 +406,7 @@ pub struct FaithfulProps {
 pub fn faithful(props: &FaithfulProps) -> Html {
     let lesson = &props.session.lesson;
     let models: Vec<ModelId> = props.session.traces.iter().map(|t| t.model).collect();
-    let note = crate::sim::lessons::faithfulness(lesson.id, &models);
+    let note = crate::sim::lessons::faithfulness_of(lesson, &models);
     html! {
         <details class="faithful" id="faithful">
             <summary>{ "How faithful is this?" }</summary>

@@ -15,11 +15,12 @@ mod mixed;
 pub mod path;
 mod question;
 pub mod spoiler;
+mod tasks;
 
 pub use chart::{Amount, Axis, Bar, Chart, ChartMeasure, Row, Scale, Series};
 pub use custom::{custom, CUSTOM};
-pub use faithful::{faithfulness, Faithfulness};
-pub use question::{Ask, Line, Moment, Proof, Question};
+pub use faithful::{faithfulness, faithfulness_of, Faithfulness};
+pub use question::{printed, Ask, Line, Moment, Proof, Question};
 
 use super::{Micros, ModelId, Scenario};
 use std::borrow::Cow;
@@ -30,7 +31,7 @@ pub const DEFAULT: &str = "three-waits";
 
 /// Every simulated lesson id, in the order of `all()` (the guided path, races included, is
 /// `path::PATH`).
-pub const IDS: [&str; 15] = [
+pub const IDS: [&str; 17] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -45,6 +46,8 @@ pub const IDS: [&str; 15] = [
     "hybrid-executor",
     "async-to-thread",
     "semaphore-crawler",
+    "eager-tasks",
+    "task-group",
     "ten-thousand",
 ];
 
@@ -87,7 +90,7 @@ impl Lesson {
     /// and the faithfulness notes of `models`), with the real CPython figures of those models:
     /// what the page keeps hidden until the run reveals it.
     pub fn stated_results(&self, models: &[ModelId]) -> Vec<String> {
-        let note = faithfulness(self.id, models);
+        let note = faithfulness_of(self, models);
         let texts = std::iter::once(self.summary.as_ref())
             .chain(
                 self.code
@@ -126,6 +129,8 @@ pub fn all() -> &'static [Lesson] {
             cpu::hybrid_executor(),
             mixed::to_thread(),
             mixed::semaphore_crawler(),
+            tasks::eager_tasks(),
+            tasks::task_group(),
             io::ten_thousand(),
         ]
     })
@@ -213,6 +218,8 @@ pub fn cpython(lesson: &str, model: ModelId) -> Option<&'static str> {
         ("convoy", Threads) => "reader 9.1-9.5× slower here (7-11× in LESSONS.md)",
         ("async-to-thread", Asyncio) => "1.25-1.30 s here (3.9-3.13)",
         ("async-to-thread", ToThread) => "0.67-0.74 s here (3.9-3.13)",
+        ("task-group", Asyncio) => "0.20 s here (3.11-3.13)",
+        ("task-group", Threads) => "3.0 s here (3.9-3.13)",
         ("ten-thousand", Threads) => "~85 GB reserved; ~3.6 s (calibrated)",
         ("ten-thousand", Asyncio) => "~14 MB resident; ~1.1 s (calibrated)",
         _ => return None,

@@ -5,7 +5,7 @@
 
 /// Every lesson id in the order a learner should meet them (`LESSONS.md` 1-13). Ids are
 /// stable; the menu, "Next lesson" and the progress count follow this order.
-pub const PATH: [&str; 17] = [
+pub const PATH: [&str; 19] = [
     "three-waits",
     "gather-overlap",
     "blocking-in-async",
@@ -23,6 +23,8 @@ pub const PATH: [&str; 17] = [
     "hybrid-executor",
     "async-to-thread",
     "semaphore-crawler",
+    "eager-tasks",
+    "task-group",
 ];
 
 /// Where `id` stands on the path (0-based), if it is on it (a custom scenario is not).
@@ -70,6 +72,12 @@ pub fn opener(id: &str) -> Option<&'static str> {
             "A waiter hands a long phone call to an assistant. Can the assistant also cook while the chef cooks?"
         }
         "hybrid-executor" => "A waiter who also has to cook: what happens to his other tables while he cooks?",
+        "eager-tasks" => {
+            "You hand a cook an order. Does she start at once, or only when you stop talking?"
+        }
+        "task-group" => {
+            "One of four deliveries is cancelled at the door. Do the other three drivers keep driving?"
+        }
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::sim::{Bytes, EventKind, Micros, ModelId, Trace};
+use crate::sim::{Bytes, EventKind, Micros, ModelId, Outcome, Trace};
 
 /// A predict-then-reveal question.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,13 +48,19 @@ pub enum Ask {
     Reserved(Vec<Bytes>),
 }
 
-/// A line a lesson's program prints about one task.
+/// A line a lesson's program prints about one task (or, named "main", about `main()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Line {
     /// "NAME starting": the task begins its first step.
     Starting,
-    /// "NAME done": the task has finished its last step.
+    /// "NAME done": the task has finished its last step and returned.
     Done,
+    /// "NAME failed": the task raised its exception.
+    Raised,
+    /// "NAME cancelled": another task's exception cancelled it.
+    Cancelled,
+    /// "main: tasks created": `main()` has created the tasks it starts with (event loops).
+    Created,
 }
 
 impl Ask {
@@ -98,6 +104,8 @@ pub enum Moment {
     AllStarted,
     /// A given instant of model time.
     At(Micros),
+    /// `main()` has created the tasks it starts with (the `TasksCreated` event).
+    TasksCreated,
 }
 
 /// A moment of one model's run.
@@ -129,6 +137,14 @@ impl Proof {
         Proof {
             model,
             moment: Moment::AllStarted,
+        }
+    }
+
+    /// `main()` has created its first tasks under `model` (an event loop).
+    pub const fn tasks_created(model: ModelId) -> Proof {
+        Proof {
+            model,
+            moment: Moment::TasksCreated,
         }
     }
 
@@ -166,6 +182,11 @@ impl Proof {
                 .map(|e| e.time)
                 .max(),
             Moment::At(at) => (at <= trace.stats.makespan).then_some(at),
+            Moment::TasksCreated => trace
+                .events
+                .iter()
+                .find(|e| e.kind == EventKind::TasksCreated)
+                .map(|e| e.time),
         }
     }
 }
@@ -255,14 +276,20 @@ impl Question {
 }
 
 /// The lines a run's program prints about its tasks, in the order they happen.
-fn printed(trace: &Trace) -> Vec<(&str, Line)> {
+pub fn printed(trace: &Trace) -> Vec<(&str, Line)> {
     trace
         .events
         .iter()
         .filter_map(|e| {
             let line = match e.kind {
+                EventKind::TasksCreated => return Some(("main", Line::Created)),
                 EventKind::TaskStart => Line::Starting,
-                EventKind::TaskFinish => Line::Done,
+                EventKind::TaskFinish => match trace.outcome(e.task?) {
+                    Outcome::Done => Line::Done,
+                    Outcome::Raised => Line::Raised,
+                    Outcome::Cancelled => Line::Cancelled,
+                    Outcome::NotRun => return None,
+                },
                 _ => return None,
             };
             Some((trace.task_name(e.task?), line))

@@ -45,6 +45,12 @@ impl Board {
         self.io.remove(&key);
     }
 
+    /// Forgets every I/O wait of `task`: it was cancelled, and a call of its that a thread
+    /// still waits in is no longer its wait (the thread's own wake-up finds nothing to remove).
+    pub fn io_forget(&mut self, task: TaskId) {
+        self.io.retain(|&IoKey(_, _, t)| t != task);
+    }
+
     /// Marks the loop thread as running something that cannot yield, or not.
     pub fn set_loop_busy(&mut self, busy: bool) {
         self.loop_busy = busy;

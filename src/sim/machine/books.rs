@@ -5,7 +5,7 @@ use super::{Machine, ThreadId};
 use crate::sim::ids::{LaneId, StepId, TaskId};
 use crate::sim::snapshot::{Snapshot, SNAPSHOT_CAP};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Event, EventKind, Stats, Trace};
+use crate::sim::trace::{Event, EventKind, Outcome, Stats, Trace};
 
 impl Machine<'_> {
     /// Records an event that has already been applied, with the state as it is now.
@@ -35,10 +35,38 @@ impl Machine<'_> {
         self.rec.record(event, snapshot);
     }
 
-    /// Records that `task` finished now.
+    /// Records that `task` finished now: it returned, or it raised its exception
+    /// (`Task::raises`), which is recorded first.
     pub fn finish_task(&mut self, task: TaskId, lane: Option<LaneId>) {
         self.finished[task.index()] = Some(self.now);
+        if self.plan.tasks[task.index()].raises {
+            self.outcome[task.index()] = Outcome::Raised;
+            self.emit(EventKind::Raise, Some(task), lane, None, None);
+        }
         self.emit(EventKind::TaskFinish, Some(task), lane, None, None);
+    }
+
+    /// Records that `task` ended now, cancelled (`CancelledError` reached it at its await).
+    pub fn finish_cancelled(&mut self, task: TaskId, lane: Option<LaneId>) {
+        self.finished[task.index()] = Some(self.now);
+        self.outcome[task.index()] = Outcome::Cancelled;
+        self.emit(EventKind::TaskFinish, Some(task), lane, None, None);
+    }
+
+    /// `task` was cancelled while a call of its runs in a pool (`orphaned`), or that call has
+    /// now returned (`!orphaned`): while it runs, snapshots show it at work for the task.
+    pub fn set_orphaned(&mut self, task: TaskId, orphaned: bool) {
+        if orphaned {
+            self.orphaned.insert(task);
+        } else {
+            self.orphaned.remove(&task);
+        }
+    }
+
+    /// The program ends now, after its last task: what it still had to wait for (a pool's
+    /// running calls, after an exception) counts in the makespan.
+    pub fn end_program(&mut self) {
+        self.ended = Some(self.now);
     }
 
     /// Closes the books: lanes end now, statistics are totalled.
@@ -48,6 +76,7 @@ impl Machine<'_> {
             .iter()
             .flatten()
             .copied()
+            .chain(self.ended)
             .max()
             .unwrap_or(Micros::ZERO);
         let end = self.now.max(makespan);
@@ -58,7 +87,13 @@ impl Machine<'_> {
                 .finished
                 .iter()
                 .zip(&self.plan.tasks)
-                .map(|(f, t)| f.unwrap_or(end).saturating_sub(t.start))
+                .map(|(f, t)| f.map_or(Micros::ZERO, |f| f.saturating_sub(t.start)))
+                .collect(),
+            task_outcome: self
+                .finished
+                .iter()
+                .zip(&self.outcome)
+                .map(|(f, &o)| if f.is_some() { o } else { Outcome::NotRun })
                 .collect(),
             cpu_busy_per_core: self.cores.busy(),
             gil_wait: self.gil_wait,
@@ -76,6 +111,8 @@ impl Machine<'_> {
             task_names: self.plan.tasks.iter().map(|t| t.name.clone()).collect(),
             task_submitted: self.plan.tasks.iter().map(|t| t.start).collect(),
             switch_interval: self.params.switch,
+            task_group: self.params.task_group,
+            eager_tasks: self.params.eager_tasks,
             semaphore: self.params.semaphore,
             lanes: r.lanes,
             segments: r.segments,
@@ -91,8 +128,10 @@ impl Machine<'_> {
         let (ready, ready_len) = self.board.ready_view();
         let (io_waiters, io_len) = self.board.io_view();
         // A finished task may still sit on its thread until the model moves on: it is not
-        // running and holds nothing.
-        let live = |task: &TaskId| self.finished[task.index()].is_none();
+        // running and holds nothing. A cancelled task's call that a pool still runs is the
+        // exception: that call is at work, for it.
+        let live =
+            |task: &TaskId| self.finished[task.index()].is_none() || self.orphaned.contains(task);
         let task_of = |t: ThreadId| self.threads[t.index()].busy_with();
         let mut gil_holders = Vec::new();
         let mut gil_holders_len = 0;

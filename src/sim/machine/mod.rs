@@ -167,6 +167,12 @@ pub(crate) struct Machine<'p> {
     rec: Recorder,
     gil_wait: Micros,
     finished: Vec<Option<Micros>>,
+    /// How each finished task ended (read with `finished`: unfinished ones never ran).
+    outcome: Vec<crate::sim::trace::Outcome>,
+    /// When the program ended, if after its last task (`end_program`).
+    ended: Option<Micros>,
+    /// Cancelled tasks whose call a pool still runs (`set_orphaned`).
+    orphaned: std::collections::BTreeSet<TaskId>,
 }
 
 impl<'p> Machine<'p> {
@@ -189,6 +195,9 @@ impl<'p> Machine<'p> {
             },
             gil_wait: Micros::ZERO,
             finished: vec![None; plan.tasks.len()],
+            outcome: vec![Default::default(); plan.tasks.len()],
+            ended: None,
+            orphaned: Default::default(),
         }
     }
 
@@ -265,6 +274,17 @@ impl<'p> Machine<'p> {
     /// Schedules a driver timer.
     pub fn timer(&mut self, at: Micros, token: usize) {
         self.queue.push(at, Wake::Timer { token });
+    }
+
+    /// Drops every driver timer still to come: the program stopped, so nothing it scheduled
+    /// (a later submit, a wake-up) happens any more.
+    pub fn drop_timers(&mut self) {
+        self.queue.drop_timers();
+    }
+
+    /// Whether `task` has finished (returned, raised or been cancelled).
+    pub fn is_finished(&self, task: TaskId) -> bool {
+        self.finished[task.index()].is_some()
     }
 
     /// Wakes a parked thread (after everything else due now). Returns false if it is not

@@ -49,6 +49,12 @@ impl Queue {
         self.heap.capacity() * std::mem::size_of::<Reverse<(Micros, u64, Wake)>>()
     }
 
+    /// Drops every model timer (`Wake::Timer`) still pending; the machine's own wake-ups stay.
+    pub fn drop_timers(&mut self) {
+        self.heap
+            .retain(|Reverse((_, _, wake))| !matches!(wake, Wake::Timer { .. }));
+    }
+
     /// Takes the earliest wake-up.
     pub fn pop(&mut self) -> Option<(Micros, Wake)> {
         self.heap.pop().map(|Reverse((at, _, wake))| (at, wake))
@@ -58,6 +64,29 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropping_timers_keeps_the_machine_s_wake_ups() {
+        let mut q = Queue::default();
+        q.push(Micros(5), Wake::Timer { token: 2 });
+        q.push(
+            Micros(3),
+            Wake::Unpark {
+                thread: ThreadId::new(0),
+            },
+        );
+        q.drop_timers();
+        assert_eq!(
+            q.pop(),
+            Some((
+                Micros(3),
+                Wake::Unpark {
+                    thread: ThreadId::new(0)
+                }
+            ))
+        );
+        assert_eq!(q.pop(), None);
+    }
 
     #[test]
     fn ties_pop_in_schedule_order() {

@@ -8,7 +8,7 @@ use crate::sim::budget::{Estimate, Load};
 use crate::sim::error::ScenarioError;
 use crate::sim::model::{self, ModelConfig, ModelId, ModelParams, StartMethod};
 use crate::sim::plan::{count, number, Plan, MAX_CORES, MAX_PROCESSES, MAX_TASKS, MAX_THREADS};
-use crate::sim::python::{Os, Runtime};
+use crate::sim::python::{Os, Runtime, TaskFactory};
 use crate::sim::time::Micros;
 use crate::sim::trace::Trace;
 
@@ -286,6 +286,8 @@ impl Descriptor {
                 _ => None,
             },
             stats_only: false,
+            eager_tasks: runtime.tasks == TaskFactory::Eager,
+            task_group: runtime.python.has_task_group(),
         })
     }
 

@@ -14,7 +14,7 @@ use super::worker::Chunk;
 use crate::sim::ids::{LaneId, ProcId, StepId, TaskId, ThreadId};
 use crate::sim::machine::board::IoKey;
 use crate::sim::machine::{Action, Driver, Machine};
-use crate::sim::model::{LOOP_STEP_NS, LOOP_TIMER_NS, WAKE_UP_LATE};
+use crate::sim::model::{EAGER_FIRST_STEP_NS, LOOP_STEP_NS, LOOP_TIMER_NS, WAKE_UP_LATE};
 use crate::sim::scenario::StepKind;
 use crate::sim::time::Micros;
 use crate::sim::trace::{EventKind, LaneKind, State};
@@ -40,6 +40,10 @@ pub(crate) trait Behind {
     fn submit(&mut self, m: &mut Machine, chunk: Chunk);
     /// What its thread `t` does next, or the step whose result is in.
     fn next(&mut self, m: &mut Machine, t: ThreadId) -> Outcome;
+    /// The awaiting task was cancelled: its call is dropped if it has not started (its
+    /// `concurrent.futures` future is still pending), and true is returned; a call already
+    /// running goes on to its end, as a thread or process cannot be stopped.
+    fn cancel(&mut self, task: TaskId) -> bool;
 }
 
 impl Behind for Executor {
@@ -55,6 +59,9 @@ impl Behind for Executor {
     fn next(&mut self, m: &mut Machine, t: ThreadId) -> Outcome {
         Executor::next(self, m, t)
     }
+    fn cancel(&mut self, task: TaskId) -> bool {
+        Executor::cancel(self, task)
+    }
 }
 
 /// One coroutine's progress.
@@ -65,6 +72,17 @@ struct Coro {
     io: Option<IoKey>,
     /// It holds a permit of the semaphore (or there is none).
     permitted: bool,
+    /// `main()` has created it (at the start, or later at its `start_ms`).
+    created: bool,
+    /// It is one of the tasks `main()` creates at the start.
+    at_start: bool,
+    /// It has given control back to the loop at least once (its first `await`).
+    suspended: bool,
+    /// It awaits a call it handed to the pool or a worker thread.
+    away: bool,
+    /// Another task's exception cancelled it: the loop throws `CancelledError` in at its
+    /// next turn.
+    cancelled: bool,
 }
 
 /// `asyncio.Semaphore(N)` around every task's body: permits taken, and the tasks waiting
@@ -89,6 +107,17 @@ pub(crate) struct Loop {
     /// `LOOP_TIMER_NS` a timer); it pays whole microseconds and carries the rest over.
     debt_ns: u64,
     permits: Option<Permits>,
+    /// Tasks are created with `asyncio.eager_task_factory`.
+    eager: bool,
+    /// Tasks created at the start that have not yet reached their first `await`.
+    at_start_left: usize,
+    /// `TasksCreated` has been recorded (or there is nothing to record).
+    announced: bool,
+    /// A task raised: the others are cancelled and the program is ending.
+    aborting: bool,
+    /// Cancelled tasks whose call is still running in the pool; the program waits for them
+    /// (`asyncio.run` shuts the default executor down, a pool's `with` waits).
+    orphans: usize,
 }
 
 impl Loop {
@@ -99,6 +128,12 @@ impl Loop {
         let t = m.add_thread(proc, loop_lane);
         debug_assert_eq!(t, LOOP_THREAD);
         let n = m.plan.tasks.len();
+        let at_start = m
+            .plan
+            .tasks
+            .iter()
+            .filter(|t| t.start == Micros::ZERO)
+            .count();
         let mut first_task_lane = 0;
         for i in 0..n {
             let task = TaskId::new(i);
@@ -116,8 +151,18 @@ impl Loop {
                 m.board.push_ready(task);
             }
         }
+        let coros = m
+            .plan
+            .tasks
+            .iter()
+            .map(|t| Coro {
+                created: t.start == Micros::ZERO,
+                at_start: t.start == Micros::ZERO,
+                ..Coro::default()
+            })
+            .collect();
         let driver = Loop {
-            coros: vec![Coro::default(); n],
+            coros,
             current: None,
             blocking: None,
             loop_lane,
@@ -130,6 +175,11 @@ impl Loop {
                 taken: 0,
                 waiting: std::collections::VecDeque::new(),
             }),
+            eager: m.params.eager_tasks,
+            at_start_left: at_start,
+            announced: at_start == 0,
+            aborting: false,
+            orphans: 0,
         };
         (driver, proc)
     }
@@ -160,6 +210,76 @@ impl Loop {
         m.unpark(LOOP_THREAD);
     }
 
+    /// Task `c` gives control back to the loop (an await, a call handed away, a permit to
+    /// wait for, or its end): with eager tasks, `main()` goes on once every task it created
+    /// at the start has done so.
+    fn suspended(&mut self, c: TaskId) {
+        let coro = &mut self.coros[c.index()];
+        if !std::mem::replace(&mut coro.suspended, true) && coro.at_start && self.at_start_left > 0
+        {
+            self.at_start_left -= 1;
+        }
+    }
+
+    /// Task `raised` raised its exception: every other task is cancelled (its `TaskGroup`
+    /// does it; before 3.11, `asyncio.run` once `gather` has handed the exception to
+    /// `main()`), and what `main()` had not yet created never is.
+    fn abort(&mut self, m: &mut Machine, raised: TaskId) {
+        self.aborting = true;
+        // Nothing scheduled happens any more: wake-ups are replaced by the cancellation, and
+        // later `create_task` calls are never reached.
+        m.drop_timers();
+        // One turn of the loop runs the callback that cancels them.
+        self.debt_ns += LOOP_STEP_NS;
+        for i in 0..self.coros.len() {
+            let task = TaskId::new(i);
+            if task == raised || m.is_finished(task) {
+                continue;
+            }
+            let coro = &mut self.coros[i];
+            coro.cancelled = true;
+            if !coro.created {
+                // Never created: it never runs (`Outcome::NotRun`).
+                self.done += 1;
+                continue;
+            }
+            let mut wakes = false;
+            if let Some(key) = coro.io.take() {
+                m.board.io_remove(key);
+                wakes = true;
+            }
+            if coro.away {
+                coro.away = false;
+                wakes = true;
+                let dropped = self.exec.as_mut().is_some_and(|exec| exec.cancel(task));
+                if !dropped {
+                    self.orphans += 1;
+                    m.board.io_forget(task);
+                    m.set_orphaned(task, true);
+                }
+            }
+            if let Some(p) = self.permits.as_mut() {
+                if let Some(at) = p.waiting.iter().position(|&w| w == task) {
+                    p.waiting.remove(at);
+                    wakes = true;
+                }
+            }
+            // A task not waiting for anything is in the ready queue already.
+            if wakes {
+                m.board.push_ready(task);
+            }
+            self.show(m, task, Some(State::Ready));
+            m.emit(
+                EventKind::Cancel,
+                Some(task),
+                Some(self.task_lane(task)),
+                None,
+                None,
+            );
+        }
+        m.unpark(LOOP_THREAD);
+    }
+
     /// What the loop thread does next.
     fn loop_next(&mut self, m: &mut Machine) -> Action {
         let lane = Some(self.loop_lane);
@@ -172,6 +292,13 @@ impl Loop {
         }
         loop {
             let Some(c) = self.current else {
+                // `main()` reaches the line after its `create_task` calls: at once when tasks
+                // are lazy, once each has run to its first await when they are eager.
+                if !self.announced && (!self.eager || self.at_start_left == 0) {
+                    self.announced = true;
+                    m.set_lane(self.loop_lane, Some((State::Running, None)));
+                    m.emit(EventKind::TasksCreated, None, lane, None, None);
+                }
                 // Between two tasks the loop does its own bookkeeping for the steps it ran.
                 if self.debt_ns >= 1_000 {
                     let work = Micros(self.debt_ns / 1_000);
@@ -181,13 +308,33 @@ impl Loop {
                 }
                 if let Some(c) = m.board.pop_ready() {
                     let coro = &mut self.coros[c.index()];
+                    if coro.cancelled {
+                        // `CancelledError` is thrown in at its await (or at its start): it
+                        // ends there, and gives back any permit it held.
+                        self.debt_ns += LOOP_STEP_NS;
+                        self.done += 1;
+                        let held = coro.permitted && self.permits.is_some();
+                        if let (true, Some(p)) = (held, self.permits.as_mut()) {
+                            p.taken -= 1;
+                        }
+                        self.show(m, c, None);
+                        m.finish_cancelled(c, lane);
+                        continue;
+                    }
                     let kind = if coro.started {
                         EventKind::Resume
                     } else {
                         EventKind::TaskStart
                     };
+                    // Under the eager factory a task's first step runs inside `create_task`
+                    // and skips a turn of the loop.
+                    let first_eager = self.eager && !coro.started && coro.at_start;
                     coro.started = true;
-                    self.debt_ns += LOOP_STEP_NS;
+                    self.debt_ns += if first_eager {
+                        EAGER_FIRST_STEP_NS
+                    } else {
+                        LOOP_STEP_NS
+                    };
                     let step = coro
                         .next
                         .min(m.plan.tasks[c.index()].steps.len().saturating_sub(1));
@@ -204,6 +351,7 @@ impl Loop {
                             } else {
                                 p.waiting.push_back(c);
                                 self.current = None;
+                                self.suspended(c);
                                 self.show(m, c, Some(State::WaitingPermit));
                                 m.set_lane(self.loop_lane, Some((State::Running, None)));
                                 m.emit(EventKind::PermitWait, Some(c), lane, None, None);
@@ -213,6 +361,18 @@ impl Loop {
                     continue;
                 }
                 if self.done == self.coros.len() {
+                    if self.orphans > 0 {
+                        // After an exception: the calls already running in the pool cannot
+                        // be stopped, and the program ends only once they return.
+                        m.set_lane(self.loop_lane, Some((State::Idle, None)));
+                        return Action::Park {
+                            state: Some(State::Idle),
+                            announce: None,
+                        };
+                    }
+                    if self.aborting {
+                        m.end_program();
+                    }
                     return Action::Exit;
                 }
                 return Action::Park {
@@ -223,6 +383,7 @@ impl Loop {
             let j = self.coros[c.index()].next;
             let Some(&step) = m.plan.tasks[c.index()].steps.get(j) else {
                 self.current = None;
+                self.suspended(c);
                 self.done += 1;
                 self.show(m, c, None);
                 // The loop thread goes on running the loop itself, with no task, or, after the
@@ -239,6 +400,9 @@ impl Loop {
                         self.make_ready(m, w, EventKind::PermitGet);
                     }
                 }
+                if m.plan.tasks[c.index()].raises && !self.aborting {
+                    self.abort(m, c);
+                }
                 continue;
             };
             self.coros[c.index()].next += 1;
@@ -246,7 +410,9 @@ impl Loop {
             match (step.kind, self.exec.as_mut().filter(|e| e.takes(step.kind))) {
                 (_, Some(exec)) => {
                     exec.submit(m, Chunk::step(c, StepId::new(j)));
+                    self.coros[c.index()].away = true;
                     self.current = None;
+                    self.suspended(c);
                     self.show(m, c, Some(State::WaitingIo));
                     m.emit(EventKind::Submit, task, lane, stepi, Some(dur));
                 }
@@ -289,6 +455,7 @@ impl Loop {
                     self.coros[c.index()].io = Some(m.board.io_add(c, until));
                     m.timer(until, c.index());
                     self.current = None;
+                    self.suspended(c);
                     self.show(m, c, Some(State::WaitingIo));
                     m.emit(EventKind::Await, task, lane, stepi, Some(dur));
                 }
@@ -310,7 +477,21 @@ impl Driver for Loop {
                 .expect("only an executor's workers share the loop's machine");
             match exec.next(m, t) {
                 Outcome::Act(action) => return action,
-                Outcome::Done(chunk) => self.make_ready(m, chunk.first(), EventKind::ResultBack),
+                Outcome::Done(chunk) => {
+                    let task = chunk.first();
+                    if self.coros[task.index()].cancelled {
+                        // A call that ran on after its task was cancelled: its result is
+                        // dropped, and the program may end once none is left.
+                        self.orphans -= 1;
+                        m.set_orphaned(task, false);
+                        if self.orphans == 0 {
+                            m.unpark(LOOP_THREAD);
+                        }
+                        continue;
+                    }
+                    self.coros[task.index()].away = false;
+                    self.make_ready(m, task, EventKind::ResultBack)
+                }
             }
         }
     }
@@ -319,6 +500,7 @@ impl Driver for Loop {
         let n = self.coros.len();
         if token >= n {
             // A task created now joins the ready queue.
+            self.coros[token - n].created = true;
             self.make_ready(m, TaskId::new(token - n), EventKind::TaskSubmit);
             return;
         }

@@ -81,6 +81,13 @@ impl Executor {
         }
     }
 
+    /// Drops `task`'s call if the feeder has not yet put it in the call queue: until then its
+    /// future is pending and `cancel()` succeeds (`_add_call_item_to_queue` marks it running
+    /// as it queues it). True if it was dropped.
+    pub fn cancel(&mut self, task: TaskId) -> bool {
+        self.feeder.cancel(task)
+    }
+
     /// What pool thread `t` does next.
     pub fn next(&mut self, m: &mut Machine, t: ThreadId) -> Outcome {
         if t == self.feeder.thread() {

@@ -119,6 +119,13 @@ impl Feeder {
         m.unpark(self.thread);
     }
 
+    /// Drops the chunk of `task` that waits to be pickled, if any; true if one was dropped.
+    pub fn cancel(&mut self, task: crate::sim::ids::TaskId) -> bool {
+        let before = self.to_feed.len();
+        self.to_feed.retain(|c| c.first() != task);
+        self.to_feed.len() < before
+    }
+
     /// A worker takes the oldest chunk in the call queue, if any; the feeder may then
     /// pickle another.
     pub fn take(&mut self, m: &mut Machine) -> Option<Chunk> {

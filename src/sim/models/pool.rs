@@ -50,6 +50,8 @@ pub(crate) struct Pool {
     /// `ThreadPoolExecutor(10_000)` over 10,000 one-second sleeps took 3.0-3.9 s, as long as
     /// one `threading.Thread` per task).
     one_each: bool,
+    /// Plain code: an exception nothing catches ends the program (`sync`).
+    stops_on_raise: bool,
 }
 
 /// Timer tokens from here on start pool threads; below it, they submit arrivals.
@@ -72,9 +74,17 @@ impl Pool {
             arrivals: arrivals(m.plan, 1),
             arrived: 0,
             one_each,
+            stops_on_raise: false,
         };
         pool.arrive(m);
         pool
+    }
+
+    /// Plain code: a task's exception stops the whole program, so the tasks after it never
+    /// run (a pool's other threads, by contrast, cannot be stopped and run on).
+    pub fn stopping_on_raise(mut self) -> Pool {
+        self.stops_on_raise = true;
+        self
     }
 
     /// Submits the tasks due now, and sets a timer for the next later one.
@@ -112,7 +122,17 @@ impl Driver for Pool {
                     if let Some(lane) = lane {
                         m.set_lane(lane, None);
                     }
+                    let stops = self.stops_on_raise && m.plan.tasks[task.index()].raises;
+                    if stops {
+                        // Nothing catches it: what is queued or still to come never runs.
+                        m.drop_timers();
+                        while m.board.pop_ready().is_some() {}
+                        self.arrived = self.arrivals.len();
+                    }
                     m.finish_task(task, lane);
+                    if stops {
+                        return Action::Exit;
+                    }
                     if self.one_each {
                         return Action::Exit;
                     }

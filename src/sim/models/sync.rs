@@ -60,7 +60,7 @@ fn run(plan: &Plan, params: &ModelParams) -> Result<Trace, ScenarioError> {
     let lane = m.add_lane(LaneKind::Thread, "main thread".to_string(), Some(proc));
     m.add_thread(proc, lane);
     m.add_cores();
-    let mut pool = Pool::new(&mut m, vec![Worker::main()]);
+    let mut pool = Pool::new(&mut m, vec![Worker::main()]).stopping_on_raise();
     m.run(&mut pool)?;
     // Plain code adds no concurrency machinery: no extra threads, tasks or processes.
     Ok(m.finish(0, 0))

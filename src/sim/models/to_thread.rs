@@ -29,7 +29,7 @@ use super::executor::Outcome;
 use super::worker::{Chunk, Turn, Worker};
 use crate::sim::budget::Load;
 use crate::sim::error::ScenarioError;
-use crate::sim::ids::ThreadId;
+use crate::sim::ids::{TaskId, ThreadId};
 use crate::sim::machine::{Action, Machine};
 use crate::sim::model::{ModelId, ModelParams, TASK_RESIDENT, THREAD_RESERVED, THREAD_RESIDENT};
 use crate::sim::plan::Plan;
@@ -141,6 +141,14 @@ impl Behind for Threads {
                 break;
             }
         }
+    }
+
+    fn cancel(&mut self, task: TaskId) -> bool {
+        // A call no thread has taken yet is dropped (`_WorkItem.run` finds its future
+        // cancelled); one a thread is running goes on.
+        let before = self.queue.len();
+        self.queue.retain(|c| c.first() != task);
+        self.queue.len() < before
     }
 
     fn next(&mut self, m: &mut Machine, t: ThreadId) -> Outcome {
