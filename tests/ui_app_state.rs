@@ -322,3 +322,101 @@ fn hands_are_counted_per_choice_within_bounds() {
         "no fourth choice"
     );
 }
+
+#[test]
+fn the_runtime_menus_run_a_preset_as_a_variant_and_back() {
+    use concurrency_kitchen::sim::{Os, Python, Runtime, StartMethod, TaskFactory};
+    let app = AppState::open(parse("?lesson=cpu-processes"));
+    assert!(app.asks(), "the lesson as written asks its question");
+    let own = app.playback.session.lesson.scenario.runtime();
+    assert_eq!(own.python, Python::V3_14);
+    // On macOS the pool spawns: a variant, whose question and CPython figures are withdrawn.
+    let mac = app
+        .reduce(AppAction::SetRuntime(Runtime {
+            os: Os::Macos,
+            ..own
+        }))
+        .unwrap();
+    assert_eq!(mac.view.runtime.os, Some(Os::Macos));
+    assert_eq!(mac.view.runtime.python, None, "only what differs is kept");
+    assert!(mac.view.to_query().contains("os=macos"));
+    assert!(!mac.asks());
+    let lesson = &mac.playback.session.lesson;
+    assert!(lesson.is_variant() && lesson.measured_cpython(ModelId::Processes).is_none());
+    assert_eq!(
+        lesson.scenario.runtime().default_start_method(),
+        StartMethod::Spawn
+    );
+    assert!(
+        mac.playback.session.traces[2].stats.makespan
+            > app.playback.session.traces[2].stats.makespan,
+        "spawn starts slower than forkserver"
+    );
+    // Back to the lesson's own: the plain link, and the question again.
+    let back = mac.reduce(AppAction::SetRuntime(own)).unwrap();
+    assert!(back.view.runtime.is_own() && back.asks());
+    assert_eq!(back.view.to_query(), "?lesson=cpu-processes");
+    // A version the lesson's models cannot run on is refused with a notice; the page stays.
+    let interp = AppState::open(parse("?lesson=cpu-interpreters"));
+    let own = interp.playback.session.lesson.scenario.runtime();
+    let refused = interp
+        .reduce(AppAction::SetRuntime(Runtime {
+            python: Python::V3_9,
+            ..own
+        }))
+        .unwrap();
+    assert!(
+        refused.notice.as_deref().unwrap().contains("3.9"),
+        "{:?}",
+        refused.notice
+    );
+    assert!(refused.view.runtime.is_own());
+    // Eager tasks: a version without the factory runs its tasks lazily.
+    let eager = AppState::open(parse("?lesson=eager-tasks"));
+    let own = eager.playback.session.lesson.scenario.runtime();
+    assert_eq!(own.tasks, TaskFactory::Eager);
+    let old = eager
+        .reduce(AppAction::SetRuntime(Runtime {
+            python: Python::V3_9,
+            ..own
+        }))
+        .unwrap();
+    assert_eq!(
+        old.playback.session.lesson.scenario.runtime().tasks,
+        TaskFactory::Lazy
+    );
+    assert!(old.view.to_query().contains("task_factory=lazy"));
+    // Another lesson runs on its own settings again.
+    let next = mac
+        .reduce(AppAction::PickLesson("three-waits".into()))
+        .unwrap();
+    assert!(next.view.runtime.is_own());
+}
+
+#[test]
+fn the_runtime_menus_change_a_custom_scenario_itself() {
+    use concurrency_kitchen::sim::{Python, Runtime};
+    let mut scenario = lessons::by_id("three-waits").unwrap().scenario;
+    scenario.python = None;
+    let app = AppState::open(parse("?lesson=three-waits"))
+        .reduce(AppAction::Apply(scenario.clone()))
+        .unwrap();
+    let own = scenario.runtime();
+    let next = app
+        .reduce(AppAction::SetRuntime(Runtime {
+            python: Python::V3_13,
+            ..own
+        }))
+        .unwrap();
+    let s = next.view.scenario.as_ref().unwrap();
+    assert_eq!(s.python, Some(Python::V3_13));
+    assert_eq!(
+        (s.os, s.task_factory),
+        (None, None),
+        "untouched fields stay absent"
+    );
+    assert!(
+        next.view.runtime.is_own(),
+        "a scenario carries its own runtime"
+    );
+}

@@ -86,3 +86,23 @@ fn the_draft_module_never_simulates() {
         "src/ui/draft.rs builds a session"
     );
 }
+
+#[test]
+fn a_task_may_raise_and_tasks_may_start_eagerly_from_3_12() {
+    use concurrency_kitchen::sim::{Python, TaskFactory};
+    let mut d = draft();
+    let s = d.edit(Edit::TaskRaises(0, true)).expect("valid");
+    assert!(s.tasks[0].raises);
+    let s = d
+        .edit(Edit::TaskFactory("eager".into()))
+        .expect("valid on 3.12");
+    assert_eq!(s.task_factory, Some(TaskFactory::Eager));
+    // 3.9 has no eager factory: refused, naming the field.
+    assert!(d.edit(Edit::Python("3.9".into())).is_none());
+    assert_eq!(d.error.as_ref().unwrap().path, "task_factory");
+    assert_eq!(d.scenario.python, Some(Python::V3_9));
+    let s = d
+        .edit(Edit::TaskFactory("lazy".into()))
+        .expect("lazy runs anywhere");
+    assert!(!s.to_json().contains("eager"));
+}

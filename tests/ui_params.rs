@@ -228,3 +228,42 @@ proptest! {
         let _ = parse(&query);
     }
 }
+
+#[test]
+fn a_lesson_runs_on_the_python_os_and_task_factory_a_link_names() {
+    use concurrency_kitchen::sim::{Os, Python, TaskFactory};
+    let p = parse("?lesson=cpu-processes&python=3.12&os=windows");
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    assert_eq!(p.runtime.python, Some(Python::V3_12));
+    assert_eq!(p.runtime.os, Some(Os::Windows));
+    let lesson = p.lesson();
+    assert_eq!(lesson.scenario.runtime().python, Python::V3_12);
+    assert!(lesson.question.choices.is_empty(), "a variant asks nothing");
+    // Round trip, and the lesson's own settings make the plain link.
+    assert_eq!(
+        parse(&p.to_query()),
+        View {
+            ignored: vec![],
+            ..p
+        }
+    );
+    assert!(parse("?lesson=cpu-processes&python=3.14").runtime.is_own());
+    assert!(parse("?lesson=eager-tasks&task_factory=eager")
+        .runtime
+        .is_own());
+    let lazy = parse("?lesson=eager-tasks&task_factory=lazy");
+    assert_eq!(lazy.runtime.tasks, Some(TaskFactory::Lazy));
+    // Garbage, a version a lesson cannot run on, and a scenario link's own are said.
+    let bad = parse("?lesson=convoy&python=2.7&os=beos&task_factory=warp");
+    assert_eq!(bad.ignored.len(), 3, "{:?}", bad.ignored);
+    assert!(bad.runtime.is_own());
+    let interp = parse("?lesson=cpu-interpreters&python=3.9");
+    assert!(
+        interp.runtime.is_own() && interp.ignored[0].contains("3.9"),
+        "{:?}",
+        interp.ignored
+    );
+    // The race lessons and the explorer read python= themselves.
+    assert!(parse("?lesson=counter-race&python=3.9").ignored.is_empty());
+    assert!(parse("?view=decide&python=3.14").ignored.is_empty());
+}

@@ -1,6 +1,6 @@
 //! The Gantt timeline under each scene: a row per lane, segments coloured and patterned by state.
 
-use crate::sim::{LaneKind, Micros, State, Trace};
+use crate::sim::{EventKind, LaneKind, Micros, State, Trace};
 
 use super::palette::LARGE_TEXT;
 use super::{compact_lane, count_labels, fit_any, Align, Font, Painter, Palette};
@@ -29,9 +29,19 @@ impl TimeScale {
     }
 }
 
-/// Per lane, the indices of its segments in time order, built once per trace.
+/// Per lane, the indices of its segments in time order, and the marks drawn over the lanes
+/// (a task that raised, a task cancelled), built once per trace.
 #[derive(Clone, Debug, Default)]
-pub struct LaneIndex(pub Vec<Vec<usize>>);
+pub struct LaneIndex(pub Vec<Vec<usize>>, pub Vec<Mark>);
+
+/// Where a task's exception or cancellation is marked on a lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub lane: usize,
+    pub at: Micros,
+    /// It raised (`true`) or was cancelled (`false`).
+    pub raised: bool,
+}
 
 impl LaneIndex {
     pub fn new(trace: &Trace) -> Self {
@@ -44,7 +54,31 @@ impl LaneIndex {
         for lane in &mut lanes {
             lane.sort_by_key(|&i| (trace.segments[i].start, i));
         }
-        LaneIndex(lanes)
+        // A task's own lane where it has one (an event loop's task rows), else the lane the
+        // event happened on (the thread that ran it).
+        let own_lane = |task| {
+            trace
+                .segments
+                .iter()
+                .find(|s| {
+                    s.task == Some(task) && trace.lanes[s.lane.index()].kind == LaneKind::Task
+                })
+                .map(|s| s.lane.index())
+        };
+        let marks = trace
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Raise | EventKind::Cancel))
+            .filter_map(|e| {
+                let lane = e.task.and_then(own_lane).or(e.lane.map(|l| l.index()))?;
+                Some(Mark {
+                    lane,
+                    at: e.time,
+                    raised: e.kind == EventKind::Raise,
+                })
+            })
+            .collect();
+        LaneIndex(lanes, marks)
     }
 
     /// The segment of `lane` that covers `now`, if any.
@@ -175,6 +209,27 @@ pub fn draw(
             if pattern != super::Pattern::Solid && bw > 3.0 {
                 p.pattern_rect(bx, by, bw, bh, pattern, &pal.surface);
             }
+        }
+    }
+
+    // A task that raised: a cross; one cancelled: a bar with a slash (told apart by shape,
+    // not only colour).
+    let rows: Vec<Option<usize>> = (0..trace.lanes.len())
+        .map(|l| lanes.iter().take(shown).position(|&x| x == l))
+        .collect();
+    for mark in index.1.iter().filter(|m| m.at <= now) {
+        let Some(row) = rows.get(mark.lane).copied().flatten() else {
+            continue;
+        };
+        let (cx, cy) = (scale.x(mark.at), area.y + row as f64 * row_h + row_h / 2.0);
+        let r = (row_h * 0.3).clamp(3.0, 9.0);
+        let width = if pal.thick { 3.0 } else { 2.0 };
+        if mark.raised {
+            p.line(cx - r, cy - r, cx + r, cy + r, &pal.blocked, width);
+            p.line(cx - r, cy + r, cx + r, cy - r, &pal.blocked, width);
+        } else {
+            p.line(cx, cy - r, cx, cy + r, &pal.ink, width);
+            p.line(cx - r, cy + r, cx + r, cy - r, &pal.ink, width);
         }
     }
 

@@ -30,6 +30,7 @@ use super::panels::{CodePanel, Narration, Results};
 use super::params::{self, Theme, View, DECIDE};
 use super::predict::Predict;
 use super::race_view::RaceLessonView;
+use super::runtime::RuntimeMenu;
 use super::scene::{Legend, ModelStrip, Scene};
 use super::share;
 use super::state::{Action, Playhead};
@@ -403,6 +404,21 @@ pub fn app() -> Html {
             dispatch.emit(AppAction::UseMachine(on))
         })
     };
+    let on_runtime = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |r: crate::sim::Runtime, _| {
+            dispatch.emit(AppAction::SetRuntime(r))
+        })
+    };
+    // The lesson's own settings, when it is a preset (what the menus' "Back to" returns to).
+    let own_runtime = view
+        .preset_runtime()
+        .then(|| view.preset().scenario.runtime());
+    let runtime_menu = |place: &'static str| {
+        html! {
+            <RuntimeMenu scenario={lesson.scenario.clone()} own={own_runtime} {place} on_change={on_runtime.clone()} />
+        }
+    };
     let event_loop_lesson = lesson
         .scenario
         .models
@@ -686,6 +702,7 @@ pub fn app() -> Html {
                 <section class="player" aria-labelledby="lesson-title">
                     <div class="player-head">
                         <h1 id="lesson-title">{ lesson.title.clone() }</h1>
+                        { runtime_menu("head") }
                         // "Next lesson" comes with the answer, or once the run is over when no question is asked.
                         if app.asks() {
                             { predict(false, next_lesson.clone()) }
@@ -699,6 +716,7 @@ pub fn app() -> Html {
                     { narration }
                 </section>
                 <section class="intro" aria-label="About this lesson">
+                    { runtime_menu("intro") }
                     <p>{ stated(&lesson.summary, revealed) }</p>
                 </section>
                 <Legend />

@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use crate::bench::results::{HostProfile, Report, WorkerStatus};
 use crate::sim::lessons::{path, CUSTOM};
-use crate::sim::Scenario;
+use crate::sim::{Runtime, Scenario, TaskFactory};
 
-use super::params::{Theme, View, DECIDE};
+use super::params::{RuntimeChoice, Theme, View, DECIDE};
 use super::progress::Progress;
 use super::state::{Action, Playback, Session};
 
@@ -68,6 +68,9 @@ pub enum AppAction {
     PickLesson(String),
     /// The editor's scenario, already valid: simulated here, once.
     Apply(Scenario),
+    /// The runtime menus: run the lesson on this Python, OS and task factory (a preset as a
+    /// variant of itself, a custom scenario with its fields changed).
+    SetRuntime(Runtime),
     SetTheme(Option<Theme>),
     TogglePresent,
     /// A real measurement of session `of` finished (`None`: it was cleared or cancelled); one
@@ -229,6 +232,8 @@ impl AppState {
                     models: Vec::new(),
                     decide: false,
                     workload: None,
+                    // Another lesson runs on its own Python, OS and task factory.
+                    runtime: RuntimeChoice::default(),
                     ..(*self.view).clone()
                 };
                 // A lesson that cannot run says so in the notice; the page stays as it was.
@@ -250,6 +255,33 @@ impl AppState {
                     next.notice = None;
                 }
             }
+            AppAction::SetRuntime(want) => match &self.view.scenario {
+                Some(scenario) => {
+                    let mut s = scenario.clone();
+                    let own = s.runtime();
+                    let mut want = want;
+                    if !want.python.has_eager_tasks() {
+                        want.tasks = TaskFactory::Lazy;
+                    }
+                    // A field the file did not have stays absent while it keeps its default.
+                    s.python =
+                        (s.python.is_some() || want.python != own.python).then_some(want.python);
+                    s.os = (s.os.is_some() || want.os != own.os).then_some(want.os);
+                    s.task_factory =
+                        (s.task_factory.is_some() || want.tasks != own.tasks).then_some(want.tasks);
+                    return self.reduce(AppAction::Apply(s));
+                }
+                None if self.view.preset_runtime() => {
+                    let own = self.view.preset().scenario.runtime();
+                    let view = View {
+                        runtime: RuntimeChoice::between(own, want),
+                        t: None,
+                        ..(*self.view).clone()
+                    };
+                    let _ = next.show(view, self.mine().cloned());
+                }
+                None => return None,
+            },
             AppAction::SetTheme(theme) => {
                 next.view = Rc::new(View {
                     theme,

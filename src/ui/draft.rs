@@ -49,6 +49,8 @@ impl Draft {
 pub enum Edit {
     TaskName(usize, String),
     TaskStart(usize, String),
+    /// The task raises an exception after its last step, or not.
+    TaskRaises(usize, bool),
     StepKind(usize, usize, StepKind),
     StepMs(usize, usize, String),
     AddStep(usize),
@@ -67,6 +69,8 @@ pub enum Edit {
     Python(String),
     /// The operating system ("linux"; empty: the default).
     Os(String),
+    /// How `create_task` starts tasks ("lazy", "eager"; empty: the default).
+    TaskFactory(String),
     Replace(Scenario),
 }
 
@@ -131,6 +135,7 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) ->
             };
             raw.insert(format!("tasks[{t}].start_ms"), text);
         }
+        Edit::TaskRaises(t, raises) => s.tasks[t].raises = raises,
         Edit::StepKind(t, i, kind) => s.tasks[t].steps[i].kind = kind,
         Edit::StepMs(t, i, text) => {
             s.tasks[t].steps[i].ms = number(&text, format!("tasks[{t}].steps[{i}].ms"), unparsed);
@@ -197,6 +202,7 @@ fn apply(mut s: Scenario, edit: Edit, raw: &mut Raw, unparsed: &mut Unparsed) ->
         // From a menu of the valid spellings: anything else is the default.
         Edit::Python(text) => s.python = text.parse().ok(),
         Edit::Os(text) => s.os = text.parse().ok(),
+        Edit::TaskFactory(text) => s.task_factory = text.parse().ok(),
         Edit::Replace(new) => {
             raw.clear();
             s = new;

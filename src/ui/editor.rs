@@ -6,8 +6,9 @@ use std::rc::Rc;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
+use super::runtime::os_name;
 use crate::sim::models::descriptor;
-use crate::sim::{ModelId, Os, Python, Scenario, Setting, StartMethod, StepKind};
+use crate::sim::{ModelId, Os, Python, Scenario, Setting, StartMethod, StepKind, TaskFactory};
 
 use super::autosave::{self, Summary};
 use super::draft::{self, Draft, Edit};
@@ -125,6 +126,11 @@ pub fn editor(props: &EditorProps) -> Html {
                 </label>
                 { for err_for(&start_key) }
                 <ol class="steps">{ for steps }</ol>
+                <label class="raises">
+                    <input type="checkbox" checked={task.raises}
+                        onchange={edit.reform(move |e: Event| Edit::TaskRaises(t, e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()))} />
+                    { " then raises an exception" }
+                </label>
                 { for err_for(&format!("tasks[{t}].steps")).filter(|_| task.steps.is_empty()) }
                 <div class="row">
                     <button type="button" class="btn small" aria-label={format!("Add a step to task {}", t + 1)} onclick={edit.reform(move |_| Edit::AddStep(t))}>{ "Add step" }</button>
@@ -291,7 +297,16 @@ pub fn editor(props: &EditorProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <label>{ "Tasks " }
+                    <select id="editor-tasks" title="How asyncio.create_task starts a task: lazy (the default) or eager (asyncio.eager_task_factory, 3.12+)"
+                        onchange={edit.reform(|e: Event| Edit::TaskFactory(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                        { for TaskFactory::ALL.iter().map(|f| html! {
+                            <option value={f.as_str()} selected={s.runtime().tasks == *f}>{ f.as_str() }</option>
+                        }) }
+                    </select>
+                </label>
             </div>
+            { for err_for("task_factory") }
             <ul class="models">{ for models }</ul>
             <div class="row">
                 <button type="button" class="btn small" onclick={export}>{ "Export JSON" }</button>
@@ -304,14 +319,5 @@ pub fn editor(props: &EditorProps) -> Html {
             }
             }
         </details>
-    }
-}
-
-/// An OS as a menu names it.
-fn os_name(os: Os) -> &'static str {
-    match os {
-        Os::Linux => "Linux",
-        Os::Macos => "macOS",
-        Os::Windows => "Windows",
     }
 }

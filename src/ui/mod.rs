@@ -45,6 +45,8 @@ mod predict;
 #[cfg(target_arch = "wasm32")]
 mod race_view;
 #[cfg(target_arch = "wasm32")]
+mod runtime;
+#[cfg(target_arch = "wasm32")]
 mod scene;
 #[cfg(target_arch = "wasm32")]
 mod share;

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::sim::models::descriptor;
-use crate::sim::{narrate, Across, Bytes, EventKind, Micros, ModelId, Spread};
+use crate::sim::{narrate, Across, Bytes, EventKind, Micros, ModelId, Outcome, Spread};
 
 use super::chart::{MeasuredChart, TotalsChart};
 use super::state::Session;
@@ -331,7 +331,7 @@ pub fn results(props: &ResultsProps) -> Html {
                 </thead>
                 <tbody>
                     { for session.traces.iter().zip(&revealed).zip(&session.spreads).map(|((trace, total), spread)| {
-                        let measured = crate::sim::lessons::cpython(lesson.id, trace.model);
+                        let measured = lesson.measured_cpython(trace.model);
                         // Where CPython varies from run to run, so does the answer: a range.
                         let range = spread
                             .as_ref()
@@ -370,9 +370,12 @@ pub fn results(props: &ResultsProps) -> Html {
                 <ul class="latencies" aria-label="When each task finished">
                     { for session.traces.iter().zip(&revealed).zip(&session.spreads).filter(|((_, r), _)| r.is_some()).map(|((trace, _), spread)| {
                         let times = trace.task_names.iter().zip(&trace.stats.task_latency).enumerate()
-                            .map(|(i, (name, t))| match spread.as_ref().and_then(|r| Some((across_text(r), range_text(*r.task_latency.get(i)?)?))) {
-                                Some((across, range)) => format!("{name} {t} ({range} {across})"),
-                                None => format!("{name} {t}"),
+                            .map(|(i, (name, t))| match (trace.outcome(crate::sim::TaskId::new(i)), spread.as_ref().and_then(|r| Some((across_text(r), range_text(*r.task_latency.get(i)?)?)))) {
+                                (Outcome::NotRun, _) => format!("{name} never ran"),
+                                (Outcome::Cancelled, _) => format!("{name} cancelled at {t}"),
+                                (Outcome::Raised, _) => format!("{name} raised at {t}"),
+                                (Outcome::Done, Some((across, range))) => format!("{name} {t} ({range} {across})"),
+                                (Outcome::Done, None) => format!("{name} {t}"),
                             })
                             .collect::<Vec<_>>()
                             .join(" · ");

@@ -16,7 +16,7 @@
 //! it when a scenario is too large for a link, and the app reopens the tab's autosave for it.
 
 use crate::sim::lessons::{self, Lesson, CUSTOM};
-use crate::sim::{Micros, ModelId, Scenario, MAX_EVENTS};
+use crate::sim::{Micros, ModelId, Os, Python, Runtime, Scenario, TaskFactory, MAX_EVENTS};
 
 use super::codec;
 use super::race::{RaceLesson, RaceView};
@@ -82,6 +82,48 @@ pub struct View {
     /// The explorer's cell the scenario came from (`workload=TASKS,CPU` and its settings, as
     /// the link wrote them): the address keeps this short form, never the scenario itself.
     pub workload: Option<String>,
+    /// A preset lesson run on another Python, OS or task factory than its own (`python=`,
+    /// `os=`, `task_factory=`); each is `None` where it is the lesson's own.
+    pub runtime: RuntimeChoice,
+}
+
+/// What the runtime menus (and `python=`, `os=`, `task_factory=`) ask of a preset lesson:
+/// each setting, where it differs from the lesson's own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RuntimeChoice {
+    pub python: Option<Python>,
+    pub os: Option<Os>,
+    pub tasks: Option<TaskFactory>,
+}
+
+impl RuntimeChoice {
+    /// The runtime `own` becomes with these choices.
+    pub fn apply(self, own: Runtime) -> Runtime {
+        Runtime {
+            python: self.python.unwrap_or(own.python),
+            os: self.os.unwrap_or(own.os),
+            tasks: self.tasks.unwrap_or(own.tasks),
+        }
+    }
+
+    /// The choices that turn `own` into `want`: only what differs is kept, so a link to the
+    /// lesson as written stays the plain link. A version without the eager factory runs its
+    /// tasks lazily.
+    pub fn between(own: Runtime, mut want: Runtime) -> RuntimeChoice {
+        if !want.python.has_eager_tasks() {
+            want.tasks = TaskFactory::Lazy;
+        }
+        RuntimeChoice {
+            python: (want.python != own.python).then_some(want.python),
+            os: (want.os != own.os).then_some(want.os),
+            tasks: (want.tasks != own.tasks).then_some(want.tasks),
+        }
+    }
+
+    /// Nothing differs from the lesson's own.
+    pub fn is_own(&self) -> bool {
+        *self == RuntimeChoice::default()
+    }
 }
 
 impl Default for View {
@@ -101,6 +143,7 @@ impl Default for View {
             ignored: Vec::new(),
             decide: false,
             workload: None,
+            runtime: RuntimeChoice::default(),
         }
     }
 }
@@ -137,14 +180,33 @@ impl View {
     }
 
     /// The lesson these parameters show: the custom scenario's, or the named preset (for a
-    /// race lesson, the default preset, which is not shown).
+    /// race lesson, the default preset, which is not shown), on the runtime chosen for it.
     pub fn lesson(&self) -> Lesson {
         match &self.scenario {
             Some(scenario) => lessons::custom(scenario.clone()),
-            None => lessons::by_id(&self.lesson)
-                .or_else(|| lessons::by_id(lessons::DEFAULT))
-                .expect("the default lesson exists"),
+            None => {
+                let preset = self.preset();
+                let own = preset.scenario.runtime();
+                if self.runtime.is_own() {
+                    preset
+                } else {
+                    preset.on(self.runtime.apply(own))
+                }
+            }
         }
+    }
+
+    /// The named preset as written, on its own runtime.
+    pub fn preset(&self) -> Lesson {
+        lessons::by_id(&self.lesson)
+            .or_else(|| lessons::by_id(lessons::DEFAULT))
+            .expect("the default lesson exists")
+    }
+
+    /// Whether the runtime menus apply: a preset lesson (the race lessons and the explorer
+    /// have their own `python=`; a custom scenario carries its runtime inside).
+    pub fn preset_runtime(&self) -> bool {
+        self.scenario.is_none() && !self.decide && self.race().is_none()
     }
 
     /// The query string for the address bar, in the documented order; defaults are left out.
@@ -199,6 +261,18 @@ impl View {
         }
         if !self.question {
             parts.push("question=0".into());
+        }
+        if self.preset_runtime() {
+            let r = self.runtime;
+            if let Some(p) = r.python {
+                parts.push(format!("python={p}"));
+            }
+            if let Some(os) = r.os {
+                parts.push(format!("os={}", os.as_str()));
+            }
+            if let Some(f) = r.tasks {
+                parts.push(format!("task_factory={}", f.as_str()));
+            }
         }
         format!("?{}", parts.join("&"))
     }
@@ -256,6 +330,7 @@ pub fn parse(query: &str) -> View {
     let mut params = View::default();
     let mut model_text = None;
     let mut models_text = None;
+    let mut runtime_text: Vec<(&str, String)> = Vec::new();
     for pair in query
         .trim_start_matches('?')
         .split('&')
@@ -315,6 +390,7 @@ pub fn parse(query: &str) -> View {
             "embed" if value == "full" => (params.embed, params.full) = (true, true),
             "embed" => params.embed = flag("embed", &value, &mut params.ignored),
             "present" => params.present = flag("present", &value, &mut params.ignored),
+            "python" | "os" | "task_factory" => runtime_text.push((key, value)),
             "question" => {
                 // A value that is not 1 or 0 keeps the question: asking is the default.
                 let before = params.ignored.len();
@@ -322,6 +398,36 @@ pub fn parse(query: &str) -> View {
                 params.question = on || params.ignored.len() > before;
             }
             _ => {}
+        }
+    }
+    // A preset lesson's runtime; the races and the explorer read `python=` themselves, and a
+    // scenario carries its own.
+    if params.preset_runtime() && params.workload.is_none() {
+        let own = params.preset().scenario.runtime();
+        let mut want = own;
+        for (key, value) in runtime_text {
+            let parsed = match key {
+                "python" => value.parse::<Python>().map(|p| want.python = p),
+                "os" => value.parse::<Os>().map(|o| want.os = o),
+                _ => value.parse::<TaskFactory>().map(|f| want.tasks = f),
+            };
+            if let Err(e) = parsed {
+                params
+                    .ignored
+                    .push(format!("{key} \"{}\" ({})", shorten(&value), e.message));
+            }
+        }
+        let choice = RuntimeChoice::between(own, want);
+        // A lesson its models cannot run there (interpreters on 3.9) stays on its own.
+        match params.preset().on(choice.apply(own)).scenario.validate() {
+            Ok(()) => params.runtime = choice,
+            Err(e) => params.ignored.push(format!("python/os ({e})")),
+        }
+    } else if params.scenario.is_some() && params.workload.is_none() {
+        for (key, _) in runtime_text {
+            params
+                .ignored
+                .push(format!("{key} (a scenario link carries its own)"));
         }
     }
     // The model is checked against the lesson, which may come after it in the query.

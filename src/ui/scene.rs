@@ -215,6 +215,8 @@ pub fn legend() -> Html {
                 let class = format!("swatch state-{}", state_class(*state));
                 html! { <li><span class={class} aria-hidden="true"></span>{ state.label() }</li> }
             }) }
+            <li><span class="mark raised" aria-hidden="true">{ "✕" }</span>{ "raised an exception" }</li>
+            <li><span class="mark cancelled" aria-hidden="true">{ "⟋" }</span>{ "cancelled" }</li>
         </ul>
     }
 }

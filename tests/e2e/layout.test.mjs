@@ -11,7 +11,7 @@ const env = suite();
 
 // A lesson per picture: the GIL's convoy (four panels' worth of labels), three waits (asyncio's
 // loop and chips), ten-thousand (the largest), processes (pools and pickling).
-const LESSONS = ["convoy", "three-waits", "ten-thousand", "cpu-processes"];
+const LESSONS = ["convoy", "three-waits", "ten-thousand", "cpu-processes", "task-group"];
 
 /** The box of each selector, in viewport pixels, or null where it is missing or hidden. */
 function boxes(scope, selectors) {

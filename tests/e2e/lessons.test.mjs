@@ -7,7 +7,7 @@ import { eventNumber, openPage, settledEvent, stableEvent, suite, waitForApp, ca
 
 const LESSONS = [
   "three-waits", "gather-overlap", "blocking-in-async", "cpu-in-loop", "cpu-threads-gil", "io-threads",
-  "cpu-processes", "cpu-interpreters", "convoy", "native-release", "free-threaded", "hybrid-executor", "async-to-thread", "semaphore-crawler", "ten-thousand",
+  "cpu-processes", "cpu-interpreters", "convoy", "native-release", "free-threaded", "hybrid-executor", "async-to-thread", "semaphore-crawler", "eager-tasks", "task-group", "ten-thousand",
 ];
 
 // The totals CPython gives (LESSONS.md), as the results table must print them.

@@ -9,7 +9,7 @@ import { openPage, suite, waitForApp } from "./browser.mjs";
 
 const LESSONS = [
   "three-waits", "gather-overlap", "blocking-in-async", "cpu-in-loop", "cpu-threads-gil", "io-threads",
-  "cpu-processes", "cpu-interpreters", "convoy", "native-release", "free-threaded", "hybrid-executor", "async-to-thread", "semaphore-crawler", "ten-thousand",
+  "cpu-processes", "cpu-interpreters", "convoy", "native-release", "free-threaded", "hybrid-executor", "async-to-thread", "semaphore-crawler", "eager-tasks", "task-group", "ten-thousand",
 ];
 
 const env = suite();

@@ -260,7 +260,15 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
             };
             row.push(push(&mut out, &format!("{inner}{text}")));
         }
-        if task.steps.is_empty() {
+        if task.raises {
+            push(
+                &mut out,
+                &format!(
+                    "{inner}    raise ConnectionError({:?})   # fails here",
+                    task.name
+                ),
+            );
+        } else if task.steps.is_empty() {
             push(&mut out, &format!("{inner}    pass"));
         }
         push(&mut out, "");
@@ -283,10 +291,33 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         .map(|n| format!("{n}()"))
         .collect::<Vec<_>>()
         .join(", ");
-    let main = code
-        .main
-        .replace("{calls}", &calls)
-        .replace("{awaits}", &awaits);
+    let runtime = scenario.runtime();
+    let mut main = code.main.to_string();
+    // Where a task raises, a version with TaskGroup awaits them in one (its failure cancels
+    // the rest, as the run shows); under the eager factory, main installs it first.
+    if is_async && runtime.python.has_task_group() && scenario.tasks.iter().any(|t| t.raises) {
+        let indent = main
+            .lines()
+            .find(|l| l.contains("asyncio.gather("))
+            .map_or(4, |l| l.len() - l.trim_start().len());
+        let pad = " ".repeat(indent);
+        main = main.replace(
+            &format!("{pad}await asyncio.gather({{awaits}})"),
+            &format!(
+                "{pad}async with asyncio.TaskGroup() as tg:   # one failure cancels the rest\n\
+                 {pad}    for task in [{{calls}}]:\n\
+                 {pad}        tg.create_task(task())"
+            ),
+        );
+    }
+    if is_async && runtime.tasks == crate::sim::TaskFactory::Eager {
+        main = main.replacen(
+            "async def main():\n",
+            "async def main():\n    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)\n",
+            1,
+        );
+    }
+    let main = main.replace("{calls}", &calls).replace("{awaits}", &awaits);
     for l in main.lines() {
         push(&mut out, l);
     }

@@ -86,6 +86,40 @@ pub struct ModelCode {
 }
 
 impl Lesson {
+    /// Whether this is a preset run on another runtime than its own (`on`).
+    pub fn is_variant(&self) -> bool {
+        all()
+            .iter()
+            .find(|l| l.id == self.id)
+            .is_some_and(|l| l.scenario.runtime() != self.scenario.runtime())
+    }
+
+    /// What real CPython was measured doing for `model` in this lesson (`cpython`), unless
+    /// the lesson runs on another runtime than the one measured.
+    pub fn measured_cpython(&self, model: ModelId) -> Option<&'static str> {
+        if self.is_variant() {
+            None
+        } else {
+            cpython(self.id, model)
+        }
+    }
+
+    /// The lesson run on `runtime` instead of its own: the same workload and code, but its
+    /// question, its expected figures and CPython's measured ones are about its own version
+    /// and OS, so the variant asks nothing and claims nothing (the page says so).
+    pub fn on(mut self, runtime: crate::sim::Runtime) -> Lesson {
+        if runtime == self.scenario.runtime() {
+            return self;
+        }
+        let s = &mut self.scenario;
+        s.python = Some(runtime.python);
+        s.os = Some(runtime.os);
+        s.task_factory = Some(runtime.tasks);
+        self.question.choices.clear();
+        self.expected.clear();
+        self
+    }
+
     /// Every phrase of the lesson's text that states a result (marked in its summary, its code
     /// and the faithfulness notes of `models`), with the real CPython figures of those models:
     /// what the page keeps hidden until the run reveals it.

@@ -1,0 +1,161 @@
+//! The runtime menus of a lesson: which CPython, which OS (where a process pool's start
+//! method depends on it) and which task factory (where an event loop runs), and, when the
+//! lesson runs on other settings than its own, a line saying so with a way back. Choosing
+//! sends one `Runtime` to the app's reducer (`AppAction::SetRuntime`).
+
+use yew::prelude::*;
+
+use crate::sim::models::descriptor;
+use crate::sim::{Os, Python, Runtime, Scenario, Setting, TaskFactory};
+
+#[derive(Properties, PartialEq)]
+pub struct RuntimeProps {
+    /// What the lesson runs on now.
+    pub scenario: Scenario,
+    /// The lesson's own settings, when it is a preset (a custom scenario has no other).
+    pub own: Option<Runtime>,
+    /// Where the menus stand: "head" (beside the title) or "intro" (with the lesson's text),
+    /// which CSS shows at different widths.
+    pub place: &'static str,
+    pub on_change: Callback<Runtime>,
+}
+
+/// An OS as the menu names it.
+pub fn os_name(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "Linux",
+        Os::Macos => "macOS",
+        Os::Windows => "Windows",
+    }
+}
+
+/// Why the lesson cannot run on `runtime`, if it cannot (interpreters need 3.12).
+fn refused(scenario: &Scenario, runtime: Runtime) -> Option<String> {
+    let s = Scenario {
+        python: Some(runtime.python),
+        os: Some(runtime.os),
+        task_factory: Some(runtime.tasks),
+        ..scenario.clone()
+    };
+    s.validate().err().map(|e| e.message)
+}
+
+/// A short account of what differs from the lesson's own settings.
+fn differs(own: Runtime, now: Runtime) -> String {
+    let mut parts = Vec::new();
+    if own.python != now.python {
+        parts.push(format!("Python {}", own.python));
+    }
+    if own.os != now.os {
+        parts.push(os_name(own.os).to_string());
+    }
+    if own.tasks != now.tasks {
+        parts.push(format!("{} tasks", own.tasks.as_str()));
+    }
+    parts.join(", ")
+}
+
+#[function_component(RuntimeMenu)]
+pub fn runtime_menu(props: &RuntimeProps) -> Html {
+    let now = props.scenario.runtime();
+    let models = props.scenario.model_configs();
+    let uses = |setting: Setting| models.iter().any(|m| descriptor(m.id).uses(setting));
+    // The OS matters where a process pool picks its start method; the task factory where an
+    // event loop creates tasks.
+    let pools = uses(Setting::StartMethod);
+    let loops = models.iter().any(|m| descriptor(m.id).shape.has_loop());
+    let send = |make: fn(Runtime, &str) -> Option<Runtime>| {
+        let (on_change, now) = (props.on_change.clone(), now);
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(want) = make(now, &select.value()) {
+                on_change.emit(want);
+            }
+        })
+    };
+    let on_python = send(|now, v| {
+        v.parse::<Python>().ok().map(|python| Runtime {
+            python,
+            // A version without the eager factory runs its tasks lazily.
+            tasks: if python.has_eager_tasks() {
+                now.tasks
+            } else {
+                TaskFactory::Lazy
+            },
+            ..now
+        })
+    });
+    let on_os = send(|now, v| v.parse::<Os>().ok().map(|os| Runtime { os, ..now }));
+    let on_tasks = send(|now, v| {
+        v.parse::<TaskFactory>()
+            .ok()
+            .map(|tasks| Runtime { tasks, ..now })
+    });
+    // The menu's versions, with this one if a link chose another (3.10, 3.11).
+    let mut versions: Vec<Python> = Python::MENU.to_vec();
+    if !versions.contains(&now.python) {
+        versions.push(now.python);
+        versions.sort();
+    }
+    let python_options = versions.into_iter().map(|p| {
+        let why = refused(&props.scenario, Runtime { python: p, tasks: if p.has_eager_tasks() { now.tasks } else { TaskFactory::Lazy }, ..now });
+        let (disabled, title) = (why.is_some(), why.unwrap_or_default());
+        let label = if p.free_threaded() {
+            format!("{p} (no GIL)")
+        } else {
+            p.to_string()
+        };
+        html! {
+            <option value={p.as_str()} selected={p == now.python} {disabled} {title}>{ label }</option>
+        }
+    });
+    let back = props
+        .own
+        .filter(|own| *own != now)
+        .map(|own| {
+            let on_change = props.on_change.clone();
+            let text = differs(own, now);
+            html! {
+                <p class="runtime-note" role="status">
+                    <span>{ format!("The lesson's question is asked on {text}.") }</span>
+                    <button type="button" class="btn small" onclick={Callback::from(move |_| on_change.emit(own))}>
+                        { format!("Back to {text}") }
+                    </button>
+                </p>
+            }
+        });
+    let id = |what: &str| format!("runtime-{what}-{}", props.place);
+    html! {
+        <div class={classes!("runtime", props.place)} role="group" aria-label="Runs on">
+            <label class="picker">
+                <span>{ "Python" }</span>
+                <select id={id("python")} onchange={on_python}>{ for python_options }</select>
+            </label>
+            if pools {
+                <label class="picker">
+                    <span>{ "OS" }</span>
+                    <select id={id("os")} onchange={on_os}>
+                        { for Os::ALL.iter().map(|&o| html! {
+                            <option value={o.as_str()} selected={o == now.os}>{ os_name(o) }</option>
+                        }) }
+                    </select>
+                </label>
+            }
+            if loops {
+                <label class="picker">
+                    <span>{ "Tasks" }</span>
+                    <select id={id("tasks")} onchange={on_tasks}>
+                        { for TaskFactory::ALL.iter().map(|&f| html! {
+                            <option value={f.as_str()} selected={f == now.tasks}
+                                disabled={f == TaskFactory::Eager && !now.python.has_eager_tasks()}
+                                title={if f == TaskFactory::Eager { "asyncio.eager_task_factory: Python 3.12 and later" } else { "create_task only schedules the task (the default)" }}>
+                                { if f == TaskFactory::Eager { "eager" } else { "lazy" } }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+            }
+            { for back }
+        </div>
+    }
+}
