@@ -28,8 +28,8 @@ const HELP: &str = "\
 trace: watch Python's concurrency models run a workload, as text.
 
 USAGE:
-    trace --lesson ID [--model ID] [--python V] [--os OS] [--format text|json|chrome] [--output FILE] [--width N]
-    trace --scenario FILE.json [--model ID] [--python V] [--os OS] [--format text|json|chrome] [--output FILE]
+    trace --lesson ID [--model ID] [--python V] [--os OS] [--task-factory F] [--format text|json|chrome] [--output FILE] [--width N]
+    trace --scenario FILE.json [--model ID] [--python V] [--os OS] [--task-factory F] [--format text|json|chrome] [--output FILE]
     trace --lesson counter-race [--python V] [--format text|json]
     trace --lesson refcount-race [--format text|json]
     trace --list
@@ -49,6 +49,8 @@ OPTIONS:
                        lock, and the default is every one
     --os OS            linux (the default), macos or windows: picks multiprocessing's default
                        start method (fork up to 3.13 on Linux, forkserver from 3.14; spawn)
+    --task-factory F   lazy (the default) or eager: how asyncio.create_task starts tasks
+                       (asyncio.eager_task_factory, Python 3.12+)
     --list             list the lessons
     --help             show this help
 ";
@@ -72,6 +74,7 @@ struct Args {
     /// The race lessons' version ("3.9" ... "3.13t") or "lock".
     python: Option<String>,
     os: Option<String>,
+    task_factory: Option<String>,
 }
 
 /// What to do once the arguments are read.
@@ -120,6 +123,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         width: 72,
         python: None,
         os: None,
+        task_factory: None,
     };
     let mut it = argv.iter();
     while let Some(a) = it.next() {
@@ -157,6 +161,7 @@ fn parse(argv: &[String]) -> Result<Command, String> {
             "--output" | "-o" => args.output = Some(value("--output")?),
             "--python" => args.python = Some(value("--python")?),
             "--os" => args.os = Some(value("--os")?),
+            "--task-factory" => args.task_factory = Some(value("--task-factory")?),
             "--width" => {
                 let v = value("--width")?;
                 args.width = v
@@ -172,9 +177,10 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         .lesson
         .as_deref()
         .is_some_and(|l| race::report::LESSONS.contains(&l));
-    if race && args.os.is_some() {
+    if race && (args.os.is_some() || args.task_factory.is_some()) {
         return Err(
-            "--os applies to the simulated lessons and scenarios, not to the races".to_string(),
+            "--os and --task-factory apply to the simulated lessons and scenarios, not to the races"
+                .to_string(),
         );
     }
     if args.lesson.as_deref() == Some("refcount-race") && args.python.is_some() {
@@ -186,6 +192,9 @@ fn parse(argv: &[String]) -> Result<Command, String> {
         }
         if let Some(o) = &args.os {
             o.parse::<sim::Os>().map_err(|e| e.to_string())?;
+        }
+        if let Some(f) = &args.task_factory {
+            f.parse::<sim::TaskFactory>().map_err(|e| e.to_string())?;
         }
     }
     if race && (args.model.is_some() || args.format == Format::Chrome) {
@@ -327,7 +336,11 @@ fn load(args: &Args) -> Result<(Scenario, Option<lessons::Lesson>, Vec<ModelConf
     if let Some(o) = args.os.as_deref().and_then(|o| o.parse().ok()) {
         scenario.os = Some(o);
     }
-    // The run on another OS may refuse a start method the lesson names (fork on Windows).
+    if let Some(f) = args.task_factory.as_deref().and_then(|f| f.parse().ok()) {
+        scenario.task_factory = Some(f);
+    }
+    // The run on another OS may refuse a start method the lesson names (fork on Windows), and
+    // an older Python the eager task factory.
     scenario.validate().map_err(|e| e.to_string())?;
     let mut models = scenario.model_configs();
     if let Some(id) = args.model {
@@ -438,6 +451,7 @@ fn render(args: &Args) -> Result<String, String> {
                 "lesson": lesson.as_ref().map(|l| l.id),
                 "python": runtime.python.as_str(),
                 "os": runtime.os.as_str(),
+                "task_factory": runtime.tasks.as_str(),
                 "models": by_model,
             });
             if let Some(l) = &lesson {
