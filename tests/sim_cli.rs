@@ -271,19 +271,38 @@ fn a_failing_task_and_the_eager_factory_show_in_the_json() {
     };
     let v = json(&["--lesson", "task-group", "--json"]);
     let outcome = |m: &str| v["models"][m]["task_outcome"].clone();
-    assert_eq!(outcome("sync"), serde_json::json!(["done", "raised", "not_run", "not_run"]));
-    assert_eq!(outcome("asyncio"), serde_json::json!(["cancelled", "raised", "cancelled", "cancelled"]));
-    assert_eq!(outcome("threads"), serde_json::json!(["done", "raised", "done", "done"]));
+    assert_eq!(
+        outcome("sync"),
+        serde_json::json!(["done", "raised", "not_run", "not_run"])
+    );
+    assert_eq!(
+        outcome("asyncio"),
+        serde_json::json!(["cancelled", "raised", "cancelled", "cancelled"])
+    );
+    assert_eq!(
+        outcome("threads"),
+        serde_json::json!(["done", "raised", "done", "done"])
+    );
     let ms = |m: &str| v["models"][m]["makespan_ms"].as_f64().unwrap();
     assert!(ms("asyncio") < 201.0 && ms("sync") < 1_201.0 && ms("threads") > 3_000.0);
     // The task factory: the lesson's own (eager), lazy on request, refused before 3.12.
     let eager = json(&["--lesson", "eager-tasks", "--json"]);
     assert_eq!(eager["task_factory"], "eager");
-    let lazy = json(&["--lesson", "eager-tasks", "--task-factory", "lazy", "--json"]);
+    let lazy = json(&[
+        "--lesson",
+        "eager-tasks",
+        "--task-factory",
+        "lazy",
+        "--json",
+    ]);
     assert_eq!(lazy["task_factory"], "lazy");
     assert_eq!(lazy["question"]["decided"], 0, "lazy: main prints first");
     let o = trace(&["--lesson", "eager-tasks", "--python", "3.9"]);
-    assert!(!o.status.success() && stderr(&o).contains("task_factory"), "{}", stderr(&o));
+    assert!(
+        !o.status.success() && stderr(&o).contains("task_factory"),
+        "{}",
+        stderr(&o)
+    );
     let o = trace(&["--lesson", "three-waits", "--task-factory", "warp"]);
     assert!(!o.status.success() && stderr(&o).contains("lazy or eager"));
 }

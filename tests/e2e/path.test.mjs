@@ -21,7 +21,7 @@ test("think first, answer, Next lesson, and progress kept in this browser", asyn
   await page.locator(".predict .choice").first().click();
   await page.getByRole("button", { name: "Reveal now" }).click();
   await page.waitForSelector("#reveal");
-  assert.equal(await page.textContent("#progress-count"), "1 of 17 done");
+  assert.equal(await page.textContent("#progress-count"), "1 of 19 done");
   const next = page.locator("#next-lesson");
   assert.equal(await next.textContent(), "Next lesson: 2. gather: a 2-second and a 1-second wait →");
   await next.click();
@@ -42,7 +42,7 @@ test("think first, answer, Next lesson, and progress kept in this browser", asyn
   await page.waitForSelector(".race-question .opener");
   await page.locator(".race-question .choice").first().click();
   await page.waitForSelector("#race-reveal #next-lesson");
-  assert.equal(await page.textContent("#progress-count"), "2 of 17 done");
+  assert.equal(await page.textContent("#progress-count"), "2 of 19 done");
   assert.deepEqual(await ticked(), ["three-waits", "refcount-race"]);
   assert.deepEqual(problems(), []);
   await close();
@@ -64,7 +64,7 @@ test("storage that refuses the progress says so once, and the visit keeps it", a
   await page.waitForSelector("#reveal");
   await page.waitForFunction(() => /progress could not be kept/.test(document.body.textContent));
   assert.match(await page.textContent("body"), /QuotaExceededError/);
-  assert.equal(await page.textContent("#progress-count"), "1 of 17 done", "the visit keeps it");
+  assert.equal(await page.textContent("#progress-count"), "1 of 19 done", "the visit keeps it");
   assert.deepEqual(problems(), []);
   await close();
 });
