@@ -411,12 +411,10 @@ pub fn app() -> Html {
         })
     };
     // The lesson's own settings, when it is a preset (what the menus' "Back to" returns to).
-    let own_runtime = view
-        .preset_runtime()
-        .then(|| view.preset().scenario.runtime());
+    let own_runtime = view.own_runtime();
     let runtime_menu = |place: &'static str| {
         html! {
-            <RuntimeMenu scenario={lesson.scenario.clone()} own={own_runtime} {place} on_change={on_runtime.clone()} />
+            <RuntimeMenu session={session.clone()} own={own_runtime} {place} on_change={on_runtime.clone()} />
         }
     };
     let event_loop_lesson = lesson

@@ -42,9 +42,15 @@ pub fn totals_chart(props: &ChartProps) -> Html {
     {
         let canvas = canvas.clone();
         use_effect_with((chart.clone(), props.generation), move |(chart, _)| {
-            if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                draw(&element, chart);
-            }
+            // Drawn after the frame: plotters measures its labels in the DOM, which forces a
+            // layout, and a model finishing mid-play must not stall that frame.
+            let chart = chart.clone();
+            let later = gloo_timers::callback::Timeout::new(0, move || {
+                if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    draw(&element, &chart);
+                }
+            });
+            move || drop(later)
         });
     }
     html! {
@@ -238,9 +244,14 @@ pub fn measured_chart(props: &MeasuredChartProps) -> Html {
             props.generation,
         );
         use_effect_with(deps, move |(_, _, shown, _)| {
-            if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                draw_measured(&element, &session, &report, shown);
-            }
+            // After the frame, as the totals chart is (plotters measures text in the DOM).
+            let shown = shown.clone();
+            let later = gloo_timers::callback::Timeout::new(0, move || {
+                if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    draw_measured(&element, &session, &report, &shown);
+                }
+            });
+            move || drop(later)
         });
     }
     let summary = props

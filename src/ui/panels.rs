@@ -144,7 +144,11 @@ pub fn narration(props: &NarrationProps) -> Html {
     {
         let log = log.clone();
         let cursor = props.cursor.filter(|_| !props.playing);
-        use_effect_with((cursor, start, stop), move |_| {
+        use_effect_with((cursor, start, stop), move |(cursor, _, _)| {
+            // While playing the log is drawn from its bottom (CSS), with nothing to measure.
+            if cursor.is_none() {
+                return;
+            }
             if let Some(list) = log.cast::<web_sys::HtmlElement>() {
                 if let Ok(Some(line)) = list.query_selector("[aria-current]") {
                     if let Ok(line) = line.dyn_into::<web_sys::HtmlElement>() {
@@ -168,7 +172,7 @@ pub fn narration(props: &NarrationProps) -> Html {
             </p>
             <p class="visually-hidden" id="announce" aria-live="polite">{ say }</p>
             if !lines.is_empty() {
-                <ol class="log" ref={log} aria-label="Event log" start={(start + 1).to_string()}>
+                <ol class={classes!("log", props.playing.then_some("playing"))} ref={log} aria-label="Event log" start={(start + 1).to_string()}>
                     { for lines.iter().enumerate().map(|(k, (at, text))| {
                         let i = start + k;
                         let current = props.cursor == Some(i);

@@ -203,6 +203,20 @@ impl View {
             .expect("the default lesson exists")
     }
 
+    /// The preset's own runtime, when the runtime menus apply (read in place: a render must
+    /// not copy a lesson of 10,000 tasks).
+    pub fn own_runtime(&self) -> Option<Runtime> {
+        if !self.preset_runtime() {
+            return None;
+        }
+        let id = if lessons::by_id_ref(&self.lesson).is_some() {
+            self.lesson.as_str()
+        } else {
+            lessons::DEFAULT
+        };
+        lessons::by_id_ref(id).map(|l| l.scenario.runtime())
+    }
+
     /// Whether the runtime menus apply: a preset lesson (the race lessons and the explorer
     /// have their own `python=`; a custom scenario carries its runtime inside).
     pub fn preset_runtime(&self) -> bool {
@@ -403,7 +417,7 @@ pub fn parse(query: &str) -> View {
     // A preset lesson's runtime; the races and the explorer read `python=` themselves, and a
     // scenario carries its own.
     if params.preset_runtime() && params.workload.is_none() {
-        let own = params.preset().scenario.runtime();
+        let own = params.own_runtime().unwrap_or_default();
         let mut want = own;
         for (key, value) in runtime_text {
             let parsed = match key {

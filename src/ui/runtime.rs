@@ -3,15 +3,18 @@
 //! lesson runs on other settings than its own, a line saying so with a way back. Choosing
 //! sends one `Runtime` to the app's reducer (`AppAction::SetRuntime`).
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use super::state::Session;
 use crate::sim::models::descriptor;
 use crate::sim::{Os, Python, Runtime, Scenario, Setting, TaskFactory};
 
 #[derive(Properties, PartialEq)]
 pub struct RuntimeProps {
-    /// What the lesson runs on now.
-    pub scenario: Scenario,
+    /// The session shown (compared by identity, so a playback frame costs nothing here).
+    pub session: Rc<Session>,
     /// The lesson's own settings, when it is a preset (a custom scenario has no other).
     pub own: Option<Runtime>,
     /// Where the menus stand: "head" (beside the title) or "intro" (with the lesson's text),
@@ -57,8 +60,9 @@ fn differs(own: Runtime, now: Runtime) -> String {
 
 #[function_component(RuntimeMenu)]
 pub fn runtime_menu(props: &RuntimeProps) -> Html {
-    let now = props.scenario.runtime();
-    let models = props.scenario.model_configs();
+    let scenario = &props.session.lesson.scenario;
+    let now = scenario.runtime();
+    let models = scenario.model_configs();
     let uses = |setting: Setting| models.iter().any(|m| descriptor(m.id).uses(setting));
     // The OS matters where a process pool picks its start method; the task factory where an
     // event loop creates tasks.
@@ -98,7 +102,7 @@ pub fn runtime_menu(props: &RuntimeProps) -> Html {
         versions.sort();
     }
     let python_options = versions.into_iter().map(|p| {
-        let why = refused(&props.scenario, Runtime { python: p, tasks: if p.has_eager_tasks() { now.tasks } else { TaskFactory::Lazy }, ..now });
+        let why = refused(scenario, Runtime { python: p, tasks: if p.has_eager_tasks() { now.tasks } else { TaskFactory::Lazy }, ..now });
         let (disabled, title) = (why.is_some(), why.unwrap_or_default());
         let label = if p.free_threaded() {
             format!("{p} (no GIL)")

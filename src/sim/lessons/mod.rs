@@ -172,7 +172,12 @@ pub fn all() -> &'static [Lesson] {
 
 /// The lesson with this id, if any.
 pub fn by_id(id: &str) -> Option<Lesson> {
-    all().iter().find(|l| l.id == id).cloned()
+    by_id_ref(id).cloned()
+}
+
+/// The lesson with this id, if any, without a copy.
+pub fn by_id_ref(id: &str) -> Option<&'static Lesson> {
+    all().iter().find(|l| l.id == id)
 }
 
 /// The 1-based line of the first line of `source` containing `needle`.
