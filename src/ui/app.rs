@@ -22,7 +22,8 @@ use super::embed::{EmbedOptions, RACE_HEIGHT};
 use super::embed_dialog::EmbedDialog;
 use super::guide::NextLesson;
 use super::hooks::{
-    use_animation_frames, use_layout_generation, use_playback_keys, use_reduced_motion, KeyPress,
+    use_animation_frames, use_layout_generation, use_phone, use_playback_keys, use_reduced_motion,
+    KeyPress,
 };
 use super::loop_demo::LoopDemo;
 use super::measure::MeasurePanel;
@@ -124,6 +125,7 @@ pub fn app() -> Html {
     let recent = use_state(|| Rc::new(store::recent_scenarios()));
     let generation = use_layout_generation();
     let reduced_motion = use_reduced_motion();
+    let phone = use_phone();
 
     {
         let (dispatch, latest) = (dispatch.clone(), latest.clone());
@@ -487,7 +489,7 @@ pub fn app() -> Html {
     let stage = html! {
         <section class="stage" aria-label="Simulation" style={stage_style}>
             { for session.traces.iter().enumerate().map(|(t, _)| html! {
-                <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} revealed={app.revealed} />
+                <Scene session={session.clone()} trace={t} time={playback.time} latest={playback.latest_in(t)} generation={generation} revealed={app.revealed} playing={playback.playing} />
             }) }
         </section>
     };
@@ -517,7 +519,12 @@ pub fn app() -> Html {
                 hands={app.hands.clone()} dispatch={dispatch.clone()} {compact} {after} />
         }
     };
-    let strip = html! { <ModelStrip session={session.clone()} time={playback.time} horizon={session.horizon(app.revealed)} /> };
+    // Every model's progress in a strip, for a phone, where one scene shows at a time.
+    let strip = if phone {
+        html! { <ModelStrip session={session.clone()} time={playback.time} horizon={session.horizon(app.revealed)} /> }
+    } else {
+        html! {}
+    };
     let narration = html! {
         <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} ask_first={app.asks() && !app.revealed && app.answer == Answer::Open} />
     };

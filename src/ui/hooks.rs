@@ -245,20 +245,31 @@ pub fn use_layout_generation() -> u32 {
 /// True while the learner's system asks for reduced motion (it can change at any time).
 #[hook]
 pub fn use_reduced_motion() -> bool {
-    let query = use_memo((), |_| {
-        web_sys::window().and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
+    use_media_query("(prefers-reduced-motion: reduce)")
+}
+
+/// True while the page's viewport is a phone's (`PHONE`, as in `static/style.css`).
+#[hook]
+pub fn use_phone() -> bool {
+    use_media_query(PHONE)
+}
+
+/// The media query of the stylesheet's phone layout.
+pub const PHONE: &str = "(max-width: 640px)";
+
+/// Whether `query` matches now; a change re-renders.
+#[hook]
+pub fn use_media_query(query: &'static str) -> bool {
+    let list = use_memo(query, |q| {
+        web_sys::window().and_then(|w| w.match_media(q).ok().flatten())
     });
-    let reduced = use_state(|| query.as_ref().as_ref().is_some_and(|q| q.matches()));
+    let matches = use_state(|| list.as_ref().as_ref().is_some_and(|q| q.matches()));
     {
-        let reduced = reduced.clone();
-        use_effect_with((), move |_| {
-            let q = (*query).clone();
+        let matches = matches.clone();
+        use_effect_with(query, move |_| {
+            let q = (*list).clone();
             let listener = Closure::<dyn FnMut(web_sys::MediaQueryListEvent)>::new(
-                move |e: web_sys::MediaQueryListEvent| reduced.set(e.matches()),
+                move |e: web_sys::MediaQueryListEvent| matches.set(e.matches()),
             );
             if let Some(q) = &q {
                 let _ =
@@ -274,5 +285,5 @@ pub fn use_reduced_motion() -> bool {
             }
         });
     }
-    *reduced
+    *matches
 }

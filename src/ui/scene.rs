@@ -21,6 +21,8 @@ pub struct SceneProps {
     pub generation: u32,
     /// The answer is revealed: the timeline reaches the run's real end (`Session::horizon`).
     pub revealed: bool,
+    /// The run is playing (the picture's description waits for it to stop).
+    pub playing: bool,
 }
 
 #[function_component(Scene)]
@@ -136,11 +138,14 @@ pub fn scene(props: &SceneProps) -> Html {
     } else {
         html! { { props.time.brief() } }
     };
-    let caption = props.latest.map_or_else(
-        || "Not started.".to_string(),
-        |e| crate::sim::narrate::sentence(trace, e),
-    );
-    let alt = describe(trace, props.latest, props.time);
+    // What the picture shows, for a screen reader: described when the run stands still; while
+    // it plays, the narration's live region speaks (a label rewritten every frame would only
+    // cost the frame).
+    let alt = if props.playing {
+        format!("{}: playing", model_name(trace.model))
+    } else {
+        describe(trace, props.latest, props.time)
+    };
     html! {
         <article class="scene card" data-model={trace.model.as_str()}>
             <div class="scene-head">
@@ -149,7 +154,6 @@ pub fn scene(props: &SceneProps) -> Html {
             </div>
             { for memory }
             <canvas ref={canvas} role="img" aria-label={alt}></canvas>
-            <p class="scene-caption">{ caption }</p>
         </article>
     }
 }
