@@ -118,6 +118,7 @@ fn check_against(trace: &Trace, events: &[Value], pid: u64, first_tid: u64) {
         .collect();
     let instants: Vec<(u64, u64, &str)> = of_pid(events, pid, "i")
         .iter()
+        .filter(|e| e["cat"] == "gil")
         .map(|e| {
             let name = e["name"].as_str().unwrap();
             let kind = ["gil_request", "gil_drop_request", "gil_drop"]
@@ -128,6 +129,22 @@ fn check_against(trace: &Trace, events: &[Value], pid: u64, first_tid: u64) {
         })
         .collect();
     assert_eq!(instants, gil);
+    // And one for each exception, cancellation and pool shutdown after one.
+    let failures = trace
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::Raise | EventKind::Cancel | EventKind::ShutdownWait
+            )
+        })
+        .count();
+    let failure_instants = of_pid(events, pid, "i")
+        .iter()
+        .filter(|e| e["cat"] == "failure")
+        .count();
+    assert_eq!(failure_instants, failures);
 
     // Flows: each start has one end with the same id; the start sits at a wake (or a result
     // coming back) and the end at a resume of the same task; each lands on a marker slice of its

@@ -267,3 +267,22 @@ fn a_lesson_runs_on_the_python_os_and_task_factory_a_link_names() {
     assert!(parse("?lesson=counter-race&python=3.9").ignored.is_empty());
     assert!(parse("?view=decide&python=3.14").ignored.is_empty());
 }
+
+#[test]
+fn a_setting_the_lesson_cannot_show_is_said_and_left_out() {
+    // convoy starts no processes and runs no event loop.
+    let p = parse("?lesson=convoy&os=windows&task_factory=eager");
+    assert!(p.runtime.is_own(), "{:?}", p.runtime);
+    assert_eq!(p.ignored.len(), 2, "{:?}", p.ignored);
+    // Eager tasks asked of a version without them: said, and the tasks start lazily.
+    let p = parse("?lesson=three-waits&task_factory=eager&python=3.9");
+    assert!(p.ignored[0].contains("3.9"), "{:?}", p.ignored);
+    assert_eq!(p.runtime.tasks, None);
+    // The eager lesson on 3.9 runs lazily without a note: the link asked only for 3.9.
+    let p = parse("?lesson=eager-tasks&python=3.9");
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    assert_eq!(
+        p.lesson().scenario.runtime().tasks,
+        concurrency_kitchen::sim::TaskFactory::Lazy
+    );
+}

@@ -360,9 +360,16 @@ fn stats_json(trace: &Trace, spread: Option<&sim::Spread>) -> Value {
     let s = &trace.stats;
     let mut v = json!({
         "makespan_ms": ms(s.makespan),
-        "task_latency_ms": s.task_latency.iter().map(|&t| ms(t)).collect::<Vec<_>>(),
-        // How each task ended: "done", "raised", "cancelled" or "not_run" (then its latency
-        // is 0).
+        // null for a task that never ran (`task_outcome` says "not_run").
+        "task_latency_ms": s
+            .task_latency
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| {
+                (trace.outcome(sim::TaskId::new(i)) != sim::Outcome::NotRun).then(|| ms(t))
+            })
+            .collect::<Vec<_>>(),
+        // How each task ended: "done", "raised", "cancelled" or "not_run".
         "task_outcome": (0..trace.task_names.len())
             .map(|i| trace.outcome(sim::TaskId::new(i)).as_str())
             .collect::<Vec<_>>(),

@@ -26,6 +26,8 @@ pub const CAT_STATE: &str = "state";
 pub const CAT_GIL: &str = "gil";
 /// The category (and name) of wake-to-resume flows.
 pub const CAT_FLOW: &str = "wake";
+/// The category of a task's exception, a cancellation and a pool's shutdown after one.
+pub const CAT_FAILURE: &str = "failure";
 
 /// The Trace Event JSON object for these runs (one per model), under a title such as the lesson's.
 pub fn chrome_trace(title: &str, traces: &[Trace]) -> Value {
@@ -40,6 +42,7 @@ pub fn chrome_trace(title: &str, traces: &[Trace]) -> Value {
         events.extend(metadata(track, index, trace));
         events.extend(slices(track, trace));
         events.extend(gil_instants(track, trace));
+        events.extend(failure_instants(track, trace));
         events.extend(flows(track, trace, &mut next_flow));
         first_tid += trace.lanes.len();
     }
@@ -126,6 +129,30 @@ fn gil_instants(track: Track, trace: &Trace) -> impl Iterator<Item = Value> + '_
             json!({
                 "name": e.kind.label(),
                 "cat": CAT_GIL,
+                "ph": "i",
+                "s": "t",
+                "pid": track.pid,
+                "tid": track.tid(lane),
+                "ts": e.time.0,
+                "args": {"task": event_task(trace, e)},
+            })
+        })
+    })
+}
+
+/// A task's exception, each cancellation it causes and a pool's shutdown, as instants where
+/// they happen.
+fn failure_instants(track: Track, trace: &Trace) -> impl Iterator<Item = Value> + '_ {
+    trace.events.iter().filter_map(move |e| {
+        let lane = event_lane(e)?;
+        matches!(
+            e.kind,
+            EventKind::Raise | EventKind::Cancel | EventKind::ShutdownWait
+        )
+        .then(|| {
+            json!({
+                "name": e.kind.label(),
+                "cat": CAT_FAILURE,
                 "ph": "i",
                 "s": "t",
                 "pid": track.pid,

@@ -56,8 +56,15 @@ pub fn check(trace: &Trace) -> Vec<String> {
         if on_loop && !machine_event {
             loop_busy = matches!(
                 e.kind,
-                EventKind::BlockingCall | EventKind::Compute | EventKind::Native
+                EventKind::BlockingCall
+                    | EventKind::Compute
+                    | EventKind::Native
+                    | EventKind::ShutdownWait
             );
+        }
+        // Cancelling is the loop's own work, once it is free to do it.
+        if e.kind == EventKind::Cancel {
+            loop_busy = false;
         }
         let frozen = loop_busy && snap.ready_len > 0;
         if snap.loop_frozen != frozen {
@@ -241,7 +248,8 @@ pub fn check(trace: &Trace) -> Vec<String> {
             | EventKind::Spawn
             | EventKind::ServerStart
             | EventKind::ProcessReady
-            | EventKind::TasksCreated => {}
+            | EventKind::TasksCreated
+            | EventKind::ShutdownWait => {}
         }
     }
     problems

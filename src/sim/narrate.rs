@@ -6,6 +6,7 @@
 //! Architecture invariant: the engine writes no sentence. Rewording one changes no trace,
 //! and a trace of 90,000 events carries no text.
 
+use super::ids::TaskId;
 use super::models::descriptor;
 use super::models::descriptor::{LoopPool, Shape};
 use super::time::Micros;
@@ -13,6 +14,26 @@ use super::trace::{EventKind, LaneKind, Outcome, Trace};
 
 /// The sentence for event `i` of `trace` (empty past the end).
 pub fn sentence(trace: &Trace, i: usize) -> String {
+    let said = said(trace, i);
+    // A call that a cancelled task handed to a pool runs on after the task has ended.
+    match trace.events.get(i).and_then(|e| e.task) {
+        Some(t)
+            if trace.outcome(t) == Outcome::Cancelled
+                && trace.events[..i]
+                    .iter()
+                    .any(|e| e.task == Some(t) && e.kind == EventKind::TaskFinish) =>
+        {
+            format!(
+                "({} was cancelled; the call it handed away runs on, for nothing.) {said}",
+                trace.task_name(t)
+            )
+        }
+        _ => said,
+    }
+}
+
+/// The sentence for event `i` as the event alone says it.
+fn said(trace: &Trace, i: usize) -> String {
     let Some(event) = trace.events.get(i) else {
         return String::new();
     };
@@ -192,21 +213,40 @@ pub fn sentence(trace: &Trace, i: usize) -> String {
         EventKind::PermitGet => format!("A task released its permit: {task} takes it and joins the ready queue."),
         EventKind::ResultBack => format!("The pool sends back {task}'s result; {task} joins the ready queue."),
         EventKind::TasksCreated if trace.eager_tasks => "main() has created its tasks. Under the eager task factory each one already ran inside create_task, up to its first await, before main went on; now main awaits them all.".to_string(),
-        EventKind::TasksCreated => "main() has created its tasks (gather wraps each coroutine in one): they wait in the ready queue and none has run yet. main now awaits them all.".to_string(),
-        EventKind::Raise => match shape {
-            Shape::Sequential => format!(
-                "{task} raises its exception. Nothing catches it, so the program stops here: the tasks after {task} never run."
-            ),
-            Shape::EventLoop { .. } if trace.task_group => format!(
-                "{task} raises its exception inside the TaskGroup: the group cancels every other task at once."
-            ),
-            Shape::EventLoop { .. } => format!(
-                "{task} raises its exception: gather hands it to main(), which ends, and asyncio.run cancels every task still running (TaskGroup is new in 3.11)."
-            ),
-            _ => format!(
-                "{task} raises its exception; its future keeps it. The pool cannot stop the others: leaving the with block waits for every task already submitted."
-            ),
-        },
+        EventKind::TasksCreated => "main() has created its tasks: each waits in the ready queue, and none has run yet. main goes on, then awaits them all.".to_string(),
+        EventKind::Raise => {
+            let later = |kind: EventKind| trace.events[i..].iter().any(|e| e.kind == kind);
+            let never_ran = (0..trace.task_names.len())
+                .any(|t| trace.outcome(TaskId::new(t)) == Outcome::NotRun);
+            match shape {
+                Shape::Sequential if never_ran => format!(
+                    "{task} raises its exception. Nothing catches it, so the program stops here: the tasks after {task} never run."
+                ),
+                Shape::Sequential => format!(
+                    "{task} raises its exception. Nothing catches it, so the program stops here, with {task} its last task."
+                ),
+                Shape::EventLoop { .. } if !later(EventKind::Cancel) => format!(
+                    "{task} raises its exception; no other task is left to cancel."
+                ),
+                Shape::EventLoop { .. }
+                    if trace.task_group && trace.snapshot(i).is_some_and(|s| s.ready_len > 0) =>
+                {
+                    format!(
+                        "{task} raises its exception. Its TaskGroup cancels every other task, once the tasks already in the ready queue have had their turn."
+                    )
+                }
+                Shape::EventLoop { .. } if trace.task_group => format!(
+                    "{task} raises its exception: its TaskGroup cancels every other task at once."
+                ),
+                Shape::EventLoop { .. } => format!(
+                    "{task} raises its exception: gather hands it to main(), which raises out of asyncio.run, and asyncio.run cancels every task still alive (TaskGroup is new in 3.11)."
+                ),
+                _ => format!(
+                    "{task} raises its exception; its future keeps it. The pool cannot stop the others: leaving the with block waits for every task already submitted."
+                ),
+            }
+        }
+        EventKind::ShutdownWait => "main() gets the exception and leaves its with ProcessPoolExecutor() block: shutdown(wait=True) blocks the loop until the pool has run every call submitted, queued ones too. Only then does asyncio.run cancel the tasks.".to_string(),
         EventKind::Cancel => format!(
             "{task} is cancelled: CancelledError will be thrown in at its await, so it joins the ready queue."
         ),

@@ -94,6 +94,17 @@ impl Python {
         Python::V3_14t,
     ];
 
+    /// The menu's versions, with `current` in its place if a link or file chose another
+    /// (3.10, 3.11), so a menu always shows what runs.
+    pub fn menu_with(current: Python) -> Vec<Python> {
+        let mut all = Python::MENU.to_vec();
+        if !all.contains(&current) {
+            all.push(current);
+            all.sort();
+        }
+        all
+    }
+
     /// How it is written: "3.12", "3.14t".
     pub fn as_str(self) -> &'static str {
         match self {

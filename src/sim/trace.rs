@@ -184,6 +184,9 @@ pub enum EventKind {
     /// A task is cancelled because another raised (a `TaskGroup`, or `asyncio.run` ending):
     /// `CancelledError` will be thrown in at its `await`, so it joins the ready queue.
     Cancel,
+    /// `main()` raises out of `with ProcessPoolExecutor()`: `shutdown(wait=True)` blocks the
+    /// loop until every call submitted has run.
+    ShutdownWait,
 }
 
 impl EventKind {
@@ -223,6 +226,7 @@ impl EventKind {
             EventKind::TasksCreated => "tasks_created",
             EventKind::Raise => "raise",
             EventKind::Cancel => "cancel",
+            EventKind::ShutdownWait => "shutdown_wait",
         }
     }
 }

@@ -419,6 +419,7 @@ pub fn app() -> Html {
             <RuntimeMenu session={session.clone()} own={own_runtime} {place} on_change={on_runtime.clone()} />
         }
     };
+    let variant = super::runtime::variant_note(own_runtime, lesson.scenario.runtime());
     let event_loop_lesson = lesson
         .scenario
         .models
@@ -667,7 +668,11 @@ pub fn app() -> Html {
     if view.embed {
         return html! {
             <div class="app embed">
-                <EmbedBar title={lesson.title.to_string()} full={full_link()} />
+                <EmbedBar title={match super::runtime::variant_note(own_runtime, lesson.scenario.runtime()).and(own_runtime) {
+                    // A variant says what it runs on, since it asks no question.
+                    Some(own) => format!("{} ({})", lesson.title, super::runtime::differs(own, lesson.scenario.runtime()).1),
+                    None => lesson.title.to_string(),
+                }} full={full_link()} />
                 <main id="main">
                     { for notice }
                     <section class="player" aria-label="Player">
@@ -722,11 +727,12 @@ pub fn app() -> Html {
                 </section>
                 <section class="intro" aria-label="About this lesson">
                     { runtime_menu("intro") }
+                    if let Some(note) = &variant { <p class="hint variant-note">{ note.clone() }</p> }
                     <p>{ stated(&lesson.summary, revealed) }</p>
                 </section>
                 <Legend />
                 <div class="panels">
-                    <CodePanel session={session.clone()} current={playback.current()} {revealed} />
+                    <CodePanel session={session.clone()} current={playback.current()} {revealed} note={variant.clone().map(AttrValue::from)} />
                 </div>
                 { results }
                 <MeasurePanel

@@ -269,7 +269,7 @@ pub fn decide_explorer(props: &DecideProps) -> Html {
                 </label>
                 <label>{ "Python " }
                     <select id="decide-python" onchange={on_python}>
-                        { for Python::MENU.iter().map(|p| html! { <option value={p.as_str()} selected={*p == e.choice.python}>{ p.as_str() }</option> }) }
+                        { for Python::menu_with(e.choice.python).into_iter().map(|p| html! { <option value={p.as_str()} selected={p == e.choice.python}>{ p.as_str() }</option> }) }
                     </select>
                 </label>
                 <label title={if interp_possible { "InterpreterPoolExecutor (3.14; a GIL per interpreter since 3.12)" } else { "Python 3.9 has no interpreter with its own GIL" }}>

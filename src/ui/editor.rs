@@ -285,8 +285,8 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="row runtime">
                 <label>{ "Python " }
                     <select id="editor-python" onchange={edit.reform(|e: Event| Edit::Python(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
-                        { for Python::MENU.iter().map(|p| html! {
-                            <option value={p.as_str()} selected={s.runtime().python == *p}>{ p.as_str() }</option>
+                        { for Python::menu_with(s.runtime().python).into_iter().map(|p| html! {
+                            <option value={p.as_str()} selected={s.runtime().python == p}>{ p.as_str() }</option>
                         }) }
                     </select>
                 </label>

@@ -197,6 +197,9 @@ pub struct CodeProps {
     pub current: Option<(usize, usize)>,
     /// The answer is revealed: the comments that state results show.
     pub revealed: bool,
+    /// What the code was written for, when the run shows other settings (a variant).
+    #[prop_or_default]
+    pub note: Option<AttrValue>,
 }
 
 #[function_component(CodePanel)]
@@ -246,6 +249,7 @@ pub fn code_panel(props: &CodeProps) -> Html {
     html! {
         <section class="card code" aria-labelledby="code-title">
             <h2 id="code-title">{ "The Python code" }</h2>
+            if let Some(note) = &props.note { <p class="hint code-note">{ note.clone() }</p> }
             if session.traces.len() > 1 { <div class="tabs" role="group" aria-label="Code for model">{ for tabs }</div> }
             <pre aria-label={format!("Python code for {}", model_name(trace.model))}><code>
                 { for code.map(|c| c.source.as_ref()).unwrap_or("").lines().enumerate().map(|(i, text)| {

@@ -431,6 +431,35 @@ pub fn parse(query: &str) -> View {
                     .push(format!("{key} \"{}\" ({})", shorten(&value), e.message));
             }
         }
+        // What the lesson's models cannot show is said, not silently kept.
+        let preset = lessons::by_id_ref(&params.lesson);
+        let models = preset
+            .map(|l| l.scenario.model_configs())
+            .unwrap_or_default();
+        let uses = |pred: &dyn Fn(&crate::sim::Descriptor) -> bool| {
+            models
+                .iter()
+                .any(|m| pred(crate::sim::models::descriptor(m.id)))
+        };
+        if want.os != own.os && !uses(&|d| d.uses(crate::sim::Setting::StartMethod)) {
+            params
+                .ignored
+                .push("os (this lesson starts no process pool)".into());
+            want.os = own.os;
+        }
+        if want.tasks != own.tasks && !uses(&|d| d.shape.has_loop()) {
+            params
+                .ignored
+                .push("task_factory (this lesson has no event loop)".into());
+            want.tasks = own.tasks;
+        }
+        let asked_eager = want.tasks == TaskFactory::Eager && own.tasks != TaskFactory::Eager;
+        if asked_eager && !want.python.has_eager_tasks() {
+            params.ignored.push(format!(
+                "task_factory eager (Python {} has no eager task factory; its tasks start lazily)",
+                want.python
+            ));
+        }
         let choice = RuntimeChoice::between(own, want);
         // A lesson its models cannot run there (interpreters on 3.9) stays on its own.
         match params.preset().on(choice.apply(own)).scenario.validate() {

@@ -43,19 +43,32 @@ fn refused(scenario: &Scenario, runtime: Runtime) -> Option<String> {
     s.validate().err().map(|e| e.message)
 }
 
-/// A short account of what differs from the lesson's own settings.
-fn differs(own: Runtime, now: Runtime) -> String {
-    let mut parts = Vec::new();
+/// What differs between two runtimes, in words, for each: ("Python 3.12, eager tasks",
+/// "Python 3.9, lazy tasks").
+pub fn differs(own: Runtime, now: Runtime) -> (String, String) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
     if own.python != now.python {
-        parts.push(format!("Python {}", own.python));
+        a.push(format!("Python {}", own.python));
+        b.push(format!("Python {}", now.python));
     }
     if own.os != now.os {
-        parts.push(os_name(own.os).to_string());
+        a.push(os_name(own.os).to_string());
+        b.push(os_name(now.os).to_string());
     }
     if own.tasks != now.tasks {
-        parts.push(format!("{} tasks", own.tasks.as_str()));
+        a.push(format!("{} tasks", own.tasks.as_str()));
+        b.push(format!("{} tasks", now.tasks.as_str()));
     }
-    parts.join(", ")
+    (a.join(", "), b.join(", "))
+}
+
+/// The note a variant's code and text carry: what they were written for, against the run.
+pub fn variant_note(own: Option<Runtime>, now: Runtime) -> Option<String> {
+    let own = own.filter(|o| *o != now)?;
+    let (was, is) = differs(own, now);
+    Some(format!(
+        "Written for {was}; the run shows {is}, so the code and text may not match what you see."
+    ))
 }
 
 #[function_component(RuntimeMenu)]
@@ -77,31 +90,34 @@ pub fn runtime_menu(props: &RuntimeProps) -> Html {
             }
         })
     };
-    let on_python = send(|now, v| {
-        v.parse::<Python>().ok().map(|python| Runtime {
-            python,
-            // A version without the eager factory runs its tasks lazily.
-            tasks: if python.has_eager_tasks() {
-                now.tasks
-            } else {
-                TaskFactory::Lazy
-            },
-            ..now
+    let on_python = {
+        let (on_change, own) = (props.on_change.clone(), props.own);
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let Ok(python) = select.value().parse::<Python>() else {
+                return;
+            };
+            // A version without the eager factory runs its tasks lazily; back on one that has
+            // it, a lesson written for eager tasks has them again.
+            let tasks = match (python.has_eager_tasks(), now.python.has_eager_tasks(), own) {
+                (false, _, _) => TaskFactory::Lazy,
+                (true, false, Some(own)) => own.tasks,
+                _ => now.tasks,
+            };
+            on_change.emit(Runtime {
+                python,
+                tasks,
+                ..now
+            });
         })
-    });
+    };
     let on_os = send(|now, v| v.parse::<Os>().ok().map(|os| Runtime { os, ..now }));
     let on_tasks = send(|now, v| {
         v.parse::<TaskFactory>()
             .ok()
             .map(|tasks| Runtime { tasks, ..now })
     });
-    // The menu's versions, with this one if a link chose another (3.10, 3.11).
-    let mut versions: Vec<Python> = Python::MENU.to_vec();
-    if !versions.contains(&now.python) {
-        versions.push(now.python);
-        versions.sort();
-    }
-    let python_options = versions.into_iter().map(|p| {
+    let python_options = Python::menu_with(now.python).into_iter().map(|p| {
         let why = refused(scenario, Runtime { python: p, tasks: if p.has_eager_tasks() { now.tasks } else { TaskFactory::Lazy }, ..now });
         let (disabled, title) = (why.is_some(), why.unwrap_or_default());
         let label = if p.free_threaded() {
@@ -118,7 +134,7 @@ pub fn runtime_menu(props: &RuntimeProps) -> Html {
         .filter(|own| *own != now)
         .map(|own| {
             let on_change = props.on_change.clone();
-            let text = differs(own, now);
+            let text = differs(own, now).0;
             html! {
                 <p class="runtime-note" role="status">
                     <span>{ format!("The lesson's question is asked on {text}.") }</span>

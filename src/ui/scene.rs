@@ -219,8 +219,16 @@ pub fn legend() -> Html {
                 let class = format!("swatch state-{}", state_class(*state));
                 html! { <li><span class={class} aria-hidden="true"></span>{ state.label() }</li> }
             }) }
-            <li><span class="mark raised" aria-hidden="true">{ "✕" }</span>{ "raised an exception" }</li>
-            <li><span class="mark cancelled" aria-hidden="true">{ "⟋" }</span>{ "cancelled" }</li>
+            // Drawn as the timeline draws them (a cross; a bar with a slash), not as glyphs a
+            // font may lack.
+            <li>
+                <svg class="mark raised" viewBox="0 0 12 12" aria-hidden="true"><path d="M2 2L10 10M2 10L10 2" /></svg>
+                { "raised an exception" }
+            </li>
+            <li>
+                <svg class="mark cancelled" viewBox="0 0 12 12" aria-hidden="true"><path d="M6 2V10M2 10L10 2" /></svg>
+                { "cancelled" }
+            </li>
         </ul>
     }
 }

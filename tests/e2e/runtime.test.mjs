@@ -22,7 +22,7 @@ test("task-group: B's failure stops plain code, cancels the TaskGroup's tasks, a
   assert.match(latencies, /threads: A 1\.0 s · B raised at 200\.\d+ ms · C 2\.0 s · D 3\.0\d* s/);
   // The event log says why, in order.
   const log = await page.$$eval(".log-line", (ls) => ls.map((l) => l.textContent).join("\n"));
-  assert.match(log, /raises its exception inside the TaskGroup: the group cancels every other task at once/);
+  assert.match(log, /raises its exception: its TaskGroup cancels every other task at once/);
   assert.match(log, /CancelledError reaches D at its await/);
   assert.match(await page.textContent(".legend"), /raised an exception/);
   assert.deepEqual(problems(), []);
@@ -45,7 +45,7 @@ test("eager-tasks: the question's order, then the task factory menu shows the la
   assert.match(await page.textContent(".runtime.head .runtime-note"), /asked on eager tasks/);
   // Its first event is main creating the tasks, before either starts.
   await page.keyboard.press("ArrowRight");
-  await page.waitForFunction(() => /main\(\) has created its tasks \(gather/.test(document.querySelector("#narration").textContent));
+  await page.waitForFunction(() => /main\(\) has created its tasks: each waits in the ready queue/.test(document.querySelector("#narration").textContent));
   // A reload keeps the variant; "Back to" returns to the lesson as written.
   await page.reload();
   await waitForApp(page);

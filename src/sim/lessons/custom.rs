@@ -41,7 +41,10 @@ pub fn custom(scenario: Scenario) -> Lesson {
         .filter(|t| t.as_ref() == fastest_total)
         .count()
         > 1;
-    let choices: Vec<Cow<'static, str>> = if models.len() < 2 || tied {
+    // Where a task raises, finishing first may mean stopping first (plain code stops at the
+    // exception): no question then either.
+    let raises = scenario.tasks.iter().any(|t| t.raises);
+    let choices: Vec<Cow<'static, str>> = if models.len() < 2 || tied || raises {
         Vec::new()
     } else {
         models
@@ -183,9 +186,10 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         .and_then(|m| m.semaphore)
         .filter(|_| descriptor(model).uses(crate::sim::Setting::Semaphore));
     if let Some(n) = permits {
+        // Made in main(): before 3.10 a semaphore made outside the loop binds to another one.
         push(
             &mut out,
-            &format!("sem = asyncio.Semaphore({n})   # at most {n} tasks inside at once"),
+            &format!("sem = None                      # asyncio.Semaphore({n}), made in main()"),
         );
         push(&mut out, "");
     }
@@ -226,6 +230,9 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
             let text = match step.kind {
                 StepKind::Cpu if code.sends == LoopPool::Processes => format!(
                     "    await loop.run_in_executor(pool, crunch, {ms})   # CPU in a process"
+                ),
+                StepKind::NativeCpu if code.sends == LoopPool::Processes => format!(
+                    "    await loop.run_in_executor(pool, numpy_work, {ms})   # C code in a process"
                 ),
                 StepKind::Cpu if code.sends == LoopPool::Threads => format!(
                     "    await asyncio.to_thread(crunch, {ms})   # in a thread: still needs the GIL"
@@ -314,6 +321,15 @@ fn python(scenario: &Scenario, model: ModelId) -> ModelCode {
         main = main.replacen(
             "async def main():\n",
             "async def main():\n    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)\n",
+            1,
+        );
+    }
+    if let Some(n) = permits {
+        main = main.replacen(
+            "async def main():\n",
+            &format!(
+                "async def main():\n    global sem\n    sem = asyncio.Semaphore({n})   # at most {n} tasks inside at once\n"
+            ),
             1,
         );
     }

@@ -42,7 +42,7 @@ pub(super) fn eager_tasks() -> Lesson {
                   them. By default create_task only schedules a task: it first runs when main awaits. Python 3.12 \
                   added asyncio.eager_task_factory, which this program installs: a task created with it starts \
                   running inside create_task itself, up to its first await. In what order do the lines come out? \
-                  (The Python menu's task factory switches it back to lazy.)"
+                  (The Tasks menu beside the title switches it back to lazy.)"
             .into(),
         scenario,
         code: vec![ModelCode::same(

@@ -32,6 +32,16 @@ impl Board {
         self.ready.pop_front()
     }
 
+    /// How many tasks are in the ready queue.
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// Keeps in the ready queue only the tasks `keep` accepts, in their order.
+    pub fn retain_ready(&mut self, keep: impl FnMut(&TaskId) -> bool) {
+        self.ready.retain(keep);
+    }
+
     /// Records that `task` waits for I/O until `until`.
     pub fn io_add(&mut self, task: TaskId, until: Micros) -> IoKey {
         self.io_seq += 1;

@@ -83,6 +83,11 @@ struct Coro {
     /// Another task's exception cancelled it: the loop throws `CancelledError` in at its
     /// next turn.
     cancelled: bool,
+    /// It is in the ready queue.
+    queued: bool,
+    /// Its call still runs in the pool for nothing: it was cancelled, or the program is
+    /// shutting the pool down (`failure.rs`).
+    orphan: bool,
 }
 
 /// `asyncio.Semaphore(N)` around every task's body: permits taken, and the tasks waiting
@@ -113,12 +118,14 @@ pub(crate) struct Loop {
     at_start_left: usize,
     /// `TasksCreated` has been recorded (or there is nothing to record).
     announced: bool,
-    /// A task raised: the others are cancelled and the program is ending.
-    aborting: bool,
-    /// Cancelled tasks whose call is still running in the pool; the program waits for them
-    /// (`asyncio.run` shuts the default executor down, a pool's `with` waits).
+    /// A task raised: how the exception travels to what cancels the others (`failure.rs`).
+    failure: Option<failure::Failure>,
+    /// Calls still running in the pool for tasks that no longer await them; the program waits
+    /// for them (`asyncio.run` shuts the default executor down, a pool's `with` waits).
     orphans: usize,
 }
+
+mod failure;
 
 impl Loop {
     /// Adds the loop's process, thread and lanes (one per task) and queues every task.
@@ -156,8 +163,11 @@ impl Loop {
             .tasks
             .iter()
             .map(|t| Coro {
-                created: t.start == Micros::ZERO,
+                // Under the eager factory `main()` creates each task once the one before it
+                // has reached its first await: it is created when it starts.
+                created: t.start == Micros::ZERO && !m.params.eager_tasks,
                 at_start: t.start == Micros::ZERO,
+                queued: t.start == Micros::ZERO,
                 ..Coro::default()
             })
             .collect();
@@ -178,7 +188,7 @@ impl Loop {
             eager: m.params.eager_tasks,
             at_start_left: at_start,
             announced: at_start == 0,
-            aborting: false,
+            failure: None,
             orphans: 0,
         };
         (driver, proc)
@@ -201,6 +211,7 @@ impl Loop {
     /// A task's awaited result (a timer or the pool) is in: it joins the ready queue.
     fn make_ready(&mut self, m: &mut Machine, task: TaskId, kind: EventKind) {
         m.board.push_ready(task);
+        self.coros[task.index()].queued = true;
         self.show(m, task, Some(State::Ready));
         let step = self.coros[task.index()]
             .next
@@ -221,65 +232,6 @@ impl Loop {
         }
     }
 
-    /// Task `raised` raised its exception: every other task is cancelled (its `TaskGroup`
-    /// does it; before 3.11, `asyncio.run` once `gather` has handed the exception to
-    /// `main()`), and what `main()` had not yet created never is.
-    fn abort(&mut self, m: &mut Machine, raised: TaskId) {
-        self.aborting = true;
-        // Nothing scheduled happens any more: wake-ups are replaced by the cancellation, and
-        // later `create_task` calls are never reached.
-        m.drop_timers();
-        // One turn of the loop runs the callback that cancels them.
-        self.debt_ns += LOOP_STEP_NS;
-        for i in 0..self.coros.len() {
-            let task = TaskId::new(i);
-            if task == raised || m.is_finished(task) {
-                continue;
-            }
-            let coro = &mut self.coros[i];
-            coro.cancelled = true;
-            if !coro.created {
-                // Never created: it never runs (`Outcome::NotRun`).
-                self.done += 1;
-                continue;
-            }
-            let mut wakes = false;
-            if let Some(key) = coro.io.take() {
-                m.board.io_remove(key);
-                wakes = true;
-            }
-            if coro.away {
-                coro.away = false;
-                wakes = true;
-                let dropped = self.exec.as_mut().is_some_and(|exec| exec.cancel(task));
-                if !dropped {
-                    self.orphans += 1;
-                    m.board.io_forget(task);
-                    m.set_orphaned(task, true);
-                }
-            }
-            if let Some(p) = self.permits.as_mut() {
-                if let Some(at) = p.waiting.iter().position(|&w| w == task) {
-                    p.waiting.remove(at);
-                    wakes = true;
-                }
-            }
-            // A task not waiting for anything is in the ready queue already.
-            if wakes {
-                m.board.push_ready(task);
-            }
-            self.show(m, task, Some(State::Ready));
-            m.emit(
-                EventKind::Cancel,
-                Some(task),
-                Some(self.task_lane(task)),
-                None,
-                None,
-            );
-        }
-        m.unpark(LOOP_THREAD);
-    }
-
     /// What the loop thread does next.
     fn loop_next(&mut self, m: &mut Machine) -> Action {
         let lane = Some(self.loop_lane);
@@ -292,6 +244,11 @@ impl Loop {
         }
         loop {
             let Some(c) = self.current else {
+                // After an exception, the step that cancels the others may be due, or the
+                // loop may be blocked shutting a pool down.
+                if let Some(action) = self.on_failure(m) {
+                    return action;
+                }
                 // `main()` reaches the line after its `create_task` calls: at once when tasks
                 // are lazy, once each has run to its first await when they are eager.
                 if !self.announced && (!self.eager || self.at_start_left == 0) {
@@ -307,7 +264,10 @@ impl Loop {
                     return Action::Overhead { work };
                 }
                 if let Some(c) = m.board.pop_ready() {
+                    self.popped();
                     let coro = &mut self.coros[c.index()];
+                    coro.queued = false;
+                    coro.created = true;
                     if coro.cancelled {
                         // `CancelledError` is thrown in at its await (or at its start): it
                         // ends there, and gives back any permit it held.
@@ -370,7 +330,7 @@ impl Loop {
                             announce: None,
                         };
                     }
-                    if self.aborting {
+                    if self.failure.is_some() {
                         m.end_program();
                     }
                     return Action::Exit;
@@ -383,6 +343,8 @@ impl Loop {
             let j = self.coros[c.index()].next;
             let Some(&step) = m.plan.tasks[c.index()].steps.get(j) else {
                 self.current = None;
+                // Ended without an await: under the eager factory, still inside `create_task`.
+                let inside_create = self.eager && !self.coros[c.index()].suspended;
                 self.suspended(c);
                 self.done += 1;
                 self.show(m, c, None);
@@ -400,8 +362,8 @@ impl Loop {
                         self.make_ready(m, w, EventKind::PermitGet);
                     }
                 }
-                if m.plan.tasks[c.index()].raises && !self.aborting {
-                    self.abort(m, c);
+                if m.plan.tasks[c.index()].raises && self.failure.is_none() {
+                    self.fail(m, c, inside_create);
                 }
                 continue;
             };
@@ -479,14 +441,8 @@ impl Driver for Loop {
                 Outcome::Act(action) => return action,
                 Outcome::Done(chunk) => {
                     let task = chunk.first();
-                    if self.coros[task.index()].cancelled {
-                        // A call that ran on after its task was cancelled: its result is
-                        // dropped, and the program may end once none is left.
-                        self.orphans -= 1;
-                        m.set_orphaned(task, false);
-                        if self.orphans == 0 {
-                            m.unpark(LOOP_THREAD);
-                        }
+                    if self.coros[task.index()].orphan {
+                        self.orphan_returned(m, task);
                         continue;
                     }
                     self.coros[task.index()].away = false;
