@@ -50,11 +50,35 @@ pub enum Pattern {
     Horizontal,
 }
 
+/// Which part of a scene is drawn: what stays while the playhead moves (the background, the
+/// timeline's labels, rows and axis) on a canvas of its own under the rest, redrawn only when
+/// the size, the theme or the axis change; what moves (the picture, the bars, the playhead)
+/// every frame; or both on one canvas (tests, benchmarks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    Back,
+    Front,
+    Both,
+}
+
+impl Layer {
+    /// It draws what stays.
+    pub fn back(self) -> bool {
+        self != Layer::Front
+    }
+    /// It draws what moves.
+    pub fn front(self) -> bool {
+        self != Layer::Back
+    }
+}
+
 /// The few drawing operations the pictures need, in CSS pixels.
 pub trait Painter {
     /// The drawable size in CSS pixels.
     fn size(&self) -> (f64, f64);
     fn clear(&mut self, color: &str);
+    /// Clears to transparent, so a layer below shows through.
+    fn clear_transparent(&mut self);
     fn fill_rect(&mut self, x: f64, y: f64, w: f64, h: f64, color: &str);
     fn pattern_rect(&mut self, x: f64, y: f64, w: f64, h: f64, pattern: Pattern, color: &str);
     fn stroke_rect(&mut self, x: f64, y: f64, w: f64, h: f64, color: &str, width: f64);
@@ -223,6 +247,9 @@ impl Painter for RecordingPainter {
     }
     fn clear(&mut self, color: &str) {
         self.ops.push(format!("clear {color}"));
+    }
+    fn clear_transparent(&mut self) {
+        self.ops.push("clear transparent".to_string());
     }
     fn fill_rect(&mut self, x: f64, y: f64, w: f64, h: f64, color: &str) {
         self.ops

@@ -8,7 +8,7 @@ use crate::sim::{
 use super::palette::LARGE_TEXT;
 use super::timeline::{self, Area, LaneIndex, Playhead};
 use super::{
-    compact_lane, count_labels, fit_any, fit_bold, fit_shrink, Align, Font, Painter, Palette,
+    compact_lane, count_labels, fit_any, fit_bold, fit_shrink, Align, Font, Layer, Painter, Palette,
 };
 
 /// Draws the whole canvas of one scene: the picture of the model at `now` and the timeline.
@@ -21,8 +21,28 @@ pub fn draw_scene(
     end: Micros,
     pal: &Palette,
 ) {
+    draw_scene_layer(p, trace, index, latest, now, end, pal, Layer::Both);
+}
+
+/// Draws one `layer` of a scene (`Layer`): the back once per size, theme and axis, the front
+/// every frame over it.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_scene_layer(
+    p: &mut impl Painter,
+    trace: &Trace,
+    index: &LaneIndex,
+    latest: Option<usize>,
+    now: Micros,
+    end: Micros,
+    pal: &Palette,
+    layer: Layer,
+) {
     let (w, h) = p.size();
-    p.clear(&pal.background);
+    if layer.back() {
+        p.clear(&pal.background);
+    } else {
+        p.clear_transparent();
+    }
     let top_h = (h * 0.47).clamp(110.0, if pal.large { 380.0 } else { 260.0 });
     let focus = latest
         .and_then(|e| trace.events.get(e))
@@ -55,11 +75,13 @@ pub fn draw_scene(
         small,
         focus,
     };
-    match descriptor(trace.model).shape {
-        Shape::Sequential | Shape::EventLoop { .. } => draw_loop(p, &ctx, top),
-        Shape::ThreadPool { .. } => draw_workers(p, &ctx, top, LaneKind::Thread),
-        Shape::ProcessPool => draw_workers(p, &ctx, top, LaneKind::Process),
-        Shape::InterpreterPool => draw_workers(p, &ctx, top, LaneKind::Interpreter),
+    if layer.front() {
+        match descriptor(trace.model).shape {
+            Shape::Sequential | Shape::EventLoop { .. } => draw_loop(p, &ctx, top),
+            Shape::ThreadPool { .. } => draw_workers(p, &ctx, top, LaneKind::Thread),
+            Shape::ProcessPool => draw_workers(p, &ctx, top, LaneKind::Process),
+            Shape::InterpreterPool => draw_workers(p, &ctx, top, LaneKind::Interpreter),
+        }
     }
     let bottom = Area {
         x: 10.0,
@@ -72,7 +94,7 @@ pub fn draw_scene(
         end,
         focus: focus.map(LaneId::index),
     };
-    timeline::draw(p, trace, index, view, bottom, pal);
+    timeline::draw_layer(p, trace, index, view, bottom, pal, layer);
 }
 
 /// A one-sentence text alternative for the canvas.

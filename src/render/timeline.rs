@@ -3,7 +3,7 @@
 use crate::sim::{EventKind, LaneKind, Micros, State, Trace};
 
 use super::palette::LARGE_TEXT;
-use super::{compact_lane, count_labels, fit_any, Align, Font, Painter, Palette};
+use super::{compact_lane, count_labels, fit_any, Align, Font, Layer, Painter, Palette};
 
 /// A rectangle of the canvas, in CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -123,6 +123,20 @@ pub fn draw(
     area: Area,
     pal: &Palette,
 ) {
+    draw_layer(p, trace, index, view, area, pal, Layer::Both);
+}
+
+/// Draws one `layer` of the timeline: the labels, rows and axis at the back; the bars, the
+/// marks, the playhead and the current lane's highlighted label in front.
+pub fn draw_layer(
+    p: &mut impl Painter,
+    trace: &Trace,
+    index: &LaneIndex,
+    view: Playhead,
+    area: Area,
+    pal: &Palette,
+    layer: Layer,
+) {
     let Playhead { now, end, focus } = view;
     let font = if pal.large {
         LARGE_TEXT
@@ -166,27 +180,33 @@ pub fn draw(
             }
             options
         };
-        if focus == Some(lane_no) {
+        let focused = focus == Some(lane_no);
+        if focused && layer.front() {
             p.fill_rect(area.x, y, label_w - 4.0, row_h, &pal.highlight);
         }
-        let options: Vec<&str> = options.iter().map(String::as_str).collect();
-        let label = fit_any(p, &options, font, label_w - 6.0);
-        p.text(
-            area.x + 2.0,
-            y + row_h / 2.0,
-            &label,
-            Font::regular(font),
-            &pal.muted,
-            Align::Left,
-        );
-        p.fill_rect(
-            scale.x0,
-            y + bar_gap,
-            scale.x1 - scale.x0,
-            row_h - 2.0 * bar_gap,
-            &pal.surface,
-        );
-        let Some(list) = index.0.get(lane_no) else {
+        // Every label at the back; the current lane's again in front, over its highlight.
+        if layer.back() || focused {
+            let options: Vec<&str> = options.iter().map(String::as_str).collect();
+            let label = fit_any(p, &options, font, label_w - 6.0);
+            p.text(
+                area.x + 2.0,
+                y + row_h / 2.0,
+                &label,
+                Font::regular(font),
+                &pal.muted,
+                Align::Left,
+            );
+        }
+        if layer.back() {
+            p.fill_rect(
+                scale.x0,
+                y + bar_gap,
+                scale.x1 - scale.x0,
+                row_h - 2.0 * bar_gap,
+                &pal.surface,
+            );
+        }
+        let Some(list) = index.0.get(lane_no).filter(|_| layer.front()) else {
             continue;
         };
         // Neighbouring slivers narrower than half a pixel would cost draw calls and show nothing.
@@ -217,7 +237,7 @@ pub fn draw(
     let rows: Vec<Option<usize>> = (0..trace.lanes.len())
         .map(|l| lanes.iter().take(shown).position(|&x| x == l))
         .collect();
-    for mark in index.1.iter().filter(|m| m.at <= now) {
+    for mark in index.1.iter().filter(|m| m.at <= now && layer.front()) {
         let Some(row) = rows.get(mark.lane).copied().flatten() else {
             continue;
         };
@@ -235,6 +255,15 @@ pub fn draw(
 
     // The time axis with a few round ticks; a label at an edge is kept inside the canvas.
     let axis_y = area.y + shown as f64 * row_h + 2.0;
+    if layer.front() {
+        // The playhead.
+        let x = scale.x(now);
+        let width = if pal.thick { 3.0 } else { 2.0 };
+        p.line(x, area.y, x, axis_y, &pal.accent, width);
+    }
+    if !layer.back() {
+        return;
+    }
     p.line(scale.x0, axis_y, scale.x1, axis_y, &pal.line, 1.0);
     let tick_px = if pal.large { font } else { font * 0.9 };
     // As many round ticks as fit (up to five): neighbours' labels a character's width apart.
@@ -269,11 +298,6 @@ pub fn draw(
         );
         t = Micros(t.0 + step.0);
     }
-
-    // The playhead.
-    let x = scale.x(now);
-    let width = if pal.thick { 3.0 } else { 2.0 };
-    p.line(x, area.y, x, axis_y, &pal.accent, width);
 }
 
 /// The lanes a timeline draws, in order: every lane, except the cores in a run that barely

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+pub use crate::render::Layer;
 use crate::render::{Align, Font, Painter, Palette, Pattern};
 
 /// A canvas prepared for one frame: backing store sized to its CSS box times `devicePixelRatio`.
@@ -73,6 +74,10 @@ impl Painter for CanvasPainter {
         self.ctx.fill_rect(0.0, 0.0, self.width, self.height);
     }
 
+    fn clear_transparent(&mut self) {
+        self.ctx.clear_rect(0.0, 0.0, self.width, self.height);
+    }
+
     fn fill_rect(&mut self, x: f64, y: f64, w: f64, h: f64, color: &str) {
         self.set_fill(color);
         self.ctx.fill_rect(x, y, w, h);
@@ -84,16 +89,13 @@ impl Painter for CanvasPainter {
         }
         // A tile per pattern, colour and pixel ratio, made once and repeated: one fill per
         // rectangle instead of a path of stripes. Filled in device pixels, so it stays sharp.
+        // The tile carries its own transparency and its own scale (device pixels), so a
+        // patterned rectangle is one fill: no change of alpha or transform per rectangle.
         let Some(tile) = pattern_tile(pattern, color, self.ratio) else {
             return;
         };
-        let (ctx, r) = (&self.ctx, self.ratio);
-        ctx.set_global_alpha(0.55);
-        ctx.set_fill_style_canvas_pattern(&tile);
-        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-        ctx.fill_rect(x * r, y * r, w * r, h * r);
-        let _ = ctx.set_transform(r, 0.0, 0.0, r, 0.0, 0.0);
-        ctx.set_global_alpha(1.0);
+        self.ctx.set_fill_style_canvas_pattern(&tile);
+        self.ctx.fill_rect(x, y, w, h);
         // The fill style is now the pattern: the next colour must be set again.
         self.fill.clear();
     }
@@ -240,6 +242,8 @@ fn pattern_tile(pattern: Pattern, color: &str, ratio: f64) -> Option<web_sys::Ca
     tile.set_height((th * ratio).round() as u32);
     let ctx: CanvasRenderingContext2d = tile.get_context("2d").ok()??.dyn_into().ok()?;
     ctx.scale(ratio, ratio).ok()?;
+    // Drawn over the state's colour at this strength (was the fill's alpha).
+    ctx.set_global_alpha(0.55);
     ctx.set_stroke_style_str(color);
     ctx.set_fill_style_str(color);
     ctx.set_line_width(1.5);
@@ -271,6 +275,17 @@ fn pattern_tile(pattern: Pattern, color: &str, ratio: f64) -> Option<web_sys::Ca
     let made = ctx
         .create_pattern_with_html_canvas_element(&tile, "repeat")
         .ok()??;
+    // The tile is in device pixels; the canvas draws in CSS pixels (scaled by the ratio):
+    // the pattern is scaled back, so its stripes stay one device pixel sharp.
+    // (web-sys binds setTransform to SVGMatrix only; the DOMMatrix form is called directly.)
+    let m = web_sys::DomMatrix::new().ok()?;
+    m.set_a(1.0 / ratio);
+    m.set_d(1.0 / ratio);
+    let set: js_sys::Function = js_sys::Reflect::get(&made, &"setTransform".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let _ = set.call1(&made, &m);
     PATTERNS.with(|p| {
         let mut p = p.borrow_mut();
         if p.len() >= 256 {

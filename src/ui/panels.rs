@@ -44,12 +44,15 @@ pub struct NarrationProps {
 const LOG_LINES: usize = 120;
 
 /// While playing, the log holds only about what its tallest box shows (the side column at
-/// 1920x1080): a window that moves replaces all its lines, and 120 of them cost a dropped frame
+/// 1920x1080, drawn from its bottom): a window that moves replaces all its lines, and 120 of them cost a dropped frame
 /// every LOG_EVERY_MS. Pausing brings back the full LOG_LINES to scroll through.
-const PLAYING_LOG_LINES: usize = 36;
+const PLAYING_LOG_LINES: usize = 20;
 
 /// While playing, the log's lines move at most once per this many milliseconds.
 const LOG_EVERY_MS: f64 = 500.0;
+
+/// While playing, the sentence on screen changes at most once per this many milliseconds.
+const NARRATE_EVERY_MS: f64 = 300.0;
 
 /// While playing, a screen reader hears at most one sentence per this many milliseconds.
 const ANNOUNCE_EVERY_MS: f64 = 1_500.0;
@@ -71,7 +74,17 @@ fn log_line(session: &Session, entry: usize) -> (String, String) {
 
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
-    let (who, sentence) = match props.current {
+    // While playing, the sentence on screen moves on at most every NARRATE_EVERY_MS: at sixty
+    // events a second nobody can read it, and each change costs the frame a layout.
+    let held = use_mut_ref(|| (None::<(usize, usize)>, None::<usize>, f64::NEG_INFINITY));
+    let (current, cursor) = {
+        let (mut held, now) = (held.borrow_mut(), js_sys::Date::now());
+        if !props.playing || held.0.is_none() || now - held.2 >= NARRATE_EVERY_MS {
+            *held = (props.current, props.cursor, now);
+        }
+        (held.0, held.1)
+    };
+    let (who, sentence) = match current {
         Some((t, e)) => {
             let trace = &props.session.traces[t];
             (Some(model_name(trace.model)), narrate::sentence(trace, e))
@@ -162,7 +175,8 @@ pub fn narration(props: &NarrationProps) -> Html {
             }
         });
     }
-    let position = props.cursor.map_or(0, |c| c + 1);
+    // The count moves with the sentence.
+    let position = cursor.map_or(0, |c| c + 1);
     html! {
         <section class="card narration" aria-labelledby="narration-title">
             <h2 id="narration-title">{ format!("What is happening · event {position} of {}", props.steps) }</h2>

@@ -4,10 +4,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::render::scene::{describe, draw_scene};
+use crate::render::scene::{describe, draw_scene_layer};
 use crate::sim::{grouped, Bytes, Micros, State};
 
-use super::canvas::{palette, use_canvas_size, CanvasPainter};
+use super::canvas::{palette, use_canvas_size, CanvasPainter, Layer};
 use super::panels::{model_name, short_name};
 use super::state::Session;
 
@@ -28,11 +28,49 @@ pub struct SceneProps {
 #[function_component(Scene)]
 pub fn scene(props: &SceneProps) -> Html {
     let canvas = use_node_ref();
+    let backdrop = use_node_ref();
     let size = use_canvas_size(canvas.clone());
     // The theme's colours are read from CSS once per layout or theme change, not per frame.
     let pal = use_memo(props.generation, |_| palette());
     // What was last written to `data-cut` and `data-min-text`: unchanged, they are not written.
     let reported = use_mut_ref(|| (String::from("(not drawn)"), String::new()));
+    // What stays while the playhead moves (the timeline's labels, rows and axis) is drawn on a
+    // canvas of its own, under the picture, and only when the size, theme or axis change.
+    {
+        let backdrop = backdrop.clone();
+        let session = props.session.clone();
+        let t = props.trace;
+        let pal = pal.clone();
+        let horizon = props.session.horizon(props.revealed);
+        let deps = (
+            Rc::as_ptr(&session) as usize,
+            t,
+            props.generation,
+            (size.0.to_bits(), size.1.to_bits()),
+            horizon,
+        );
+        use_effect_with(deps, move |_| {
+            if let Some(element) = backdrop.cast::<web_sys::HtmlCanvasElement>() {
+                if let Some(mut painter) = CanvasPainter::new(&element, size) {
+                    let trace = &session.traces[t];
+                    let index = &session.indexes[t];
+                    draw_scene_layer(
+                        &mut painter,
+                        trace,
+                        index,
+                        None,
+                        Micros::ZERO,
+                        horizon,
+                        &pal,
+                        Layer::Back,
+                    );
+                    let _ = element.set_attribute("data-cut", &painter.cuts().join(" | "));
+                    let _ = element
+                        .set_attribute("data-min-text", &format!("{:.1}", painter.min_text()));
+                }
+            }
+        });
+    }
     {
         let canvas = canvas.clone();
         let session = props.session.clone();
@@ -52,7 +90,7 @@ pub fn scene(props: &SceneProps) -> Html {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
                 if let Some(mut painter) = CanvasPainter::new(&element, size) {
                     let trace = &session.traces[t];
-                    draw_scene(
+                    draw_scene_layer(
                         &mut painter,
                         trace,
                         &session.indexes[t],
@@ -60,6 +98,7 @@ pub fn scene(props: &SceneProps) -> Html {
                         time,
                         horizon,
                         &pal,
+                        Layer::Front,
                     );
                     // Tests read which labels did not fit (none should).
                     let now = (
@@ -113,7 +152,8 @@ pub fn scene(props: &SceneProps) -> Html {
             grouped(peak.alive)
         );
         html! {
-            <div class="scene-memory" role="img" aria-label={label}>
+            // Described when the run stands still (like the picture), not at every frame.
+            <div class="scene-memory" role="img" aria-label={if props.playing { "Memory, as the run grows".to_string() } else { label }}>
                 <span class="mem-bar" aria-hidden="true">
                     <span class="mem-peak" style={format!("width: {:.1}%", scale(peak.reserved))}></span>
                     <span class="mem-reserved" style={format!("width: {:.1}%", scale(now.reserved))}></span>
@@ -153,7 +193,10 @@ pub fn scene(props: &SceneProps) -> Html {
                 <span class="clock">{ clock }</span>
             </div>
             { for memory }
-            <canvas ref={canvas} role="img" aria-label={alt}></canvas>
+            <div class="scene-canvases">
+                <canvas ref={canvas} role="img" aria-label={alt}></canvas>
+                <canvas ref={backdrop} class="backdrop" aria-hidden="true"></canvas>
+            </div>
         </article>
     }
 }

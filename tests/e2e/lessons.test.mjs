@@ -95,7 +95,7 @@ for (const lesson of LESSONS) {
       const seventh = await stableEvent(page);
       assert.ok(seventh > third, `four more steps move on from event ${third} to ${seventh}`);
       const later = await Promise.all(
-        [...(await page.$$(canvas))].map((_, i) => canvasHash(page, `.scene:nth-child(${i + 1}) canvas`)),
+        [...(await page.$$(".scene"))].map((_, i) => canvasHash(page, `.scene:nth-child(${i + 1}) canvas`)),
       );
       for (let i = 0; i < 4; i++) await back.click();
       assert.equal(await settledEvent(page, third), third, "four steps back return to the same moment");
