@@ -146,6 +146,9 @@ impl Painter for Counter {
     fn clear(&mut self, _: &str) {
         self.0 += 1;
     }
+    fn clear_transparent(&mut self) {
+        self.0 += 1;
+    }
     fn fill_rect(&mut self, _: f64, _: f64, _: f64, _: f64, _: &str) {
         self.0 += 1;
     }
