@@ -119,40 +119,38 @@ fn slices(track: Track, trace: &Trace) -> impl Iterator<Item = Value> + '_ {
 
 /// GIL requests and drops, as instants on the lane where they happen.
 fn gil_instants(track: Track, trace: &Trace) -> impl Iterator<Item = Value> + '_ {
-    trace.events.iter().filter_map(move |e| {
-        let lane = event_lane(e)?;
+    instants(track, trace, CAT_GIL, |k| {
         matches!(
-            e.kind,
+            k,
             EventKind::GilRequest | EventKind::GilDropRequest | EventKind::GilDrop
         )
-        .then(|| {
-            json!({
-                "name": e.kind.label(),
-                "cat": CAT_GIL,
-                "ph": "i",
-                "s": "t",
-                "pid": track.pid,
-                "tid": track.tid(lane),
-                "ts": e.time.0,
-                "args": {"task": event_task(trace, e)},
-            })
-        })
     })
 }
 
 /// A task's exception, each cancellation it causes and a pool's shutdown, as instants where
 /// they happen.
 fn failure_instants(track: Track, trace: &Trace) -> impl Iterator<Item = Value> + '_ {
-    trace.events.iter().filter_map(move |e| {
-        let lane = event_lane(e)?;
+    instants(track, trace, CAT_FAILURE, |k| {
         matches!(
-            e.kind,
+            k,
             EventKind::Raise | EventKind::Cancel | EventKind::ShutdownWait
         )
-        .then(|| {
+    })
+}
+
+/// The events of the kinds `pick` takes, as instants of category `cat` on their lanes.
+fn instants<'t>(
+    track: Track,
+    trace: &'t Trace,
+    cat: &'static str,
+    pick: fn(EventKind) -> bool,
+) -> impl Iterator<Item = Value> + 't {
+    trace.events.iter().filter_map(move |e| {
+        let lane = event_lane(e)?;
+        pick(e.kind).then(|| {
             json!({
                 "name": e.kind.label(),
-                "cat": CAT_FAILURE,
+                "cat": cat,
                 "ph": "i",
                 "s": "t",
                 "pid": track.pid,

@@ -29,10 +29,15 @@ impl TimeScale {
     }
 }
 
-/// Per lane, the indices of its segments in time order, and the marks drawn over the lanes
-/// (a task that raised, a task cancelled), built once per trace.
+/// What the timeline needs of a trace, built once per trace (a frame must not walk the whole
+/// trace): per lane, the indices of its segments in time order; the marks drawn over the
+/// lanes (a task that raised, a task cancelled); the lanes drawn, in order (`drawn_lanes`).
 #[derive(Clone, Debug, Default)]
-pub struct LaneIndex(pub Vec<Vec<usize>>, pub Vec<Mark>);
+pub struct LaneIndex {
+    pub segments: Vec<Vec<usize>>,
+    pub marks: Vec<Mark>,
+    pub drawn: Vec<usize>,
+}
 
 /// Where a task's exception or cancellation is marked on a lane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,12 +83,17 @@ impl LaneIndex {
                 })
             })
             .collect();
-        LaneIndex(lanes, marks)
+        let drawn = drawn_lanes(trace, &lanes);
+        LaneIndex {
+            segments: lanes,
+            marks,
+            drawn,
+        }
     }
 
     /// The segment of `lane` that covers `now`, if any.
     pub fn at(&self, trace: &Trace, lane: usize, now: Micros) -> Option<usize> {
-        let list = self.0.get(lane)?;
+        let list = self.segments.get(lane)?;
         let n = list.partition_point(|&i| trace.segments[i].start <= now);
         let i = *list.get(n.checked_sub(1)?)?;
         (trace.segments[i].end > now).then_some(i)
@@ -149,7 +159,7 @@ pub fn draw_layer(
     let rows_h = (area.h - axis_h).max(0.0);
     let min_row = font + 4.0;
     let fits = ((rows_h / min_row).floor() as usize).max(1);
-    let lanes = drawn_lanes(trace, index);
+    let lanes = &index.drawn;
     let shown = lanes.len().min(fits);
     let hidden = lanes.len() - shown;
     let row_h = if shown == 0 {
@@ -206,7 +216,7 @@ pub fn draw_layer(
                 &pal.surface,
             );
         }
-        let Some(list) = index.0.get(lane_no).filter(|_| layer.front()) else {
+        let Some(list) = index.segments.get(lane_no).filter(|_| layer.front()) else {
             continue;
         };
         // Neighbouring slivers narrower than half a pixel would cost draw calls and show nothing.
@@ -234,11 +244,8 @@ pub fn draw_layer(
 
     // A task that raised: a cross; one cancelled: a bar with a slash (told apart by shape,
     // not only colour).
-    let rows: Vec<Option<usize>> = (0..trace.lanes.len())
-        .map(|l| lanes.iter().take(shown).position(|&x| x == l))
-        .collect();
-    for mark in index.1.iter().filter(|m| m.at <= now && layer.front()) {
-        let Some(row) = rows.get(mark.lane).copied().flatten() else {
+    for mark in index.marks.iter().filter(|m| m.at <= now && layer.front()) {
+        let Some(row) = lanes.iter().take(shown).position(|&x| x == mark.lane) else {
             continue;
         };
         let (cx, cy) = (scale.x(mark.at), area.y + row as f64 * row_h + row_h / 2.0);
@@ -304,11 +311,11 @@ pub fn draw_layer(
 /// uses them (their busy time under 5% of the run, as in the I/O lessons), where they would
 /// be empty rows, and in a run with one thread (sync, one event loop), where a core row only
 /// repeats that thread's. Where the CPU matters, idle cores stay, since they are the point.
-pub fn drawn_lanes(trace: &Trace, index: &LaneIndex) -> Vec<usize> {
+fn drawn_lanes(trace: &Trace, segments: &[Vec<usize>]) -> Vec<usize> {
     let is_core = |l: usize| trace.lanes[l].kind == LaneKind::Core;
     let busy: u64 = (0..trace.lanes.len())
         .filter(|&l| is_core(l))
-        .flat_map(|l| index.0.get(l).into_iter().flatten())
+        .flat_map(|l| segments.get(l).into_iter().flatten())
         .map(|&i| &trace.segments[i])
         .filter(|s| s.state == State::Running)
         .map(|s| s.end.0.saturating_sub(s.start.0))

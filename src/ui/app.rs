@@ -539,7 +539,7 @@ pub fn app() -> Html {
         .map(|t| revealed || playback.time >= t.stats.makespan)
         .collect();
     let results = html! {
-        <Results session={session.clone()} {finished} generation={generation} measured={current_report.clone()} />
+        <Results session={session.clone()} {finished} generation={generation} measured={current_report.clone()} playing={playback.playing} />
     };
 
     // A page of its own (a race lesson, the decision explorer): the header, its body, the

@@ -24,6 +24,9 @@ pub struct ChartProps {
     /// Each model's total once the playhead has reached it: its bars show from then on.
     pub revealed: Vec<Option<Micros>>,
     pub generation: u32,
+    /// The run is playing: a bar appearing is drawn after the frame.
+    #[prop_or_default]
+    pub playing: bool,
 }
 
 /// The lesson's chart: a heading naming the measure, one sentence on it, the canvas (with
@@ -41,15 +44,22 @@ pub fn totals_chart(props: &ChartProps) -> Html {
     };
     {
         let canvas = canvas.clone();
+        let playing = props.playing;
         use_effect_with((chart.clone(), props.generation), move |(chart, _)| {
-            // Drawn after the frame: plotters measures its labels in the DOM, which forces a
-            // layout, and a model finishing mid-play must not stall that frame.
+            // While playing, drawn after the frame: plotters measures its labels in the DOM,
+            // which forces a layout, and a model finishing mid-play must not stall that frame.
             let chart = chart.clone();
-            let later = gloo_timers::callback::Timeout::new(0, move || {
+            let now = move || {
                 if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
                     draw(&element, &chart);
                 }
-            });
+            };
+            let later = if playing {
+                Some(gloo_timers::callback::Timeout::new(0, now))
+            } else {
+                now();
+                None
+            };
             move || drop(later)
         });
     }

@@ -289,6 +289,9 @@ pub struct ResultsProps {
     pub generation: u32,
     /// Real timings from "Measure for real", if any.
     pub measured: Option<Rc<Report>>,
+    /// The run is playing (the chart draws a new bar after the frame).
+    #[prop_or_default]
+    pub playing: bool,
 }
 
 /// A measured cell: the median in model time and the spread of the repeats.
@@ -411,7 +414,7 @@ pub fn results(props: &ResultsProps) -> Html {
             if let Some(report) = &props.measured {
                 <MeasuredChart session={session.clone()} report={report.clone()} shown={props.finished.clone()} generation={props.generation} />
             } else {
-                <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} />
+                <TotalsChart session={session.clone()} revealed={revealed.clone()} generation={props.generation} playing={props.playing} />
             }
             if done { <p class="takeaway" id="takeaway">{ lesson.takeaway.clone() }</p> }
             <Faithful session={session.clone()} revealed={done} />
