@@ -732,7 +732,7 @@ pub fn app() -> Html {
                 </section>
                 <Legend />
                 <div class="panels">
-                    <CodePanel session={session.clone()} current={playback.current()} {revealed} note={variant.clone().map(AttrValue::from)} />
+                    <CodePanel session={session.clone()} current={playback.current()} {revealed} note={variant.clone().map(AttrValue::from)} playing={playback.playing} />
                 </div>
                 { results }
                 <MeasurePanel

@@ -214,11 +214,25 @@ pub struct CodeProps {
     /// What the code was written for, when the run shows other settings (a variant).
     #[prop_or_default]
     pub note: Option<AttrValue>,
+    /// The run is playing: the code follows it a few times a second.
+    #[prop_or_default]
+    pub playing: bool,
 }
 
 #[function_component(CodePanel)]
 pub fn code_panel(props: &CodeProps) -> Html {
     let session = &props.session;
+    // While playing, the code (and its highlighted line) follows the run at most every
+    // NARRATE_EVERY_MS, as the narration does: with several models, each event could switch
+    // the shown model's code, and redrawing the code every frame cost the frame.
+    let held = use_mut_ref(|| (None::<(usize, usize)>, f64::NEG_INFINITY));
+    let current = {
+        let (mut held, now) = (held.borrow_mut(), js_sys::Date::now());
+        if !props.playing || held.0.is_none() || now - held.1 >= NARRATE_EVERY_MS {
+            *held = (props.current, now);
+        }
+        held.0
+    };
     // The learner may pin a tab; otherwise the code follows the model of the current event.
     let pinned = use_state(|| None::<usize>);
     {
@@ -226,33 +240,30 @@ pub fn code_panel(props: &CodeProps) -> Html {
         use_effect_with(Rc::as_ptr(session) as usize, move |_| pinned.set(None));
     }
     let shown = (*pinned)
-        .or(props.current.map(|(t, _)| t))
+        .or(current.map(|(t, _)| t))
         .unwrap_or(0)
         .min(session.traces.len() - 1);
     let trace = &session.traces[shown];
     let code = session.lesson.code.iter().find(|c| c.model == trace.model);
-    let current_line = props
-        .current
-        .filter(|&(t, _)| t == shown)
-        .and_then(|(t, e)| {
-            let event = &session.traces[t].events[e];
-            let code = code?;
-            let task = event.task?;
-            // The task's latest step, found by walking back from this event: usually a few
-            // events, where replaying the whole trace would cost every frame of a large lesson.
-            let step = session.traces[t].events[..=e]
-                .iter()
-                .rev()
-                .filter(|ev| ev.task == Some(task))
-                .find_map(|ev| {
-                    if ev.kind == EventKind::TaskFinish {
-                        Some(None)
-                    } else {
-                        ev.step.map(Some)
-                    }
-                })??;
-            code.lines.get(task.index())?.get(step.index()).copied()
-        });
+    let current_line = current.filter(|&(t, _)| t == shown).and_then(|(t, e)| {
+        let event = &session.traces[t].events[e];
+        let code = code?;
+        let task = event.task?;
+        // The task's latest step, found by walking back from this event: usually a few
+        // events, where replaying the whole trace would cost every frame of a large lesson.
+        let step = session.traces[t].events[..=e]
+            .iter()
+            .rev()
+            .filter(|ev| ev.task == Some(task))
+            .find_map(|ev| {
+                if ev.kind == EventKind::TaskFinish {
+                    Some(None)
+                } else {
+                    ev.step.map(Some)
+                }
+            })??;
+        code.lines.get(task.index())?.get(step.index()).copied()
+    });
     let tabs = session.traces.iter().enumerate().map(|(i, t)| {
         let pinned = pinned.clone();
         let onclick = Callback::from(move |_| pinned.set(Some(i)));
