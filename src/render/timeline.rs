@@ -174,6 +174,26 @@ pub fn draw_layer(
     };
     let bar_gap = (row_h * 0.18).max(1.0);
 
+    // Longest first; the kind alone ("task") where even the name cannot fit.
+    let lane_options = |label: &str| {
+        let mut options = vec![label.to_string(), compact_lane(label)];
+        if let Some((kind, _)) = label.split_once(' ') {
+            options.push(kind.trim_end_matches(':').to_string());
+        }
+        options
+    };
+    // One form for every lane's label (all whole names, or all shortened), the longest that
+    // fits them all: "task A, task B, C, D" would read as different kinds of row.
+    let named = shown - usize::from(hidden > 0);
+    let level = (0..3)
+        .find(|&k| {
+            lanes.iter().take(named).all(|&l| {
+                let options = lane_options(&trace.lanes[l].label);
+                let option = &options[k.min(options.len() - 1)];
+                p.text_width(option, font) <= label_w - 6.0
+            })
+        })
+        .unwrap_or(2);
     for (row, &lane_no) in lanes.iter().enumerate().take(shown) {
         let lane = &trace.lanes[lane_no];
         let y = area.y + row as f64 * row_h;
@@ -183,11 +203,8 @@ pub fn draw_layer(
             options.extend(count_labels(more));
             options
         } else {
-            // Longest first; the kind alone ("task") where even the name cannot fit.
-            let mut options = vec![lane.label.clone(), compact_lane(&lane.label)];
-            if let Some((kind, _)) = lane.label.split_once(' ') {
-                options.push(kind.trim_end_matches(':').to_string());
-            }
+            let mut options = lane_options(&lane.label);
+            options.drain(..level.min(options.len() - 1));
             options
         };
         let focused = focus == Some(lane_no);

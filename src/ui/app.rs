@@ -526,8 +526,10 @@ pub fn app() -> Html {
     } else {
         html! {}
     };
+    // With reduced motion, playing steps from event to event, each said in full: only a run
+    // that animates holds the sentence back (`use_throttled`).
     let narration = html! {
-        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing} on_visit={on_visit} ask_first={app.asks() && !app.revealed && app.answer == Answer::Open} />
+        <Narration session={session.clone()} current={playback.current()} steps={session.order.len()} cursor={playback.cursor} seen={playback.seen} playing={playback.playing && !reduced_motion} on_visit={on_visit} ask_first={app.asks() && !app.revealed && app.answer == Answer::Open} />
     };
     // Each model's figures show in the table once the playhead has finished it; once the answer
     // is revealed (the run's end, or a presenter's Reveal), everything shows, wherever the
@@ -732,7 +734,7 @@ pub fn app() -> Html {
                 </section>
                 <Legend />
                 <div class="panels">
-                    <CodePanel session={session.clone()} current={playback.current()} {revealed} note={variant.clone().map(AttrValue::from)} playing={playback.playing} />
+                    <CodePanel session={session.clone()} current={playback.current()} {revealed} note={variant.clone().map(AttrValue::from)} playing={playback.playing && !reduced_motion} />
                 </div>
                 { results }
                 <MeasurePanel

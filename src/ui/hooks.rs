@@ -287,3 +287,33 @@ pub fn use_media_query(query: &'static str) -> bool {
     }
     *matches
 }
+
+/// `value`, or, while `on`, the value it had at most `every_ms` ago: what nobody can read at
+/// sixty changes a second (the narration's sentence, the code's line) moves a few times a
+/// second instead. A change that is held back is shown once its time has come, even if
+/// nothing else re-renders the component then (a trailing timer asks for that render).
+#[hook]
+pub fn use_throttled<T: Clone + PartialEq + 'static>(value: T, on: bool, every_ms: u32) -> T {
+    let held = use_mut_ref(|| (value.clone(), f64::NEG_INFINITY));
+    let trailing = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    let redraw = use_force_update();
+    let now = js_sys::Date::now();
+    let mut h = held.borrow_mut();
+    let waited = now - h.1;
+    if !on || waited >= f64::from(every_ms) {
+        if h.0 != value {
+            *h = (value.clone(), now);
+        } else if !on {
+            h.1 = f64::NEG_INFINITY;
+        }
+        trailing.borrow_mut().take();
+    } else if h.0 != value && trailing.borrow().is_none() {
+        let left = (f64::from(every_ms) - waited).max(0.0) as u32;
+        let (trailing_in, redraw) = (trailing.clone(), redraw.clone());
+        *trailing.borrow_mut() = Some(gloo_timers::callback::Timeout::new(left + 1, move || {
+            trailing_in.borrow_mut().take();
+            redraw.force_update();
+        }));
+    }
+    h.0.clone()
+}

@@ -9,6 +9,7 @@ use crate::sim::models::descriptor;
 use crate::sim::{narrate, Across, Bytes, EventKind, Micros, ModelId, Outcome, Spread};
 
 use super::chart::{MeasuredChart, TotalsChart};
+use super::hooks::use_throttled;
 use super::state::Session;
 use super::stated::stated;
 use crate::bench::results::{ModelResult, Report};
@@ -49,10 +50,10 @@ const LOG_LINES: usize = 120;
 const PLAYING_LOG_LINES: usize = 20;
 
 /// While playing, the log's lines move at most once per this many milliseconds.
-const LOG_EVERY_MS: f64 = 500.0;
+const LOG_EVERY_MS: u32 = 500;
 
 /// While playing, the sentence on screen changes at most once per this many milliseconds.
-const NARRATE_EVERY_MS: f64 = 300.0;
+const NARRATE_EVERY_MS: u32 = 300;
 
 /// While playing, a screen reader hears at most one sentence per this many milliseconds.
 const ANNOUNCE_EVERY_MS: f64 = 1_500.0;
@@ -76,14 +77,11 @@ fn log_line(session: &Session, entry: usize) -> (String, String) {
 pub fn narration(props: &NarrationProps) -> Html {
     // While playing, the sentence on screen moves on at most every NARRATE_EVERY_MS: at sixty
     // events a second nobody can read it, and each change costs the frame a layout.
-    let held = use_mut_ref(|| (None::<(usize, usize)>, None::<usize>, f64::NEG_INFINITY));
-    let (current, cursor) = {
-        let (mut held, now) = (held.borrow_mut(), js_sys::Date::now());
-        if !props.playing || held.0.is_none() || now - held.2 >= NARRATE_EVERY_MS {
-            *held = (props.current, props.cursor, now);
-        }
-        (held.0, held.1)
-    };
+    let (current, cursor) = use_throttled(
+        (props.current, props.cursor),
+        props.playing,
+        NARRATE_EVERY_MS,
+    );
     let (who, sentence) = match current {
         Some((t, e)) => {
             let trace = &props.session.traces[t];
@@ -124,14 +122,7 @@ pub fn narration(props: &NarrationProps) -> Html {
     let end = props.seen.map_or(0, |s| s + 1);
     // While playing, the log moves at most every LOG_EVERY_MS: a frame cannot show a hundred new
     // lines legibly, and laying them out was most of a frame's work.
-    let log_end = use_mut_ref(|| (0, f64::NEG_INFINITY));
-    let end = {
-        let (mut shown, now) = (log_end.borrow_mut(), js_sys::Date::now());
-        if !props.playing || end < shown.0 || now - shown.1 >= LOG_EVERY_MS {
-            *shown = (end, now);
-        }
-        shown.0
-    };
+    let end = use_throttled(end, props.playing, LOG_EVERY_MS);
     let kept = if props.playing {
         PLAYING_LOG_LINES
     } else {
@@ -168,7 +159,8 @@ pub fn narration(props: &NarrationProps) -> Html {
                         let (top, height) = (line.offset_top(), line.offset_height());
                         let (view_top, view_h) = (list.scroll_top(), list.client_height());
                         if top < view_top || top + height > view_top + view_h {
-                            list.set_scroll_top(top - view_h / 2);
+                            // Centred, or its top at the top when it is taller than the log.
+                            list.set_scroll_top(top - ((view_h - height) / 2).max(0));
                         }
                     }
                 }
@@ -189,7 +181,8 @@ pub fn narration(props: &NarrationProps) -> Html {
                 <ol class={classes!("log", props.playing.then_some("playing"))} ref={log} aria-label="Event log" start={(start + 1).to_string()}>
                     { for lines.iter().enumerate().map(|(k, (at, text))| {
                         let i = start + k;
-                        let current = props.cursor == Some(i);
+                        // The line the sentence above speaks of (held with it while playing).
+                        let current = cursor == Some(i);
                         let onclick = props.on_visit.reform(move |_: MouseEvent| i);
                         html! {
                             <li key={i} aria-current={current.then_some("step")} class={classes!(current.then_some("current"))}>
@@ -225,14 +218,7 @@ pub fn code_panel(props: &CodeProps) -> Html {
     // While playing, the code (and its highlighted line) follows the run at most every
     // NARRATE_EVERY_MS, as the narration does: with several models, each event could switch
     // the shown model's code, and redrawing the code every frame cost the frame.
-    let held = use_mut_ref(|| (None::<(usize, usize)>, f64::NEG_INFINITY));
-    let current = {
-        let (mut held, now) = (held.borrow_mut(), js_sys::Date::now());
-        if !props.playing || held.0.is_none() || now - held.1 >= NARRATE_EVERY_MS {
-            *held = (props.current, now);
-        }
-        held.0
-    };
+    let current = use_throttled(props.current, props.playing, NARRATE_EVERY_MS);
     // The learner may pin a tab; otherwise the code follows the model of the current event.
     let pinned = use_state(|| None::<usize>);
     {

@@ -99,3 +99,21 @@ test("on a phone the menus sit with the lesson's text, and a variant's note stay
   assert.deepEqual(problems(), []);
   await close();
 });
+
+test("while playing, the narration holds a sentence a few times a second but never stays behind", async () => {
+  const { page, problems, close } = await openPage(env.browser, { width: 1280, height: 800 });
+  await page.goto(`${env.server.origin}/?lesson=three-waits&question=0`);
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  // Past the start's flurry of events, nothing happens for almost two seconds: by then the
+  // sentence (and its count) must be the latest event's, not one held from the flurry.
+  await page.waitForFunction(() => /^1\.[2-9]/.test(document.querySelector(".controls .time").textContent), null, { timeout: 10_000 });
+  const shown = await page.textContent("#narration-title");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.equal(await page.textContent("#narration-title"), shown, "pausing shows the same event");
+  // And the log's highlighted line is the one the sentence speaks of.
+  const current = await page.textContent(".log li.current .log-line");
+  assert.ok(current.includes((await page.textContent("#narration")).replace(/^.*?: /, "").slice(0, 30)), current);
+  assert.deepEqual(problems(), []);
+  await close();
+});

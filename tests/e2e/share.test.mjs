@@ -288,10 +288,13 @@ test("the canvases redraw when the theme changes while paused", async () => {
   await waitForApp(page);
   await page.getByRole("button", { name: "Step forward", exact: true }).click();
   const light = await canvasHash(page, ".scene canvas");
+  // What stays of the scene (labels, rows, axis) is a canvas of its own, behind the picture.
+  const backdrop = await canvasHash(page, ".scene canvas.backdrop");
   await page.selectOption("#theme-picker", "dark");
   await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
   await page.waitForTimeout(300);
   assert.notEqual(await canvasHash(page, ".scene canvas"), light, "the scene was redrawn in the dark palette");
+  assert.notEqual(await canvasHash(page, ".scene canvas.backdrop"), backdrop, "and its backdrop too");
   assert.match(page.url(), /theme=dark/);
   assert.deepEqual(problems(), []);
   await close();
@@ -336,6 +339,8 @@ test("the editor sets the Python version and the OS, and the pool's default star
   await page.goto(`${env.server.origin}/?lesson=hybrid-executor`);
   await waitForApp(page);
   await page.click("#editor summary");
+  // The form is built once the details element says it opened (its toggle event).
+  await page.waitForSelector(".editor .params select");
   const method = () => page.$eval(".editor .params select option[value='']", (o) => o.textContent);
   assert.equal(await method(), "default (fork)", "3.12 on Linux forks");
   await page.selectOption("#editor-python", "3.14");

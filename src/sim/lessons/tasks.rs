@@ -58,11 +58,11 @@ pub(super) fn eager_tasks() -> Lesson {
                    assumed \"create_task does not run anything yet\" can change behaviour."
             .into(),
         question: question(
-            "With the eager task factory, in what order are the lines printed?",
+            "With the eager task factory, in what order do the lines print? (main: its \"tasks created\")",
             &[
-                "main: tasks created · A starting · B starting · B done · A done",
-                "A starting · B starting · main: tasks created · B done · A done",
-                "A starting · main: tasks created · B starting · B done · A done",
+                "main · A starting · B starting · B done · A done",
+                "A starting · B starting · main · B done · A done",
+                "A starting · main · B starting · B done · A done",
             ],
             1,
             "create_task under the eager factory runs the coroutine at once, inside the call, until its first \
