@@ -3,7 +3,8 @@
 //! short Socratic question each opens with, asked in the lessons' own words (the chef, the
 //! desk, the to-do lists) before anything is shown. It never states a result.
 
-/// Every lesson id in the order a learner should meet them (`LESSONS.md` 1-13). Ids are
+/// Every lesson id in the order a learner should meet them (`LESSONS.md` 1-13, then 15's
+/// asyncio changes). Ids are
 /// stable; the menu, "Next lesson" and the progress count follow this order.
 pub const PATH: [&str; 19] = [
     "three-waits",
