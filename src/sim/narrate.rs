@@ -6,7 +6,6 @@
 //! Architecture invariant: the engine writes no sentence. Rewording one changes no trace,
 //! and a trace of 90,000 events carries no text.
 
-use super::ids::TaskId;
 use super::models::descriptor;
 use super::models::descriptor::{LoopPool, Shape};
 use super::time::Micros;
@@ -15,13 +14,12 @@ use super::trace::{EventKind, LaneKind, Outcome, Trace};
 /// The sentence for event `i` of `trace` (empty past the end).
 pub fn sentence(trace: &Trace, i: usize) -> String {
     let said = said(trace, i);
-    // A call that a cancelled task handed to a pool runs on after the task has ended.
-    match trace.events.get(i).and_then(|e| e.task) {
-        Some(t)
+    // A call that a cancelled task handed to a pool runs on after the task has ended (read
+    // off its latency: the log narrates many events, and none may walk the trace).
+    match trace.events.get(i).map(|e| (e.task, e.time)) {
+        Some((Some(t), time))
             if trace.outcome(t) == Outcome::Cancelled
-                && trace.events[..i]
-                    .iter()
-                    .any(|e| e.task == Some(t) && e.kind == EventKind::TaskFinish) =>
+                && time > trace.submitted(t) + trace.stats.task_latency[t.index()] =>
         {
             format!(
                 "({} was cancelled; the call it handed away runs on, for nothing.) {said}",
@@ -215,9 +213,8 @@ fn said(trace: &Trace, i: usize) -> String {
         EventKind::TasksCreated if trace.eager_tasks => "main() has created its tasks. Under the eager task factory each one already ran inside create_task, up to its first await, before main went on; now main awaits them all.".to_string(),
         EventKind::TasksCreated => "main() has created its tasks: each waits in the ready queue, and none has run yet. main goes on, then awaits them all.".to_string(),
         EventKind::Raise => {
-            let later = |kind: EventKind| trace.events[i..].iter().any(|e| e.kind == kind);
-            let never_ran = (0..trace.task_names.len())
-                .any(|t| trace.outcome(TaskId::new(t)) == Outcome::NotRun);
+            let ended = |o: Outcome| trace.stats.task_outcome.contains(&o);
+            let never_ran = ended(Outcome::NotRun);
             match shape {
                 Shape::Sequential if never_ran => format!(
                     "{task} raises its exception. Nothing catches it, so the program stops here: the tasks after {task} never run."
@@ -225,7 +222,10 @@ fn said(trace: &Trace, i: usize) -> String {
                 Shape::Sequential => format!(
                     "{task} raises its exception. Nothing catches it, so the program stops here, with {task} its last task."
                 ),
-                Shape::EventLoop { .. } if !later(EventKind::Cancel) => format!(
+                Shape::EventLoop { .. } if never_ran && !ended(Outcome::Cancelled) => format!(
+                    "{task} raises its exception inside create_task (the eager task factory ran it there): its TaskGroup is shutting down, so main creates no more tasks."
+                ),
+                Shape::EventLoop { .. } if !ended(Outcome::Cancelled) => format!(
                     "{task} raises its exception; no other task is left to cancel."
                 ),
                 Shape::EventLoop { .. }

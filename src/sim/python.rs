@@ -322,6 +322,15 @@ impl Runtime {
         }
     }
 
+    /// The same settings with what this version lacks turned off: before 3.12 there is no
+    /// eager task factory, so tasks start lazily (what a menu or a link asks is fitted so).
+    pub fn fitted(mut self) -> Runtime {
+        if !self.python.has_eager_tasks() {
+            self.tasks = TaskFactory::Lazy;
+        }
+        self
+    }
+
     /// Refuses what this version does not have, naming the field: the eager task factory
     /// before 3.12.
     pub fn check(self) -> Result<(), ScenarioError> {

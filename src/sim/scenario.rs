@@ -209,6 +209,16 @@ impl Scenario {
         }
     }
 
+    /// The same scenario on `runtime`: each of its fields written out.
+    pub fn on(self, runtime: Runtime) -> Scenario {
+        Scenario {
+            python: Some(runtime.python),
+            os: Some(runtime.os),
+            task_factory: Some(runtime.tasks),
+            ..self
+        }
+    }
+
     /// Runs it on `python`.
     pub fn python(mut self, python: Python) -> Scenario {
         self.python = Some(python);

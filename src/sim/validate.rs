@@ -29,6 +29,20 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// Whether a model it compares starts a process pool, whose start method the OS picks.
+    pub fn runs_pool(&self) -> bool {
+        self.model_configs()
+            .iter()
+            .any(|m| descriptor(m.id).uses(crate::sim::Setting::StartMethod))
+    }
+
+    /// Whether a model it compares runs an event loop, whose tasks the task factory starts.
+    pub fn runs_loop(&self) -> bool {
+        self.model_configs()
+            .iter()
+            .any(|m| descriptor(m.id).shape.has_loop())
+    }
+
     /// Checks every field, stopping at the first bad one.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         plan::compile(self)?;

@@ -419,7 +419,18 @@ pub fn app() -> Html {
             <RuntimeMenu session={session.clone()} own={own_runtime} {place} on_change={on_runtime.clone()} />
         }
     };
-    let variant = super::runtime::variant_note(own_runtime, lesson.scenario.runtime());
+    // A preset on other settings than its own: its note, and what it runs on.
+    let now_runtime = lesson.scenario.runtime();
+    let variant = super::runtime::variant_note(own_runtime, now_runtime);
+    let embed_title = match own_runtime.filter(|own| *own != now_runtime) {
+        // A variant says what it runs on, since it asks no question.
+        Some(own) => format!(
+            "{} ({})",
+            lesson.title,
+            super::runtime::differs(own, now_runtime).1
+        ),
+        None => lesson.title.to_string(),
+    };
     let event_loop_lesson = lesson
         .scenario
         .models
@@ -670,11 +681,7 @@ pub fn app() -> Html {
     if view.embed {
         return html! {
             <div class="app embed">
-                <EmbedBar title={match super::runtime::variant_note(own_runtime, lesson.scenario.runtime()).and(own_runtime) {
-                    // A variant says what it runs on, since it asks no question.
-                    Some(own) => format!("{} ({})", lesson.title, super::runtime::differs(own, lesson.scenario.runtime()).1),
-                    None => lesson.title.to_string(),
-                }} full={full_link()} />
+                <EmbedBar title={embed_title} full={full_link()} />
                 <main id="main">
                     { for notice }
                     <section class="player" aria-label="Player">

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::bench::results::{HostProfile, Report, WorkerStatus};
 use crate::sim::lessons::{path, CUSTOM};
-use crate::sim::{Runtime, Scenario, TaskFactory};
+use crate::sim::{Runtime, Scenario};
 
 use super::params::{RuntimeChoice, Theme, View, DECIDE};
 use super::progress::Progress;
@@ -258,11 +258,7 @@ impl AppState {
             AppAction::SetRuntime(want) => match &self.view.scenario {
                 Some(scenario) => {
                     let mut s = scenario.clone();
-                    let own = s.runtime();
-                    let mut want = want;
-                    if !want.python.has_eager_tasks() {
-                        want.tasks = TaskFactory::Lazy;
-                    }
+                    let (own, want) = (s.runtime(), want.fitted());
                     // A field the file did not have stays absent while it keeps its default.
                     s.python =
                         (s.python.is_some() || want.python != own.python).then_some(want.python);

@@ -8,7 +8,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-pub use crate::render::Layer;
 use crate::render::{Align, Font, Painter, Palette, Pattern};
 
 /// A canvas prepared for one frame: backing store sized to its CSS box times `devicePixelRatio`.

@@ -56,7 +56,7 @@ const LOG_EVERY_MS: u32 = 500;
 const NARRATE_EVERY_MS: u32 = 300;
 
 /// While playing, a screen reader hears at most one sentence per this many milliseconds.
-const ANNOUNCE_EVERY_MS: f64 = 1_500.0;
+const ANNOUNCE_EVERY_MS: u32 = 1_500;
 
 /// One line of the log: the model, the moment and what happened.
 fn log_line(session: &Session, entry: usize) -> (String, String) {
@@ -108,15 +108,7 @@ pub fn narration(props: &NarrationProps) -> Html {
     };
     // The live region: every step is said when paused; while playing, one sentence per
     // ANNOUNCE_EVERY_MS, so a screen reader is not flooded at sixty events a second.
-    let announced = use_mut_ref(|| (String::new(), f64::NEG_INFINITY));
-    let say = {
-        let mut last = announced.borrow_mut();
-        let now = js_sys::Date::now();
-        if last.0 != spoken && (!props.playing || now - last.1 >= ANNOUNCE_EVERY_MS) {
-            *last = (spoken.clone(), now);
-        }
-        last.0.clone()
-    };
+    let say = use_throttled(spoken, props.playing, ANNOUNCE_EVERY_MS);
     // The log's window: up to LOG_LINES lines ending at the furthest point reached, moved
     // back when the cursor is before it; rebuilt only when the window moves.
     let end = props.seen.map_or(0, |s| s + 1);

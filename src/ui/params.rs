@@ -109,10 +109,8 @@ impl RuntimeChoice {
     /// The choices that turn `own` into `want`: only what differs is kept, so a link to the
     /// lesson as written stays the plain link. A version without the eager factory runs its
     /// tasks lazily.
-    pub fn between(own: Runtime, mut want: Runtime) -> RuntimeChoice {
-        if !want.python.has_eager_tasks() {
-            want.tasks = TaskFactory::Lazy;
-        }
+    pub fn between(own: Runtime, want: Runtime) -> RuntimeChoice {
+        let want = want.fitted();
         RuntimeChoice {
             python: (want.python != own.python).then_some(want.python),
             os: (want.os != own.os).then_some(want.os),
@@ -198,23 +196,20 @@ impl View {
 
     /// The named preset as written, on its own runtime.
     pub fn preset(&self) -> Lesson {
-        lessons::by_id(&self.lesson)
-            .or_else(|| lessons::by_id(lessons::DEFAULT))
+        self.preset_ref().clone()
+    }
+
+    /// The named preset, read in place (a render must not copy a lesson of 10,000 tasks).
+    fn preset_ref(&self) -> &'static Lesson {
+        lessons::by_id_ref(&self.lesson)
+            .or_else(|| lessons::by_id_ref(lessons::DEFAULT))
             .expect("the default lesson exists")
     }
 
-    /// The preset's own runtime, when the runtime menus apply (read in place: a render must
-    /// not copy a lesson of 10,000 tasks).
+    /// The preset's own runtime, when the runtime menus apply.
     pub fn own_runtime(&self) -> Option<Runtime> {
-        if !self.preset_runtime() {
-            return None;
-        }
-        let id = if lessons::by_id_ref(&self.lesson).is_some() {
-            self.lesson.as_str()
-        } else {
-            lessons::DEFAULT
-        };
-        lessons::by_id_ref(id).map(|l| l.scenario.runtime())
+        self.preset_runtime()
+            .then(|| self.preset_ref().scenario.runtime())
     }
 
     /// Whether the runtime menus apply: a preset lesson (the race lessons and the explorer
@@ -417,7 +412,7 @@ pub fn parse(query: &str) -> View {
     // A preset lesson's runtime; the races and the explorer read `python=` themselves, and a
     // scenario carries its own.
     if params.preset_runtime() && params.workload.is_none() {
-        let own = params.own_runtime().unwrap_or_default();
+        let own = params.preset_ref().scenario.runtime();
         let mut want = own;
         for (key, value) in runtime_text {
             let parsed = match key {
@@ -432,22 +427,15 @@ pub fn parse(query: &str) -> View {
             }
         }
         // What the lesson's models cannot show is said, not silently kept.
-        let preset = lessons::by_id_ref(&params.lesson);
-        let models = preset
-            .map(|l| l.scenario.model_configs())
-            .unwrap_or_default();
-        let uses = |pred: &dyn Fn(&crate::sim::Descriptor) -> bool| {
-            models
-                .iter()
-                .any(|m| pred(crate::sim::models::descriptor(m.id)))
-        };
-        if want.os != own.os && !uses(&|d| d.uses(crate::sim::Setting::StartMethod)) {
+        let preset = &params.preset_ref().scenario;
+        let uses = |runs: fn(&Scenario) -> bool| runs(preset);
+        if want.os != own.os && !uses(Scenario::runs_pool) {
             params
                 .ignored
                 .push("os (this lesson starts no process pool)".into());
             want.os = own.os;
         }
-        if want.tasks != own.tasks && !uses(&|d| d.shape.has_loop()) {
+        if want.tasks != own.tasks && !uses(Scenario::runs_loop) {
             params
                 .ignored
                 .push("task_factory (this lesson has no event loop)".into());
@@ -462,7 +450,7 @@ pub fn parse(query: &str) -> View {
         }
         let choice = RuntimeChoice::between(own, want);
         // A lesson its models cannot run there (interpreters on 3.9) stays on its own.
-        match params.preset().on(choice.apply(own)).scenario.validate() {
+        match preset.clone().on(choice.apply(own)).validate() {
             Ok(()) => params.runtime = choice,
             Err(e) => params.ignored.push(format!("python/os ({e})")),
         }

@@ -8,8 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::state::Session;
-use crate::sim::models::descriptor;
-use crate::sim::{Os, Python, Runtime, Scenario, Setting, TaskFactory};
+use crate::sim::{Os, Python, Runtime, Scenario, TaskFactory};
 
 #[derive(Properties, PartialEq)]
 pub struct RuntimeProps {
@@ -34,13 +33,12 @@ pub fn os_name(os: Os) -> &'static str {
 
 /// Why the lesson cannot run on `runtime`, if it cannot (interpreters need 3.12).
 fn refused(scenario: &Scenario, runtime: Runtime) -> Option<String> {
-    let s = Scenario {
-        python: Some(runtime.python),
-        os: Some(runtime.os),
-        task_factory: Some(runtime.tasks),
-        ..scenario.clone()
-    };
-    s.validate().err().map(|e| e.message)
+    scenario
+        .clone()
+        .on(runtime)
+        .validate()
+        .err()
+        .map(|e| e.message)
 }
 
 /// What differs between two runtimes, in words, for each: ("Python 3.12, eager tasks",
@@ -75,12 +73,9 @@ pub fn variant_note(own: Option<Runtime>, now: Runtime) -> Option<String> {
 pub fn runtime_menu(props: &RuntimeProps) -> Html {
     let scenario = &props.session.lesson.scenario;
     let now = scenario.runtime();
-    let models = scenario.model_configs();
-    let uses = |setting: Setting| models.iter().any(|m| descriptor(m.id).uses(setting));
     // The OS matters where a process pool picks its start method; the task factory where an
     // event loop creates tasks.
-    let pools = uses(Setting::StartMethod);
-    let loops = models.iter().any(|m| descriptor(m.id).shape.has_loop());
+    let (pools, loops) = (scenario.runs_pool(), scenario.runs_loop());
     let send = |make: fn(Runtime, &str) -> Option<Runtime>| {
         let (on_change, now) = (props.on_change.clone(), now);
         Callback::from(move |e: Event| {
@@ -97,18 +92,20 @@ pub fn runtime_menu(props: &RuntimeProps) -> Html {
             let Ok(python) = select.value().parse::<Python>() else {
                 return;
             };
-            // A version without the eager factory runs its tasks lazily; back on one that has
-            // it, a lesson written for eager tasks has them again.
-            let tasks = match (python.has_eager_tasks(), now.python.has_eager_tasks(), own) {
-                (false, _, _) => TaskFactory::Lazy,
-                (true, false, Some(own)) => own.tasks,
+            // A version without the eager factory runs its tasks lazily (`fitted`); back on
+            // one that has it, a lesson written for eager tasks has them again.
+            let tasks = match own {
+                Some(own) if !now.python.has_eager_tasks() => own.tasks,
                 _ => now.tasks,
             };
-            on_change.emit(Runtime {
-                python,
-                tasks,
-                ..now
-            });
+            on_change.emit(
+                Runtime {
+                    python,
+                    tasks,
+                    ..now
+                }
+                .fitted(),
+            );
         })
     };
     let on_os = send(|now, v| v.parse::<Os>().ok().map(|os| Runtime { os, ..now }));
@@ -118,7 +115,7 @@ pub fn runtime_menu(props: &RuntimeProps) -> Html {
             .map(|tasks| Runtime { tasks, ..now })
     });
     let python_options = Python::menu_with(now.python).into_iter().map(|p| {
-        let why = refused(scenario, Runtime { python: p, tasks: if p.has_eager_tasks() { now.tasks } else { TaskFactory::Lazy }, ..now });
+        let why = refused(scenario, Runtime { python: p, ..now }.fitted());
         let (disabled, title) = (why.is_some(), why.unwrap_or_default());
         let label = if p.free_threaded() {
             format!("{p} (no GIL)")

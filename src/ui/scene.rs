@@ -7,9 +7,10 @@ use yew::prelude::*;
 use crate::render::scene::{describe, draw_scene_layer};
 use crate::sim::{grouped, Bytes, Micros, State};
 
-use super::canvas::{palette, use_canvas_size, CanvasPainter, Layer};
+use super::canvas::{palette, use_canvas_size, CanvasPainter};
 use super::panels::{model_name, short_name};
 use super::state::Session;
+use crate::render::Layer;
 
 #[derive(Properties, PartialEq)]
 pub struct SceneProps {

@@ -20,7 +20,7 @@ mod tasks;
 pub use chart::{Amount, Axis, Bar, Chart, ChartMeasure, Row, Scale, Series};
 pub use custom::{custom, CUSTOM};
 pub use faithful::{faithfulness, faithfulness_of, Faithfulness};
-pub use question::{printed, Ask, Line, Moment, Proof, Question};
+pub use question::{Ask, Line, Moment, Proof, Question};
 
 use super::{Micros, ModelId, Scenario};
 use std::borrow::Cow;
@@ -111,10 +111,7 @@ impl Lesson {
         if runtime == self.scenario.runtime() {
             return self;
         }
-        let s = &mut self.scenario;
-        s.python = Some(runtime.python);
-        s.os = Some(runtime.os);
-        s.task_factory = Some(runtime.tasks);
+        self.scenario = self.scenario.on(runtime);
         self.question.choices.clear();
         self.expected.clear();
         self

@@ -276,7 +276,7 @@ impl Question {
 }
 
 /// The lines a run's program prints about its tasks, in the order they happen.
-pub fn printed(trace: &Trace) -> Vec<(&str, Line)> {
+fn printed(trace: &Trace) -> Vec<(&str, Line)> {
     trace
         .events
         .iter()
