@@ -34,6 +34,9 @@ pub struct WorkerProbe {
 
 impl Drop for WorkerProbe {
     fn drop(&mut self) {
+        // An event already queued must find no handler rather than a dropped closure.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }

@@ -61,7 +61,11 @@ struct Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
+        // The handlers go with the pool: an event already queued (another worker's failure
+        // to load) must find none, not a dropped closure.
         for w in &self.workers {
+            w.set_onmessage(None);
+            w.set_onerror(None);
             w.terminate();
         }
     }
